@@ -1,0 +1,115 @@
+//! `zclab compare`: both methods side by side, the four-row table.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use indicatif::ProgressBar;
+
+use super::{Global, buffer_from, methods_from};
+use crate::cli::CompareArgs;
+use crate::error::print_stdout;
+use crate::input;
+use crate::lang::Lang;
+use crate::measure::{self, CompareOptions, Progress};
+use crate::methods::Method;
+use crate::report::{self, progress::bytes_bar};
+use crate::sample;
+
+struct Bar {
+    bar: ProgressBar,
+    lang: Lang,
+    file_bytes: u64,
+    started: u64,
+    done_before: u64,
+}
+
+impl Progress for Bar {
+    fn started(&mut self, method: Method, run: u32) {
+        self.done_before = self.started * self.file_bytes;
+        self.started += 1;
+        self.bar.set_message(format!(
+            "{} {} {}",
+            method.name(),
+            self.lang.t("run", "第"),
+            run + 1
+        ));
+    }
+    fn tick(&mut self, bytes: u64) {
+        self.bar
+            .set_position(self.done_before + bytes.min(self.file_bytes));
+    }
+}
+
+pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
+    let opts = CompareOptions {
+        methods: methods_from(&args.method),
+        buffer_bytes: buffer_from(&args.buf)?,
+        runs: args.runs,
+    };
+    let lang = global.lang;
+    let (path, default_sample) = match args.file {
+        Some(p) => (p, false),
+        None => {
+            let bar = bytes_bar(
+                global.progress,
+                sample::DEFAULT_SAMPLE_BYTES,
+                lang.t("making the default sample", "生成默认样本"),
+            );
+            let (path, created) = sample::ensure_default_sample(&mut |n| bar.set_position(n))?;
+            bar.finish_and_clear();
+            let shown = path.display();
+            if created {
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::En => format!(
+                            "zclab: made the default sample (256 MiB of Kafka-like log records) at {shown}; later runs reuse it"
+                        ),
+                        Lang::Zh => format!(
+                            "zclab：已生成默认样本（256 MiB 类 Kafka 日志记录）：{shown}，之后的运行会复用它"
+                        ),
+                    }
+                );
+            } else {
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::En => format!("zclab: using the default sample {shown}"),
+                        Lang::Zh => format!("zclab：使用默认样本 {shown}"),
+                    }
+                );
+            }
+            (path, true)
+        }
+    };
+    let input = input::open_regular(&path)?;
+    let total = input
+        .size
+        .saturating_mul(opts.runs as u64)
+        .saturating_mul(opts.methods.len() as u64);
+    let mut bar = Bar {
+        bar: bytes_bar(global.progress, total, lang.t("sending", "发送中")),
+        lang,
+        file_bytes: input.size,
+        started: 0,
+        done_before: 0,
+    };
+    let comparison = measure::compare(&input, default_sample, &opts, &mut bar)?;
+    bar.bar.finish_and_clear();
+
+    let text = if args.json {
+        report::json::comparison(&comparison)?
+    } else {
+        report::table::comparison(&comparison, lang, global.color)
+    };
+    print_stdout(&text)?;
+    if comparison.verified() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{}", lang.t(
+            "zclab: a run was NOT verified: the receiver did not get the file byte for byte (see the table)",
+            "zclab：有一次运行未通过校验：接收端收到的数据与文件不一致（见上表）",
+        ));
+        Ok(ExitCode::from(crate::error::EXIT_FAILURE))
+    }
+}

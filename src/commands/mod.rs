@@ -1,0 +1,80 @@
+//! From parsed arguments to typed options to the work: one function per
+//! subcommand. This is the only layer that knows both clap and the rest.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use crate::cli::{Cli, ColorArg, Command, LangArg, MethodArg};
+use crate::lang::Lang;
+use crate::methods::Method;
+use crate::style::{self, ColorChoice};
+
+mod compare;
+mod sample;
+
+/// Settings every subcommand shares.
+#[derive(Clone, Copy, Debug)]
+pub struct Global {
+    pub lang: Lang,
+    pub color: bool,
+    pub progress: bool,
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let lang = match cli.lang {
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Zh) => Lang::Zh,
+        None => Lang::from_env(),
+    };
+    let choice = match cli.color {
+        ColorArg::Auto => ColorChoice::Auto,
+        ColorArg::Always => ColorChoice::Always,
+        ColorArg::Never => ColorChoice::Never,
+    };
+    let color = style::color_enabled(choice);
+    style::apply(color);
+    let global = Global {
+        lang,
+        color,
+        progress: style::progress_enabled(),
+    };
+    match cli.command {
+        Command::Compare(args) => compare::run(&global, args),
+        Command::Sample(args) => sample::run(&global, args),
+    }
+}
+
+/// The methods named on the command line, in order, without repeats;
+/// both when none is named.
+pub fn methods_from(args: &[MethodArg]) -> Vec<Method> {
+    if args.is_empty() {
+        return Method::ALL.to_vec();
+    }
+    let mut out = Vec::new();
+    for a in args {
+        let m = match a {
+            MethodArg::ReadWrite => Method::ReadWrite,
+            MethodArg::Sendfile => Method::Sendfile,
+        };
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// Parses `--buf`: 1 byte to 64 MiB.
+pub fn buffer_from(text: &str) -> Result<usize> {
+    let n =
+        crate::size::parse_size(text).map_err(|e| crate::error::input(format!("--buf: {e}")))?;
+    if n == 0 || n > 64 << 20 {
+        return Err(crate::error::input(format!(
+            "--buf {text}: the buffer must be between 1 byte and 64 MiB (the article uses 4096)"
+        )));
+    }
+    Ok(n as usize)
+}

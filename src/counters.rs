@@ -1,0 +1,192 @@
+//! Snapshots of one thread's counters in `/proc`, and their deltas.
+//!
+//! Reading a `/proc` file is itself a `read(2)`: it adds to the reader's
+//! `rchar` and `syscr`. So a thread's counters are always read by another
+//! thread (`/proc/self/task/<tid>/…`), while the observed thread is alive
+//! and parked.
+//!
+//! What each field is, in the kernel's own words and names:
+//! - `io`: `rchar`/`wchar` bytes passed to read-like/write-like calls
+//!   (including `sendfile`, which adds its size to both), `syscr`/`syscw`
+//!   the number of such calls, `read_bytes`/`write_bytes` bytes that went to
+//!   or came from the block device (page-cache misses, dirtied pages).
+//! - `stat`: `minflt`/`majflt` page faults, `utime`/`stime` in clock ticks.
+//! - `status`: `voluntary_ctxt_switches`/`nonvoluntary_ctxt_switches`
+//!   (scheduler context switches: not user/kernel mode switches).
+//! - `schedstat`: `sum_exec_runtime` (ns on CPU) and `run_delay` (ns waiting
+//!   for a CPU).
+
+use anyhow::{Context, Result};
+use procfs::process::{Process, Task};
+use serde::Serialize;
+
+/// One reading of a thread's counters. Field names are the kernel's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub rchar: u64,
+    pub wchar: u64,
+    pub syscr: u64,
+    pub syscw: u64,
+    pub read_bytes: u64,
+    pub write_bytes: u64,
+    pub cancelled_write_bytes: u64,
+    pub minflt: u64,
+    pub majflt: u64,
+    pub utime: u64,
+    pub stime: u64,
+    pub voluntary_ctxt_switches: u64,
+    pub nonvoluntary_ctxt_switches: u64,
+    pub sum_exec_runtime: u64,
+    pub run_delay: u64,
+}
+
+impl Snapshot {
+    /// `self - earlier`, field by field (counters only grow; saturating in
+    /// case a field was reset).
+    pub fn since(&self, earlier: &Snapshot) -> Snapshot {
+        Snapshot {
+            rchar: self.rchar.saturating_sub(earlier.rchar),
+            wchar: self.wchar.saturating_sub(earlier.wchar),
+            syscr: self.syscr.saturating_sub(earlier.syscr),
+            syscw: self.syscw.saturating_sub(earlier.syscw),
+            read_bytes: self.read_bytes.saturating_sub(earlier.read_bytes),
+            write_bytes: self.write_bytes.saturating_sub(earlier.write_bytes),
+            cancelled_write_bytes: self
+                .cancelled_write_bytes
+                .saturating_sub(earlier.cancelled_write_bytes),
+            minflt: self.minflt.saturating_sub(earlier.minflt),
+            majflt: self.majflt.saturating_sub(earlier.majflt),
+            utime: self.utime.saturating_sub(earlier.utime),
+            stime: self.stime.saturating_sub(earlier.stime),
+            voluntary_ctxt_switches: self
+                .voluntary_ctxt_switches
+                .saturating_sub(earlier.voluntary_ctxt_switches),
+            nonvoluntary_ctxt_switches: self
+                .nonvoluntary_ctxt_switches
+                .saturating_sub(earlier.nonvoluntary_ctxt_switches),
+            sum_exec_runtime: self
+                .sum_exec_runtime
+                .saturating_sub(earlier.sum_exec_runtime),
+            run_delay: self.run_delay.saturating_sub(earlier.run_delay),
+        }
+    }
+
+    /// The fields as (kernel name, value) pairs, in a fixed order.
+    pub fn fields(&self) -> [(&'static str, u64); 15] {
+        [
+            ("rchar", self.rchar),
+            ("wchar", self.wchar),
+            ("syscr", self.syscr),
+            ("syscw", self.syscw),
+            ("read_bytes", self.read_bytes),
+            ("write_bytes", self.write_bytes),
+            ("cancelled_write_bytes", self.cancelled_write_bytes),
+            ("minflt", self.minflt),
+            ("majflt", self.majflt),
+            ("utime", self.utime),
+            ("stime", self.stime),
+            ("voluntary_ctxt_switches", self.voluntary_ctxt_switches),
+            (
+                "nonvoluntary_ctxt_switches",
+                self.nonvoluntary_ctxt_switches,
+            ),
+            ("sum_exec_runtime", self.sum_exec_runtime),
+            ("run_delay", self.run_delay),
+        ]
+    }
+}
+
+/// A handle on one thread of this process, for reading its counters.
+pub struct ThreadCounters {
+    task: Task,
+    tid: i32,
+}
+
+impl ThreadCounters {
+    /// Opens `/proc/self/task/<tid>`. Call from a thread other than `tid`.
+    pub fn open(tid: i32) -> Result<ThreadCounters> {
+        let me = Process::myself().context("cannot open /proc/self: is /proc mounted?")?;
+        let task = me
+            .task_from_tid(tid)
+            .with_context(|| format!("cannot open /proc/self/task/{tid}"))?;
+        Ok(ThreadCounters { task, tid })
+    }
+
+    pub fn tid(&self) -> i32 {
+        self.tid
+    }
+
+    /// Reads `io`, `stat`, `status` and `schedstat` of the thread.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        let tid = self.tid;
+        let io = self.task.io().with_context(|| {
+            format!(
+                "cannot read /proc/self/task/{tid}/io (the kernel needs CONFIG_TASK_IO_ACCOUNTING)"
+            )
+        })?;
+        let stat = self
+            .task
+            .stat()
+            .with_context(|| format!("cannot read /proc/self/task/{tid}/stat"))?;
+        let status = self
+            .task
+            .status()
+            .with_context(|| format!("cannot read /proc/self/task/{tid}/status"))?;
+        let sched = self
+            .task
+            .schedstat()
+            .with_context(|| format!("cannot read /proc/self/task/{tid}/schedstat"))?;
+        Ok(Snapshot {
+            rchar: io.rchar,
+            wchar: io.wchar,
+            syscr: io.syscr,
+            syscw: io.syscw,
+            read_bytes: io.read_bytes,
+            write_bytes: io.write_bytes,
+            cancelled_write_bytes: io.cancelled_write_bytes,
+            minflt: stat.minflt,
+            majflt: stat.majflt,
+            utime: stat.utime,
+            stime: stat.stime,
+            voluntary_ctxt_switches: status.voluntary_ctxt_switches.unwrap_or(0),
+            nonvoluntary_ctxt_switches: status.nonvoluntary_ctxt_switches.unwrap_or(0),
+            sum_exec_runtime: sched.sum_exec_runtime,
+            run_delay: sched.run_delay,
+        })
+    }
+}
+
+/// CPU time of the calling thread at microsecond resolution
+/// (`getrusage(RUSAGE_THREAD)`); `/proc`'s utime/stime tick at 10 ms,
+/// too coarse for a run of a few hundred milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CpuTime {
+    pub user_us: u64,
+    pub sys_us: u64,
+}
+
+impl CpuTime {
+    /// Must be called on the thread being measured.
+    pub fn of_this_thread() -> Result<CpuTime> {
+        use nix::sys::resource::{UsageWho, getrusage};
+        let usage =
+            getrusage(UsageWho::RUSAGE_THREAD).context("getrusage(RUSAGE_THREAD) failed")?;
+        let us =
+            |tv: nix::sys::time::TimeVal| (tv.tv_sec() as u64) * 1_000_000 + tv.tv_usec() as u64;
+        Ok(CpuTime {
+            user_us: us(usage.user_time()),
+            sys_us: us(usage.system_time()),
+        })
+    }
+
+    pub fn since(&self, earlier: &CpuTime) -> CpuTime {
+        CpuTime {
+            user_us: self.user_us.saturating_sub(earlier.user_us),
+            sys_us: self.sys_us.saturating_sub(earlier.sys_us),
+        }
+    }
+
+    pub fn total_us(&self) -> u64 {
+        self.user_us + self.sys_us
+    }
+}

@@ -1,0 +1,68 @@
+//! Exit codes and the error kinds that choose them.
+//!
+//! Everything travels as `anyhow::Error`; the marker types here ride inside
+//! the chain so that `main` can pick the exit code without string matching.
+
+use std::fmt;
+
+/// A run-time failure: the transfer failed, the kernel refused, the run did
+/// not verify.
+pub const EXIT_FAILURE: u8 = 1;
+/// Bad usage or bad input: a missing file, a directory, a bad size.
+pub const EXIT_USAGE: u8 = 2;
+
+/// An error in what the user gave us (a path, a size, a flag value). It maps
+/// to exit code 2, like clap's own usage errors.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Shorthand for returning an [`InputError`] as an `anyhow::Error`.
+pub fn input(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(InputError(msg.into()))
+}
+
+/// Standard output was closed under us (e.g. `zclab compare | head -1`).
+/// Like ripgrep and bat, that is a clean exit, not an error.
+#[derive(Debug)]
+pub struct StdoutClosed;
+
+impl fmt::Display for StdoutClosed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("standard output was closed")
+    }
+}
+
+impl std::error::Error for StdoutClosed {}
+
+/// The exit code for an error that reached `main`.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.chain().any(|e| e.is::<StdoutClosed>()) {
+        0
+    } else if err.chain().any(|e| e.is::<InputError>()) {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILURE
+    }
+}
+
+/// Writes `text` to standard output, turning a closed pipe into
+/// [`StdoutClosed`] so that `main` exits quietly with 0.
+pub fn print_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(StdoutClosed))
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+    }
+}

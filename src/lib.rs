@@ -1,0 +1,24 @@
+//! zclab: a lab that measures, on the machine in front of you, why Kafka's
+//! zero copy (`sendfile(2)`) beats the classic `read(2)` + `write(2)` loop.
+//!
+//! Data flows one way: the CLI (`cli`) is turned into typed options, a
+//! method (`methods`) runs under the loopback harness (`harness`) while
+//! `counters` snapshot `/proc`, the results become plain values
+//! (`measure`), the copy model (`model`) says which hops are measured and
+//! which are modelled, and `report` renders tables or JSON. Rendering never
+//! measures; measuring never prints.
+
+pub mod cli;
+pub mod commands;
+pub mod counters;
+pub mod error;
+pub mod harness;
+pub mod input;
+pub mod lang;
+pub mod measure;
+pub mod methods;
+pub mod model;
+pub mod report;
+pub mod sample;
+pub mod size;
+pub mod style;

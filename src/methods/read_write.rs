@@ -1,0 +1,117 @@
+//! The traditional path, as the article writes it: `read(2)` a chunk into a
+//! user buffer, `write(2)` it to the socket, until `read` returns 0.
+//!
+//! It must be `write(2)`: the kernel's per-task I/O accounting
+//! (`/proc/<pid>/task/<tid>/io`) counts `write` but not `send`/`sendto`, and
+//! Rust's `TcpStream` uses `sendto`. Unlike the article's C snippet, which
+//! writes `sizeof(buf)` even after a short final read, this loop writes
+//! exactly what was read and finishes short writes.
+
+use std::os::fd::AsRawFd;
+use std::sync::atomic::Ordering;
+
+use anyhow::anyhow;
+use nix::errno::Errno;
+
+use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+
+pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, TransferError> {
+    let mut tally = Tally::default();
+    let mut buf = vec![0u8; t.buffer_bytes];
+    let file_fd = t.file.as_raw_fd();
+    let sock_fd = t.socket.as_raw_fd();
+    let fail = |tally: Tally, error: anyhow::Error| Err(TransferError { tally, error });
+
+    loop {
+        let call = Call::Read {
+            fd: file_fd,
+            len: buf.len(),
+        };
+        observer.before(&call);
+        let result = nix::unistd::read(t.file, &mut buf);
+        tally.read += 1;
+        let flow = observer.after(&call, result);
+        let n = match result {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(Errno::EINTR) => {
+                tally.interrupted += 1;
+                continue;
+            }
+            Err(e) => return fail(tally, anyhow!("read() from the file failed: {e}")),
+        };
+        tally.bytes_into_user += n as u64;
+        if tally.bytes_into_user > t.size {
+            return fail(
+                tally,
+                anyhow!(
+                    "the file grew during the run (it had {} bytes when opened, read() has returned {} so far); measure a file that nothing is writing to",
+                    t.size,
+                    tally.bytes_into_user
+                ),
+            );
+        }
+        if flow == Flow::Stop {
+            // The chunk was read but is not sent: the caller asked to stop
+            // right after this call.
+            tally.stopped_early = true;
+            return Ok(tally);
+        }
+
+        let mut done = 0;
+        while done < n {
+            let call = Call::Write {
+                fd: sock_fd,
+                len: n - done,
+            };
+            observer.before(&call);
+            let result = nix::unistd::write(t.socket, &buf[done..n]);
+            tally.write += 1;
+            let flow = observer.after(&call, result);
+            match result {
+                Ok(0) => {
+                    return fail(
+                        tally,
+                        anyhow!(
+                            "write() to the socket returned 0: the receiver stopped taking data"
+                        ),
+                    );
+                }
+                Ok(w) => {
+                    done += w;
+                    tally.bytes_out_of_user += w as u64;
+                    tally.bytes_sent += w as u64;
+                    t.progress.store(tally.bytes_sent, Ordering::Relaxed);
+                    if done < n {
+                        tally.short_writes += 1;
+                    }
+                }
+                Err(Errno::EINTR) => tally.interrupted += 1,
+                Err(e) => {
+                    return fail(
+                        tally,
+                        anyhow!(
+                            "write() to the socket failed: {e} (did the receiver close the connection?)"
+                        ),
+                    );
+                }
+            }
+            if flow == Flow::Stop && done == n {
+                tally.stopped_early = true;
+                return Ok(tally);
+            }
+        }
+    }
+
+    if tally.bytes_into_user != t.size {
+        return fail(
+            tally,
+            anyhow!(
+                "the file changed size during the run (it had {} bytes when opened, read() returned {}); measure a file that nothing is writing to",
+                t.size,
+                tally.bytes_into_user
+            ),
+        );
+    }
+    Ok(tally)
+}
