@@ -18,11 +18,10 @@ impl Lang {
     /// starts with `zh`, English otherwise.
     pub fn from_env() -> Lang {
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(value) = std::env::var(var) {
-                if !value.is_empty() {
+            if let Ok(value) = std::env::var(var)
+                && !value.is_empty() {
                     return Lang::from_locale(&value);
                 }
-            }
         }
         Lang::En
     }

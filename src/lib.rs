@@ -22,3 +22,4 @@ pub mod report;
 pub mod sample;
 pub mod size;
 pub mod style;
+pub mod tracer;

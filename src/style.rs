@@ -39,11 +39,10 @@ pub fn progress_enabled() -> bool {
 /// The width tables are laid out for: the terminal's, else a width that
 /// fits a projector and a handout.
 pub fn table_width() -> u16 {
-    if std::io::stdout().is_terminal() {
-        if let Ok(ws) = terminal_size() {
+    if std::io::stdout().is_terminal()
+        && let Ok(ws) = terminal_size() {
             return ws.max(60);
         }
-    }
     110
 }
 

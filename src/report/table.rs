@@ -58,7 +58,7 @@ fn unit_word(m: Method, lang: Lang) -> &'static str {
 }
 
 fn article(lang: Lang, claim: &str) -> String {
-    format!("{} {claim}", lang.t("article:", "文章："))
+    format!("{}{claim}", lang.t("article: ", "文章："))
 }
 
 /// The sender's CPU time in milliseconds.
@@ -305,7 +305,7 @@ pub fn comparison(c: &Comparison, lang: Lang, color: bool) -> String {
     let mut table = new_table(color, header);
     let rows = [
         lang.t("Data copies", "数据拷贝次数"),
-        lang.t("User/kernel mode switches", "用户态/内核态切换"),
+        lang.t("Mode switches\n(user ↔ kernel)", "用户态/内核态切换"),
         lang.t("CPU usage", "CPU 占用"),
         lang.t("Throughput", "吞吐量"),
     ];

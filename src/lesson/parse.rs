@@ -1,0 +1,495 @@
+//! One lesson file (Markdown with directive blocks) → a list of steps.
+//!
+//! The grammar is line based and deliberately small (see lessons/FORMAT.md):
+//! text is split into steps at `---` lines and at headings; a fenced block
+//! whose info string is exactly `run`, `predict` or `quiz` is a directive and
+//! becomes its own step; any other fenced block is code inside a text step.
+
+use super::diag::Diagnostic;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Text(Text),
+    Run(Run),
+    Predict(Predict),
+    Quiz(Quiz),
+}
+
+impl Step {
+    pub fn line(&self) -> usize {
+        match self {
+            Step::Text(t) => t.line,
+            Step::Run(r) => r.line,
+            Step::Predict(p) => p.line,
+            Step::Quiz(q) => q.line,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Step::Text(_) => "text",
+            Step::Run(_) => "run",
+            Step::Predict(_) => "predict",
+            Step::Quiz(_) => "quiz",
+        }
+    }
+}
+
+/// A screenful of Markdown, kept as written; the runner renders it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub line: usize,
+    pub markdown: String,
+}
+
+/// A zclab command line without the program name and without the file; the
+/// runner appends the lesson's sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub line: usize,
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tolerance {
+    /// Accept answers within this many units of the measured figure.
+    Absolute(f64),
+    /// Accept answers within this percentage of the measured figure.
+    Percent(f64),
+}
+
+/// A question answered with a number before the next run; the answer is
+/// checked against `figure`, a JSON pointer into that run's `--json` output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Predict {
+    pub line: usize,
+    pub question: String,
+    pub figure: String,
+    pub hint: String,
+    pub explain: String,
+    pub tolerance: Option<Tolerance>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quiz {
+    pub line: usize,
+    pub question: String,
+    pub choices: Vec<Choice>,
+}
+
+impl Quiz {
+    /// Index of the right choice (validated: exactly one exists).
+    pub fn right(&self) -> usize {
+        self.choices.iter().position(|c| c.right).unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub text: String,
+    pub right: bool,
+    pub feedback: String,
+}
+
+const DIRECTIVES: [&str; 3] = ["run", "predict", "quiz"];
+
+pub fn parse(file: &str, src: &str) -> Result<Vec<Step>, Vec<Diagnostic>> {
+    let mut steps = Vec::new();
+    let mut errs = Vec::new();
+    let mut text: Vec<(usize, &str)> = Vec::new();
+    // (directive, opening line, body lines)
+    let mut directive: Option<(&str, usize, Vec<(usize, &str)>)> = None;
+    // An ordinary code fence inside text: its backtick run and opening line.
+    let mut code_fence: Option<(usize, usize)> = None;
+
+    for (i, line) in src.lines().enumerate() {
+        let n = i + 1;
+        if let Some((ticks, _)) = code_fence {
+            text.push((n, line));
+            let t = line.trim();
+            if t.len() >= ticks && t.chars().all(|c| c == '`') {
+                code_fence = None;
+            }
+            continue;
+        }
+        if let Some((kind, start, body)) = directive.as_mut() {
+            if line.trim() == "```" {
+                match parse_directive(file, kind, *start, body) {
+                    Ok(step) => steps.push(step),
+                    Err(mut e) => errs.append(&mut e),
+                }
+                directive = None;
+            } else {
+                body.push((n, line));
+            }
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("```") {
+            let info = rest.trim_start_matches('`').trim();
+            if line.starts_with("```") && DIRECTIVES.contains(&info) {
+                if rest.starts_with('`') {
+                    errs.push(Diagnostic::new(file, n, "directive blocks use exactly three backticks"));
+                }
+                flush_text(&mut text, &mut steps);
+                let kind = DIRECTIVES.iter().find(|d| **d == info).copied().unwrap_or("run");
+                directive = Some((kind, n, Vec::new()));
+                continue;
+            }
+            let ticks = trimmed.chars().take_while(|c| *c == '`').count();
+            code_fence = Some((ticks, n));
+            text.push((n, line));
+            continue;
+        }
+        if line.trim() == "---" {
+            flush_text(&mut text, &mut steps);
+            continue;
+        }
+        if is_heading(line) {
+            flush_text(&mut text, &mut steps);
+        }
+        text.push((n, line));
+    }
+    if let Some((kind, start, _)) = directive {
+        errs.push(Diagnostic::new(file, start, format!("```{kind} block is never closed")));
+    }
+    if let Some((_, start)) = code_fence {
+        errs.push(Diagnostic::new(file, start, "code block is never closed"));
+    }
+    flush_text(&mut text, &mut steps);
+    if steps.is_empty() && errs.is_empty() {
+        errs.push(Diagnostic::new(file, 1, "the lesson has no steps"));
+    }
+    if errs.is_empty() { Ok(steps) } else { Err(errs) }
+}
+
+fn is_heading(line: &str) -> bool {
+    let hashes = line.chars().take_while(|c| *c == '#').count();
+    (1..=6).contains(&hashes) && line[hashes..].starts_with(' ')
+}
+
+fn flush_text(text: &mut Vec<(usize, &str)>, steps: &mut Vec<Step>) {
+    let lines = std::mem::take(text);
+    let first = lines.iter().position(|(_, l)| !l.trim().is_empty());
+    let last = lines.iter().rposition(|(_, l)| !l.trim().is_empty());
+    if let (Some(a), Some(b)) = (first, last) {
+        let markdown = lines[a..=b]
+            .iter()
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .join("\n");
+        steps.push(Step::Text(Text {
+            line: lines[a].0,
+            markdown,
+        }));
+    }
+}
+
+/// A directive body is a list of entries: an entry starts on a line with no
+/// indentation and continues over the indented lines below it.
+struct Entry {
+    line: usize,
+    head: String,
+    more: Vec<(usize, String)>,
+}
+
+fn entries(body: &[(usize, &str)]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    for (n, l) in body {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let indented = l.starts_with(' ') || l.starts_with('\t');
+        match out.last_mut() {
+            Some(e) if indented => e.more.push((*n, l.trim().to_string())),
+            _ => out.push(Entry {
+                line: *n,
+                head: l.trim().to_string(),
+                more: Vec::new(),
+            }),
+        }
+    }
+    out
+}
+
+fn join(first: &str, more: &[(usize, String)]) -> String {
+    let mut s = first.trim().to_string();
+    for (_, m) in more {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(m);
+    }
+    s
+}
+
+fn parse_directive(
+    file: &str,
+    kind: &str,
+    start: usize,
+    body: &[(usize, &str)],
+) -> Result<Step, Vec<Diagnostic>> {
+    match kind {
+        "run" => parse_run(file, start, body),
+        "predict" => parse_predict(file, start, body),
+        _ => parse_quiz(file, start, body),
+    }
+}
+
+fn parse_run(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, Vec<Diagnostic>> {
+    let lines: Vec<&(usize, &str)> = body.iter().filter(|(_, l)| !l.trim().is_empty()).collect();
+    let [(n, l)] = lines.as_slice() else {
+        return Err(vec![Diagnostic::new(
+            file,
+            start,
+            "a ```run block holds exactly one command line, e.g. `trace --method sendfile --buf 4096`",
+        )]);
+    };
+    let args: Vec<String> = l.split_whitespace().map(str::to_string).collect();
+    if args.first().map(String::as_str) == Some("zclab") {
+        return Err(vec![Diagnostic::new(
+            file,
+            *n,
+            "write the command without the program name: `trace …`, not `zclab trace …`",
+        )]);
+    }
+    Ok(Step::Run(Run { line: *n, args }))
+}
+
+/// Split `key: value` (ASCII key) off an entry head.
+fn key_value(head: &str) -> Option<(&str, &str)> {
+    let (k, v) = head.split_once(':')?;
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        Some((k, v.trim()))
+    } else {
+        None
+    }
+}
+
+fn parse_predict(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, Vec<Diagnostic>> {
+    const KEYS: [&str; 5] = ["question", "figure", "hint", "explain", "tolerance"];
+    let mut errs = Vec::new();
+    let mut found: Vec<(&str, usize, String)> = Vec::new();
+    for e in entries(body) {
+        let Some((k, v)) = key_value(&e.head) else {
+            errs.push(Diagnostic::new(
+                file,
+                e.line,
+                "expected `key: value` (question, figure, hint, explain, tolerance); continue a value on lines indented by spaces",
+            ));
+            continue;
+        };
+        let Some(key) = KEYS.iter().find(|x| **x == k) else {
+            errs.push(Diagnostic::new(file, e.line, format!("unknown predict key '{k}'")));
+            continue;
+        };
+        if found.iter().any(|(f, _, _)| f == key) {
+            errs.push(Diagnostic::new(file, e.line, format!("'{k}' given twice")));
+            continue;
+        }
+        found.push((key, e.line, join(v, &e.more)));
+    }
+    let mut get = |k: &str| -> String {
+        match found.iter().find(|(f, _, _)| *f == k) {
+            Some((_, _, v)) if !v.is_empty() => v.clone(),
+            Some((_, n, _)) => {
+                errs.push(Diagnostic::new(file, *n, format!("'{k}' is empty")));
+                String::new()
+            }
+            None if k == "tolerance" => String::new(),
+            None => {
+                errs.push(Diagnostic::new(file, start, format!("predict needs '{k}:'")));
+                String::new()
+            }
+        }
+    };
+    let question = get("question");
+    let figure = get("figure");
+    let hint = get("hint");
+    let explain = get("explain");
+    let tol_text = get("tolerance");
+    let tol_line = found
+        .iter()
+        .find(|(f, _, _)| *f == "tolerance")
+        .map(|(_, n, _)| *n)
+        .unwrap_or(start);
+    let tolerance = if tol_text.is_empty() {
+        None
+    } else {
+        match parse_tolerance(&tol_text) {
+            Some(t) => Some(t),
+            None => {
+                errs.push(Diagnostic::new(
+                    file,
+                    tol_line,
+                    format!("tolerance '{tol_text}' must be a non-negative number, optionally with %"),
+                ));
+                None
+            }
+        }
+    };
+    if !figure.is_empty() && !figure.starts_with('/') {
+        let n = found.iter().find(|(f, _, _)| *f == "figure").map(|(_, n, _)| *n).unwrap_or(start);
+        errs.push(Diagnostic::new(
+            file,
+            n,
+            format!("figure '{figure}' must be a JSON pointer such as /totals/syscalls/read"),
+        ));
+    }
+    if errs.is_empty() {
+        Ok(Step::Predict(Predict {
+            line: start,
+            question,
+            figure,
+            hint,
+            explain,
+            tolerance,
+        }))
+    } else {
+        Err(errs)
+    }
+}
+
+fn parse_tolerance(s: &str) -> Option<Tolerance> {
+    let (num, pct) = match s.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (s, false),
+    };
+    let v: f64 = num.parse().ok()?;
+    if !v.is_finite() || v < 0.0 {
+        return None;
+    }
+    Some(if pct { Tolerance::Percent(v) } else { Tolerance::Absolute(v) })
+}
+
+fn parse_quiz(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, Vec<Diagnostic>> {
+    let mut errs = Vec::new();
+    let mut question: Option<String> = None;
+    let mut choices: Vec<(usize, Choice)> = Vec::new();
+    for e in entries(body) {
+        let mark = e
+            .head
+            .strip_prefix("- [ ]")
+            .map(|r| (false, r))
+            .or_else(|| e.head.strip_prefix("- [x]").map(|r| (true, r)))
+            .or_else(|| e.head.strip_prefix("- [X]").map(|r| (true, r)));
+        if let Some((right, rest)) = mark {
+            // Indented lines continue the choice until `feedback:`, then
+            // continue the feedback.
+            let split = e.more.iter().position(|(_, m)| m.starts_with("feedback:"));
+            let (text_more, fb_more) = match split {
+                Some(i) => e.more.split_at(i),
+                None => (&e.more[..], &[][..]),
+            };
+            let text = join(rest, text_more);
+            let feedback = match fb_more.split_first() {
+                Some(((_, first), more)) => {
+                    join(first.trim_start_matches("feedback:"), more)
+                }
+                None => String::new(),
+            };
+            if text.is_empty() {
+                errs.push(Diagnostic::new(file, e.line, "empty choice"));
+            }
+            if feedback.is_empty() {
+                errs.push(Diagnostic::new(
+                    file,
+                    e.line,
+                    "every choice needs feedback: add an indented `feedback: …` line under it",
+                ));
+            }
+            choices.push((e.line, Choice { text, right, feedback }));
+            continue;
+        }
+        match key_value(&e.head) {
+            Some(("question", v)) if question.is_none() => question = Some(join(v, &e.more)),
+            Some(("question", _)) => errs.push(Diagnostic::new(file, e.line, "'question' given twice")),
+            _ => errs.push(Diagnostic::new(
+                file,
+                e.line,
+                "expected `question: …` or a choice `- [ ] …` / `- [x] …`",
+            )),
+        }
+    }
+    let question = question.filter(|q| !q.is_empty()).unwrap_or_else(|| {
+        errs.push(Diagnostic::new(file, start, "quiz needs 'question:'"));
+        String::new()
+    });
+    if choices.len() < 2 {
+        errs.push(Diagnostic::new(file, start, "a quiz needs at least two choices"));
+    }
+    let right = choices.iter().filter(|(_, c)| c.right).count();
+    if right != 1 {
+        errs.push(Diagnostic::new(
+            file,
+            start,
+            format!("a quiz needs exactly one right choice marked [x], found {right}"),
+        ));
+    }
+    if errs.is_empty() {
+        Ok(Step::Quiz(Quiz {
+            line: start,
+            question,
+            choices: choices.into_iter().map(|(_, c)| c).collect(),
+        }))
+    } else {
+        Err(errs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "# Title\n\nIntro text.\n\n```c\nwhile (read(fd, buf, n) > 0)\n---\n```\n\n---\n\nSecond screen.\n\n```predict\nquestion: How many\n  read() calls?\nfigure: /totals/syscalls/read\nhint: count the EOF\nexplain: 4 + 1\n```\n\n```run\ntrace --method read-write --buf 4096\n```\n\n## Quiz time\n\n```quiz\nquestion: Which?\n- [ ] A\n  feedback: no\n- [x] B\n  because\n  feedback: yes\n  indeed\n```\n";
+
+    #[test]
+    fn steps_come_out_in_order() {
+        let steps = parse("x.md", GOOD).expect("valid");
+        let kinds: Vec<&str> = steps.iter().map(Step::kind).collect();
+        assert_eq!(kinds, ["text", "text", "predict", "run", "text", "quiz"]);
+        // `---` inside a code block does not split the step.
+        let Step::Text(t) = &steps[0] else { panic!() };
+        assert!(t.markdown.contains("---"));
+        assert_eq!(t.line, 1);
+        let Step::Predict(p) = &steps[2] else { panic!() };
+        assert_eq!(p.question, "How many read() calls?");
+        assert_eq!(p.line, 14);
+        let Step::Run(r) = &steps[3] else { panic!() };
+        assert_eq!(r.args, ["trace", "--method", "read-write", "--buf", "4096"]);
+        let Step::Quiz(q) = &steps[5] else { panic!() };
+        assert_eq!(q.right(), 1);
+        assert_eq!(q.choices[1].text, "B because");
+        assert_eq!(q.choices[1].feedback, "yes indeed");
+    }
+
+    #[test]
+    fn malformed_quiz_names_file_and_line() {
+        let src = "Text\n\n```quiz\nquestion: Q\n- [x] A\n  feedback: a\n- [x] B\n```\n";
+        let e = parse("lessons/en/09-x.md", src).expect_err("invalid");
+        let shown: Vec<String> = e.iter().map(ToString::to_string).collect();
+        assert!(shown.contains(&"lessons/en/09-x.md:7: every choice needs feedback: add an indented `feedback: …` line under it".to_string()), "{shown:?}");
+        assert!(shown.iter().any(|s| s.starts_with("lessons/en/09-x.md:3: a quiz needs exactly one right choice")), "{shown:?}");
+    }
+
+    #[test]
+    fn unclosed_block_and_bad_keys_are_errors() {
+        let e = parse("f.md", "a\n```predict\nquestion: q\nfigur: /x\n").expect_err("invalid");
+        assert_eq!(e[0].line, 2, "{e:?}");
+        let e = parse("f.md", "```predict\nquestion: q\nfigur: /x\nhint: h\nexplain: e\nfigure: /a\n```\n")
+            .expect_err("invalid");
+        assert_eq!(e[0].to_string(), "f.md:3: unknown predict key 'figur'");
+        let e = parse("f.md", "```run\nzclab trace\n```\n").expect_err("invalid");
+        assert_eq!(e[0].line, 2);
+        let e = parse("f.md", "```run\n```\n").expect_err("invalid");
+        assert_eq!(e[0].line, 1);
+    }
+
+    #[test]
+    fn tolerance_parses() {
+        let src = "```predict\nquestion: q\nfigure: /a\nhint: h\nexplain: e\ntolerance: 5%\n```\n";
+        let s = parse("f.md", src).expect("valid");
+        let Step::Predict(p) = &s[0] else { panic!() };
+        assert_eq!(p.tolerance, Some(Tolerance::Percent(5.0)));
+    }
+}

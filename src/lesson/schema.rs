@@ -1,0 +1,225 @@
+//! The JSON contract of the runs a lesson can make (compare: issue 2 item 9;
+//! trace: issue 3), as far as predicts need it: which pointers name a number
+//! that a given run command will produce. Checked statically so a typo in a
+//! lesson fails `lesson --check`, not a student's session; the runner checks
+//! again against the real output.
+
+/// The subcommands a lesson may run and whose `--json` shape is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Compare,
+    Trace,
+}
+
+/// What the static check needs to know about a run command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunShape {
+    pub kind: RunKind,
+    /// Methods in output order: `methods[i]` for compare, the one method for
+    /// trace.
+    pub methods: Vec<String>,
+}
+
+const METHODS: [&str; 2] = ["read-write", "sendfile"];
+
+/// Flags the lesson runner adds itself; a lesson must not set them.
+const RUNNER_FLAGS: [&str; 4] = ["--json", "--lang", "--color", "--auto"];
+
+impl RunShape {
+    pub fn from_args(args: &[String]) -> Result<RunShape, String> {
+        let kind = match args.first().map(String::as_str) {
+            Some("compare") => RunKind::Compare,
+            Some("trace") => RunKind::Trace,
+            Some(other) => {
+                return Err(format!(
+                    "lessons can run `compare` or `trace`, not `{other}`"
+                ));
+            }
+            None => return Err("empty command".to_string()),
+        };
+        let mut methods = Vec::new();
+        let mut it = args[1..].iter();
+        let mut after_flag = false;
+        while let Some(a) = it.next() {
+            // A bare word right after `--flag` is taken as that flag's value;
+            // the real CLI parser (the caller's validator) has the last word.
+            if !a.starts_with('-') && after_flag {
+                after_flag = false;
+                continue;
+            }
+            after_flag = a.starts_with("--") && !a.contains('=');
+            let (flag, inline) = match a.split_once('=') {
+                Some((f, v)) => (f, Some(v.to_string())),
+                None => (a.as_str(), None),
+            };
+            if RUNNER_FLAGS.contains(&flag) {
+                return Err(format!(
+                    "`{flag}` is set by the lesson runner; leave it out of the lesson"
+                ));
+            }
+            if !flag.starts_with('-') {
+                return Err(format!(
+                    "`{a}`: a lesson run takes no file; the runner appends the lesson's sample"
+                ));
+            }
+            if flag == "--method" || flag == "-m" {
+                after_flag = false;
+                let v = match inline {
+                    Some(v) => v,
+                    None => it
+                        .next()
+                        .cloned()
+                        .ok_or_else(|| "--method needs a value".to_string())?,
+                };
+                if !METHODS.contains(&v.as_str()) {
+                    return Err(format!(
+                        "unknown method `{v}` (read-write or sendfile)"
+                    ));
+                }
+                methods.push(v);
+            }
+        }
+        match kind {
+            RunKind::Compare if methods.is_empty() => {
+                methods = METHODS.iter().map(|m| m.to_string()).collect();
+            }
+            RunKind::Trace if methods.is_empty() => methods.push("read-write".to_string()),
+            RunKind::Trace if methods.len() > 1 => {
+                return Err("trace takes one --method".to_string());
+            }
+            _ => {}
+        }
+        Ok(RunShape { kind, methods })
+    }
+
+    /// Is `pointer` a number this run's `--json` output will contain?
+    pub fn check_pointer(&self, pointer: &str) -> Result<(), String> {
+        let segs: Vec<String> = pointer
+            .strip_prefix('/')
+            .ok_or_else(|| format!("'{pointer}' is not a JSON pointer"))?
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let ok = match (self.kind, segs.as_slice()) {
+            (_, ["file", "bytes"] | ["buffer_bytes"]) => true,
+            (RunKind::Compare, ["runs"]) => true,
+            (RunKind::Compare, ["methods", i, rest @ ..]) => {
+                let method = i
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| self.methods.get(i))
+                    .ok_or_else(|| {
+                        format!(
+                            "'{pointer}': this run measures {} method(s) ({}), so /methods/{i} does not exist",
+                            self.methods.len(),
+                            self.methods.join(", ")
+                        )
+                    })?;
+                match rest {
+                    ["syscalls", name] => syscalls_of(method).contains(name),
+                    ["procfs", field] => PROCFS.contains(field),
+                    [f] => METHOD_NUMBERS.contains(f),
+                    _ => false,
+                }
+            }
+            (RunKind::Trace, ["totals", "syscalls", name]) => {
+                syscalls_of(&self.methods[0]).contains(name)
+            }
+            (RunKind::Trace, ["totals", f]) => TRACE_TOTALS.contains(f),
+            (RunKind::Trace, ["steps", i, "mode_switches" | "result"]) => i.parse::<usize>().is_ok(),
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "'{pointer}' is not a number that `{}` produces in its --json output{}",
+                match self.kind {
+                    RunKind::Compare => "compare",
+                    RunKind::Trace => "trace",
+                },
+                match self.kind {
+                    RunKind::Compare => " (e.g. /methods/0/syscalls/read, /methods/1/procfs/rchar)",
+                    RunKind::Trace => " (e.g. /totals/syscalls/read, /totals/mode_switches)",
+                }
+            ))
+        }
+    }
+}
+
+fn syscalls_of(method: &str) -> &'static [&'static str] {
+    match method {
+        "sendfile" => &["sendfile"],
+        _ => &["read", "write"],
+    }
+}
+
+const METHOD_NUMBERS: [&str; 6] = [
+    "mode_switches",
+    "user_copy_bytes",
+    "cpu_user_us",
+    "cpu_sys_us",
+    "elapsed_s",
+    "throughput_mib_s",
+];
+
+const PROCFS: [&str; 15] = [
+    "rchar",
+    "wchar",
+    "syscr",
+    "syscw",
+    "read_bytes",
+    "write_bytes",
+    "minflt",
+    "majflt",
+    "voluntary_ctxt_switches",
+    "nonvoluntary_ctxt_switches",
+    "cancelled_write_bytes",
+    "utime",
+    "stime",
+    "sum_exec_runtime",
+    "run_delay",
+];
+
+const TRACE_TOTALS: [&str; 4] = ["mode_switches", "cpu_copies", "dma_copies", "user_copy_bytes"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(s: &str) -> Result<RunShape, String> {
+        let v: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+        RunShape::from_args(&v)
+    }
+
+    #[test]
+    fn compare_pointers_follow_method_order() {
+        let s = shape("compare --runs 1 --method sendfile --method read-write").expect("ok");
+        assert!(s.check_pointer("/methods/0/syscalls/sendfile").is_ok());
+        assert!(s.check_pointer("/methods/1/syscalls/read").is_ok());
+        assert!(s.check_pointer("/methods/0/syscalls/read").is_err());
+        assert!(s.check_pointer("/methods/2/mode_switches").is_err());
+        assert!(s.check_pointer("/methods/1/procfs/rchar").is_ok());
+        assert!(s.check_pointer("/methods/1/procfs/bogus").is_err());
+        let d = shape("compare").expect("ok");
+        assert_eq!(d.methods, ["read-write", "sendfile"]);
+    }
+
+    #[test]
+    fn trace_pointers() {
+        let s = shape("trace --method=sendfile --buf 4096").expect("ok");
+        assert!(s.check_pointer("/totals/syscalls/sendfile").is_ok());
+        assert!(s.check_pointer("/totals/syscalls/read").is_err());
+        assert!(s.check_pointer("/totals/mode_switches").is_ok());
+        assert!(s.check_pointer("/methods/0/mode_switches").is_err());
+    }
+
+    #[test]
+    fn runner_flags_and_files_are_rejected() {
+        assert!(shape("compare --json").is_err());
+        assert!(shape("trace samples/x.log").is_err());
+        assert!(shape("count ls").is_err());
+        assert!(shape("trace --method mmap").is_err());
+    }
+}

@@ -1,0 +1,257 @@
+//! An independent witness: a small ptrace tracer that counts the system calls
+//! of any command, per thread and in total, like `strace -f -c`.
+//!
+//! zclab derives mode switches from the system calls it counts itself; this
+//! module lets a student check those numbers (and look inside `cat`, `cp`,
+//! Python…) with the kernel's own syscall-stop mechanism. It returns plain
+//! data and never prints: the report module renders a [`TraceOutcome`].
+//!
+//! Counting rules (kept identical to strace so the two can be compared):
+//! each call is counted once, at syscall entry, on the thread that made it;
+//! its error and the bytes it moved are read at syscall exit. Calls that
+//! never return (`exit_group`, a successful `execve` in another thread) are
+//! counted but have no exit; strace's `-c` counts at exit and so leaves
+//! `exit`/`exit_group` out.
+
+mod engine;
+pub mod names;
+mod table;
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fmt;
+use std::time::Duration;
+
+use nix::errno::Errno;
+use nix::libc;
+
+pub use names::{SyscallGroup, group_of};
+
+/// Options for [`trace_command`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TraceOptions {
+    /// Where the command's standard output goes (dup2'ed onto fd 1 in the
+    /// child before tracing starts, so it costs the command no counted
+    /// call); `None` inherits ours. The caller keeps the fd open.
+    pub stdout: Option<std::os::fd::RawFd>,
+    /// The same for standard error.
+    pub stderr: Option<std::os::fd::RawFd>,
+}
+
+/// Counters for one system call name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyscallStats {
+    /// Entries seen (one per call).
+    pub calls: u64,
+    /// Exits with a negative return value (`-errno`).
+    pub errors: u64,
+    /// Bytes moved by successful calls, from the return value at exit
+    /// (mmap/munmap: the mapping length; sendmmsg/recvmmsg: the sum of
+    /// `msg_len`). Zero for calls that do not move data.
+    pub bytes: u64,
+}
+
+impl SyscallStats {
+    fn add(&mut self, other: &SyscallStats) {
+        self.calls += other.calls;
+        self.errors += other.errors;
+        self.bytes += other.bytes;
+    }
+}
+
+/// What one thread did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadCounts {
+    /// Kernel thread id.
+    pub tid: i32,
+    /// Process (thread group) id; equal to `tid` for a process's main thread.
+    pub tgid: i32,
+    /// `/proc/<tid>/comm` when the thread was first seen or last exec'd.
+    pub comm: String,
+    /// Counts by system call name.
+    pub syscalls: BTreeMap<String, SyscallStats>,
+}
+
+impl ThreadCounts {
+    /// Calls of `name` on this thread (0 when it never made that call).
+    pub fn calls(&self, name: &str) -> u64 {
+        self.syscalls.get(name).map_or(0, |s| s.calls)
+    }
+}
+
+/// How the traced command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandStatus {
+    /// It called exit with this code.
+    Exited(i32),
+    /// A signal (number) killed it.
+    Signaled { signal: i32, core_dumped: bool },
+}
+
+impl CommandStatus {
+    /// The exit code a shell would report: the code, or 128 + signal.
+    pub fn shell_exit_code(self) -> i32 {
+        match self {
+            CommandStatus::Exited(code) => code,
+            CommandStatus::Signaled { signal, .. } => 128 + signal,
+        }
+    }
+
+    /// `SIGKILL`, `SIGSEGV`, … for a signal status; `None` for an exit.
+    pub fn signal_name(self) -> Option<String> {
+        match self {
+            CommandStatus::Exited(_) => None,
+            CommandStatus::Signaled { signal, .. } => Some(signal_name(signal)),
+        }
+    }
+}
+
+/// The name of signal `signal` (`SIGINT`), or `SIGRTMIN+n` / `signal n`.
+pub fn signal_name(signal: i32) -> String {
+    match nix::sys::signal::Signal::try_from(signal) {
+        Ok(s) => s.as_str().to_string(),
+        Err(_) if signal >= libc::SIGRTMIN() && signal <= libc::SIGRTMAX() => {
+            format!("SIGRTMIN+{}", signal - libc::SIGRTMIN())
+        }
+        Err(_) => format!("signal {signal}"),
+    }
+}
+
+/// Everything the tracer measured about one command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceOutcome {
+    /// How the command (the first process) ended.
+    pub status: CommandStatus,
+    /// Per-thread counts, in the order the threads were first seen.
+    pub threads: Vec<ThreadCounts>,
+    /// Sum over all threads, by system call name.
+    pub totals: BTreeMap<String, SyscallStats>,
+    /// Wall-clock time from fork to the last tracee's exit (includes the
+    /// tracer's own overhead: every call costs two extra stops).
+    pub elapsed: Duration,
+}
+
+impl TraceOutcome {
+    /// Calls of `name` summed over all threads.
+    pub fn calls(&self, name: &str) -> u64 {
+        self.totals.get(name).map_or(0, |s| s.calls)
+    }
+
+    /// All calls of all threads.
+    pub fn total_calls(&self) -> u64 {
+        self.totals.values().map(|s| s.calls).sum()
+    }
+
+    /// All failed calls of all threads.
+    pub fn total_errors(&self) -> u64 {
+        self.totals.values().map(|s| s.errors).sum()
+    }
+
+    /// Totals summed per group, in report order; groups with no calls are
+    /// left out.
+    pub fn by_group(&self) -> Vec<(SyscallGroup, SyscallStats)> {
+        group_totals(&self.totals)
+    }
+
+    /// Number of distinct processes (thread groups) seen.
+    pub fn process_count(&self) -> usize {
+        let mut tgids: Vec<i32> = self.threads.iter().map(|t| t.tgid).collect();
+        tgids.sort_unstable();
+        tgids.dedup();
+        tgids.len()
+    }
+}
+
+/// Sums `counts` per group, in report order, leaving out empty groups.
+pub fn group_totals(counts: &BTreeMap<String, SyscallStats>) -> Vec<(SyscallGroup, SyscallStats)> {
+    let mut sums: BTreeMap<SyscallGroup, SyscallStats> = BTreeMap::new();
+    for (name, stats) in counts {
+        sums.entry(group_of(name)).or_default().add(stats);
+    }
+    SyscallGroup::ALL
+        .iter()
+        .filter_map(|g| sums.get(g).map(|s| (*g, *s)))
+        .collect()
+}
+
+/// Why a command could not be traced. Each variant carries what a message
+/// needs; [`fmt::Display`] gives the English one-liner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TraceError {
+    /// No command was given.
+    EmptyCommand,
+    /// An argument contains a NUL byte, which execve cannot pass.
+    NulInArgument { arg: String },
+    /// execvp found no such program on PATH (a shell exits 127).
+    CommandNotFound { program: String },
+    /// The program exists but could not be executed (EACCES, ENOEXEC, …;
+    /// a shell exits 126).
+    CannotExecute { program: String, errno: Errno },
+    /// The kernel refused ptrace (seccomp profile, container without
+    /// CAP_SYS_PTRACE, Yama ptrace_scope = 3).
+    PtraceRefused { errno: Errno },
+    /// An OS call of the tracer itself failed.
+    Os { what: &'static str, errno: Errno },
+}
+
+impl TraceError {
+    /// The exit code the CLI should use: 127/126 like a shell for a command
+    /// that cannot run, 2 for bad input, 1 for runtime failures.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            TraceError::CommandNotFound { .. } => 127,
+            TraceError::CannotExecute { .. } => 126,
+            TraceError::EmptyCommand | TraceError::NulInArgument { .. } => 2,
+            TraceError::PtraceRefused { .. } | TraceError::Os { .. } => 1,
+        }
+    }
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TraceError::EmptyCommand => {
+                write!(
+                    f,
+                    "no command to trace: give one after `--`, e.g. `zclab count -- cat FILE`"
+                )
+            }
+            TraceError::NulInArgument { arg } => {
+                write!(
+                    f,
+                    "argument {arg:?} contains a NUL byte, which a program cannot receive: remove it"
+                )
+            }
+            TraceError::CommandNotFound { program } => write!(
+                f,
+                "command not found: {program}: check the spelling, or give its full path"
+            ),
+            TraceError::CannotExecute { program, errno } => write!(
+                f,
+                "cannot execute {program}: {}: check that it is an executable file (chmod +x)",
+                errno.desc()
+            ),
+            TraceError::PtraceRefused { errno } => write!(
+                f,
+                "the kernel refused to let zclab trace the command (ptrace: {}): a seccomp \
+                 profile, a container without CAP_SYS_PTRACE, or kernel.yama.ptrace_scope=3 \
+                 blocks it; run outside the container, or with --cap-add=SYS_PTRACE / \
+                 --security-opt seccomp=unconfined, or lower ptrace_scope",
+                errno.desc()
+            ),
+            TraceError::Os { what, errno } => write!(f, "tracer: {what} failed: {}", errno.desc()),
+        }
+    }
+}
+
+impl std::error::Error for TraceError {}
+
+/// Runs `argv` (program looked up on PATH like a shell does) under ptrace,
+/// following every fork, vfork and clone, and returns what it did.
+///
+/// Must be called from the thread that will be the tracer for the whole run
+/// (ptrace binds tracees to the thread that attached them). It waits for any
+/// child of this process, so do not run other child processes concurrently.
+pub fn trace_command(argv: &[OsString], opts: &TraceOptions) -> Result<TraceOutcome, TraceError> {
+    engine::run(argv, opts)
+}

@@ -1,0 +1,72 @@
+//! Shared helpers for the integration tests: the real `zclab` binary with a
+//! clean environment, temp files of exact sizes, and parsed `--json`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The `zclab` binary with a clean environment: English, no colour
+/// variables, and a cache folder inside `home` so no test touches the real
+/// one.
+pub fn zclab(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("zclab").expect("the zclab binary is built by cargo test");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .current_dir(home);
+    cmd
+}
+
+/// A temp dir that non-root users can traverse (tests that drop
+/// privileges need that).
+pub fn temp_home() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("cannot make a temp dir");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod temp dir");
+    dir
+}
+
+/// A file of exactly `size` bytes with varied content (so a digest catches
+/// reordering).
+pub fn file_of(dir: &Path, name: &str, size: usize) -> PathBuf {
+    let path = dir.join(name);
+    let data: Vec<u8> = (0..size)
+        .map(|i| (i.wrapping_mul(31) ^ (i >> 8)) as u8)
+        .collect();
+    std::fs::write(&path, data).expect("cannot write test file");
+    path
+}
+
+/// Runs the command, requires success, and parses stdout as JSON. On
+/// failure shows the command's stdout and stderr.
+pub fn json_of(cmd: &mut Command) -> Value {
+    let out = cmd.output().expect("cannot run zclab");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "zclab failed ({:?})\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        out.status
+    );
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}):\n{stdout}\nstderr:\n{stderr}"))
+}
+
+/// The object of one method in a compare document.
+pub fn method<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["methods"]
+        .as_array()
+        .and_then(|a| a.iter().find(|m| m["method"] == name))
+        .unwrap_or_else(|| panic!("no method {name} in {doc}"))
+}
+
+pub fn u(v: &Value) -> u64 {
+    v.as_u64()
+        .unwrap_or_else(|| panic!("not an unsigned integer: {v}"))
+}
