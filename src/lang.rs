@@ -19,9 +19,10 @@ impl Lang {
     pub fn from_env() -> Lang {
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let Ok(value) = std::env::var(var)
-                && !value.is_empty() {
-                    return Lang::from_locale(&value);
-                }
+                && !value.is_empty()
+            {
+                return Lang::from_locale(&value);
+            }
         }
         Lang::En
     }

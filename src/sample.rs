@@ -180,9 +180,11 @@ pub fn default_sample_path() -> PathBuf {
 pub fn ensure_default_sample(progress: &mut dyn FnMut(u64)) -> Result<(PathBuf, bool)> {
     let path = default_sample_path();
     if let Ok(meta) = fs::metadata(&path)
-        && meta.is_file() && meta.len() == DEFAULT_SAMPLE_BYTES {
-            return Ok((path, false));
-        }
+        && meta.is_file()
+        && meta.len() == DEFAULT_SAMPLE_BYTES
+    {
+        return Ok((path, false));
+    }
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).with_context(|| {
             format!(

@@ -40,9 +40,10 @@ pub fn progress_enabled() -> bool {
 /// fits a projector and a handout.
 pub fn table_width() -> u16 {
     if std::io::stdout().is_terminal()
-        && let Ok(ws) = terminal_size() {
-            return ws.max(60);
-        }
+        && let Ok(ws) = terminal_size()
+    {
+        return ws.max(60);
+    }
     110
 }
 
