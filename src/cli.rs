@@ -48,6 +48,20 @@ deterministic content (the same on every machine). An existing file is never ove
 --force is given.\n\nExamples:\n  zclab sample --size 64MiB -o sample.log\n  zclab sample --size 1GiB -o big.log"
     )]
     Sample(SampleArgs),
+
+    /// Interactive lessons on zero copy, measured on this machine (English and Chinese)
+    #[command(
+        long_about = "Seven short lessons that teach the article on Kafka's zero copy with this \
+machine as the proof: each lesson explains, asks you to predict a number, runs the real \
+measurement, and checks your prediction against it. Progress is saved in \
+$XDG_STATE_HOME/zclab/lessons.json (else ~/.local/state/zclab/lessons.json).\n\n\
+On a terminal one step is shown per screen; without one, or with --no-pause, the whole lesson \
+prints in order with the answers (a handout). When standard input is not a terminal, predicts \
+and quizzes read their answers from it, one per line.\n\nExamples:\n  zclab lesson\n  \
+zclab lesson 3\n  zclab lesson next\n  zclab lesson 1 --no-pause > lesson1.txt\n  \
+zclab lesson --lang zh\n  zclab lesson reset\n  zclab lesson --check"
+    )]
+    Lesson(LessonArgs),
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +84,25 @@ pub struct CompareArgs {
     /// Print one JSON document on stdout instead of the table
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// A lesson number, next, prev or reset [default: list, then continue where you left off]
+    #[arg(value_name = "N|next|prev|reset")]
+    pub target: Option<String>,
+
+    /// With reset: the lesson to reset [default: all]
+    #[arg(value_name = "N")]
+    pub reset_lesson: Option<u32>,
+
+    /// Print the whole lesson and run its demos without waiting (handouts, scripts)
+    #[arg(long)]
+    pub no_pause: bool,
+
+    /// Validate every lesson file and exit
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

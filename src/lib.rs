@@ -15,6 +15,7 @@ pub mod error;
 pub mod harness;
 pub mod input;
 pub mod lang;
+pub mod lesson;
 pub mod measure;
 pub mod methods;
 pub mod model;

@@ -12,6 +12,7 @@ use crate::methods::Method;
 use crate::style::{self, ColorChoice};
 
 mod compare;
+mod lesson;
 mod sample;
 
 /// Settings every subcommand shares.
@@ -45,6 +46,7 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Compare(args) => compare::run(&global, args),
         Command::Sample(args) => sample::run(&global, args),
+        Command::Lesson(args) => lesson::run(&global, args),
     }
 }
 

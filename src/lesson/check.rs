@@ -25,9 +25,13 @@ pub type RunValidator<'a> = &'a dyn Fn(&[String]) -> Result<(), String>;
 
 pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diagnostics> {
     let manifest_file = src.display("course.toml");
-    let text = src
-        .read("course.toml")
-        .map_err(|e| Diagnostics(vec![Diagnostic::new(&manifest_file, 1, format!("cannot read: {e}"))]))?;
+    let text = src.read("course.toml").map_err(|e| {
+        Diagnostics(vec![Diagnostic::new(
+            &manifest_file,
+            1,
+            format!("cannot read: {e}"),
+        )])
+    })?;
     let metas = manifest::parse(&manifest_file, &text).map_err(Diagnostics)?;
     let mut errs = Vec::new();
 
@@ -40,7 +44,7 @@ pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diag
             errs.push(Diagnostic::new(
                 &src.display(&present),
                 1,
-                format!("not listed in course.toml (expected files are named NN-id.md after their [[lesson]] entry)"),
+                "not listed in course.toml (expected files are named NN-id.md after their [[lesson]] entry)".to_string(),
             ));
         }
     }
@@ -56,7 +60,11 @@ pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diag
                     errs.push(Diagnostic::new(
                         &manifest_file,
                         meta.line,
-                        format!("lesson '{}' has no {} file: {shown}: {e}", meta.id, super::lang_dir(lang)),
+                        format!(
+                            "lesson '{}' has no {} file: {shown}: {e}",
+                            meta.id,
+                            super::lang_dir(lang)
+                        ),
                     ));
                     per_lang.push(None);
                 }
@@ -97,7 +105,11 @@ pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diag
 
 fn check_steps(file: &str, steps: &[Step], validate_run: RunValidator, errs: &mut Vec<Diagnostic>) {
     if !steps.iter().any(|s| matches!(s, Step::Run(_))) {
-        errs.push(Diagnostic::new(file, 1, "a lesson needs at least one ```run step: the machine is the proof"));
+        errs.push(Diagnostic::new(
+            file,
+            1,
+            "a lesson needs at least one ```run step: the machine is the proof",
+        ));
     }
     for (i, step) in steps.iter().enumerate() {
         match step {
@@ -143,18 +155,32 @@ fn check_steps(file: &str, steps: &[Step], validate_run: RunValidator, errs: &mu
 
 /// The two languages must be the same lesson: a student may switch language
 /// mid-lesson and the saved step index must mean the same thing.
-fn compare_languages(en_file: &str, en: &[Step], zh_file: &str, zh: &[Step], errs: &mut Vec<Diagnostic>) {
+fn compare_languages(
+    en_file: &str,
+    en: &[Step],
+    zh_file: &str,
+    zh: &[Step],
+    errs: &mut Vec<Diagnostic>,
+) {
     for (a, b) in en.iter().zip(zh) {
         let why = match (a, b) {
             _ if a.kind() != b.kind() => Some(format!("is a {} step", b.kind())),
-            (Step::Run(x), Step::Run(y)) if x.args != y.args => Some(format!("runs `{}`", y.args.join(" "))),
-            (Step::Predict(x), Step::Predict(y)) if x.figure != y.figure || x.tolerance != y.tolerance => {
+            (Step::Run(x), Step::Run(y)) if x.args != y.args => {
+                Some(format!("runs `{}`", y.args.join(" ")))
+            }
+            (Step::Predict(x), Step::Predict(y))
+                if x.figure != y.figure || x.tolerance != y.tolerance =>
+            {
                 Some(format!("predicts {}", y.figure))
             }
             (Step::Quiz(x), Step::Quiz(y))
                 if x.choices.len() != y.choices.len() || x.right() != y.right() =>
             {
-                Some(format!("has {} choices with #{} right", y.choices.len(), y.right() + 1))
+                Some(format!(
+                    "has {} choices with #{} right",
+                    y.choices.len(),
+                    y.right() + 1
+                ))
             }
             _ => None,
         };
@@ -195,7 +221,11 @@ fn describe(s: &Step) -> String {
         Step::Text(_) => "a text step".to_string(),
         Step::Run(r) => format!("a run of `{}`", r.args.join(" ")),
         Step::Predict(p) => format!("a predict of {}", p.figure),
-        Step::Quiz(q) => format!("a quiz with {} choices, #{} right", q.choices.len(), q.right() + 1),
+        Step::Quiz(q) => format!(
+            "a quiz with {} choices, #{} right",
+            q.choices.len(),
+            q.right() + 1
+        ),
     }
 }
 
@@ -218,44 +248,84 @@ mod tests {
 
     #[test]
     fn a_consistent_course_loads() {
-        let c = load_files(&[("course.toml", MANIFEST), ("en/01-one.md", EN), ("zh/01-one.md", ZH)]).expect("valid");
+        let c = load_files(&[
+            ("course.toml", MANIFEST),
+            ("en/01-one.md", EN),
+            ("zh/01-one.md", ZH),
+        ])
+        .expect("valid");
         assert_eq!(c.lessons[0].steps(Lang::Zh).len(), 3);
     }
 
     #[test]
     fn missing_and_stray_files() {
-        let e = load_files(&[("course.toml", MANIFEST), ("en/01-one.md", EN), ("zh/02-two.md", ZH)])
-            .expect_err("invalid");
+        let e = load_files(&[
+            ("course.toml", MANIFEST),
+            ("en/01-one.md", EN),
+            ("zh/02-two.md", ZH),
+        ])
+        .expect_err("invalid");
         let s = e.to_string();
         assert!(s.contains("lessons/zh/02-two.md:1: not listed"), "{s}");
-        assert!(s.contains("lessons/course.toml:3: lesson 'one' has no zh file"), "{s}");
+        assert!(
+            s.contains("lessons/course.toml:3: lesson 'one' has no zh file"),
+            "{s}"
+        );
     }
 
     #[test]
     fn languages_must_match() {
         const ZH2: &str = "# 一\n\n```predict\nquestion: 几次？\nfigure: /totals/syscalls/write\nhint: h\nexplain: e\n```\n\n```run\ntrace --method read-write --buf 4096\n```\n";
-        let e = load_files(&[("course.toml", MANIFEST), ("en/01-one.md", EN), ("zh/01-one.md", ZH2)])
-            .expect_err("invalid");
-        assert!(e.to_string().contains("lessons/zh/01-one.md:3: differs from lessons/en/01-one.md:5"), "{e}");
+        let e = load_files(&[
+            ("course.toml", MANIFEST),
+            ("en/01-one.md", EN),
+            ("zh/01-one.md", ZH2),
+        ])
+        .expect_err("invalid");
+        assert!(
+            e.to_string()
+                .contains("lessons/zh/01-one.md:3: differs from lessons/en/01-one.md:5"),
+            "{e}"
+        );
     }
 
     #[test]
     fn predict_pointer_and_order_are_checked() {
         const BAD: &str = "Text\n\n```predict\nquestion: q\nfigure: /totals/syscalls/sendfile\nhint: h\nexplain: e\n```\n\n```run\ntrace --method read-write\n```\n\n```predict\nquestion: q\nfigure: /totals/mode_switches\nhint: h\nexplain: e\n```\n";
-        let e = load_files(&[("course.toml", MANIFEST), ("en/01-one.md", BAD), ("zh/01-one.md", BAD)])
-            .expect_err("invalid");
+        let e = load_files(&[
+            ("course.toml", MANIFEST),
+            ("en/01-one.md", BAD),
+            ("zh/01-one.md", BAD),
+        ])
+        .expect_err("invalid");
         let s = e.to_string();
-        assert!(s.contains("lessons/en/01-one.md:3: '/totals/syscalls/sendfile' is not a number"), "{s}");
-        assert!(s.contains("lessons/en/01-one.md:14: a predict must be followed"), "{s}");
+        assert!(
+            s.contains("lessons/en/01-one.md:3: '/totals/syscalls/sendfile' is not a number"),
+            "{s}"
+        );
+        assert!(
+            s.contains("lessons/en/01-one.md:14: a predict must be followed"),
+            "{s}"
+        );
     }
 
     #[test]
     fn run_validator_errors_name_the_line() {
         let e = load(
-            &EmbeddedSource { files: &[("course.toml", MANIFEST), ("en/01-one.md", EN), ("zh/01-one.md", ZH)] },
+            &EmbeddedSource {
+                files: &[
+                    ("course.toml", MANIFEST),
+                    ("en/01-one.md", EN),
+                    ("zh/01-one.md", ZH),
+                ],
+            },
             &|_: &[String]| Err("unexpected argument '--bogus'".to_string()),
         )
         .expect_err("invalid");
-        assert!(e.to_string().contains("lessons/en/01-one.md:13: `zclab trace"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("lessons/en/01-one.md:13: `zclab trace"),
+            "{e}"
+        );
     }
 }

@@ -44,7 +44,12 @@ impl LessonMeta {
     /// `en/01-traditional-path.md`: the file name follows from number and id,
     /// so the manifest never has to repeat it and cannot disagree with it.
     pub fn file(&self, lang: super::Lang) -> String {
-        format!("{}/{:02}-{}.md", super::lang_dir(lang), self.number, self.id)
+        format!(
+            "{}/{:02}-{}.md",
+            super::lang_dir(lang),
+            self.number,
+            self.id
+        )
     }
 }
 
@@ -98,10 +103,18 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<LessonMeta>, Vec<Diagnostic>>
             ));
         }
         if out.iter().any(|o| o.id == id) {
-            errs.push(Diagnostic::new(file, line, format!("duplicate lesson id '{id}'")));
+            errs.push(Diagnostic::new(
+                file,
+                line,
+                format!("duplicate lesson id '{id}'"),
+            ));
         }
         if l.title_en.trim().is_empty() || l.title_zh.trim().is_empty() {
-            errs.push(Diagnostic::new(file, line, format!("lesson '{id}' needs both title_en and title_zh")));
+            errs.push(Diagnostic::new(
+                file,
+                line,
+                format!("lesson '{id}' needs both title_en and title_zh"),
+            ));
         }
         let sample = l.sample.get_ref().clone();
         let sample_ok = sample.starts_with("samples/")

@@ -91,6 +91,9 @@ pub struct Choice {
     pub feedback: String,
 }
 
+/// A source line with its 1-based number.
+type Line<'a> = (usize, &'a str);
+
 const DIRECTIVES: [&str; 3] = ["run", "predict", "quiz"];
 
 pub fn parse(file: &str, src: &str) -> Result<Vec<Step>, Vec<Diagnostic>> {
@@ -98,7 +101,7 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Step>, Vec<Diagnostic>> {
     let mut errs = Vec::new();
     let mut text: Vec<(usize, &str)> = Vec::new();
     // (directive, opening line, body lines)
-    let mut directive: Option<(&str, usize, Vec<(usize, &str)>)> = None;
+    let mut directive: Option<(&str, usize, Vec<Line>)> = None;
     // An ordinary code fence inside text: its backtick run and opening line.
     let mut code_fence: Option<(usize, usize)> = None;
 
@@ -129,10 +132,18 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Step>, Vec<Diagnostic>> {
             let info = rest.trim_start_matches('`').trim();
             if line.starts_with("```") && DIRECTIVES.contains(&info) {
                 if rest.starts_with('`') {
-                    errs.push(Diagnostic::new(file, n, "directive blocks use exactly three backticks"));
+                    errs.push(Diagnostic::new(
+                        file,
+                        n,
+                        "directive blocks use exactly three backticks",
+                    ));
                 }
                 flush_text(&mut text, &mut steps);
-                let kind = DIRECTIVES.iter().find(|d| **d == info).copied().unwrap_or("run");
+                let kind = DIRECTIVES
+                    .iter()
+                    .find(|d| **d == info)
+                    .copied()
+                    .unwrap_or("run");
                 directive = Some((kind, n, Vec::new()));
                 continue;
             }
@@ -151,7 +162,11 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Step>, Vec<Diagnostic>> {
         text.push((n, line));
     }
     if let Some((kind, start, _)) = directive {
-        errs.push(Diagnostic::new(file, start, format!("```{kind} block is never closed")));
+        errs.push(Diagnostic::new(
+            file,
+            start,
+            format!("```{kind} block is never closed"),
+        ));
     }
     if let Some((_, start)) = code_fence {
         errs.push(Diagnostic::new(file, start, "code block is never closed"));
@@ -160,7 +175,11 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Step>, Vec<Diagnostic>> {
     if steps.is_empty() && errs.is_empty() {
         errs.push(Diagnostic::new(file, 1, "the lesson has no steps"));
     }
-    if errs.is_empty() { Ok(steps) } else { Err(errs) }
+    if errs.is_empty() {
+        Ok(steps)
+    } else {
+        Err(errs)
+    }
 }
 
 fn is_heading(line: &str) -> bool {
@@ -215,9 +234,8 @@ fn entries(body: &[(usize, &str)]) -> Vec<Entry> {
 fn join(first: &str, more: &[(usize, String)]) -> String {
     let mut s = first.trim().to_string();
     for (_, m) in more {
-        if !s.is_empty() {
-            s.push(' ');
-        }
+        let g = super::render::glue(&s, m);
+        s.push_str(g);
         s.push_str(m);
     }
     s
@@ -266,7 +284,11 @@ fn key_value(head: &str) -> Option<(&str, &str)> {
     }
 }
 
-fn parse_predict(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, Vec<Diagnostic>> {
+fn parse_predict(
+    file: &str,
+    start: usize,
+    body: &[(usize, &str)],
+) -> Result<Step, Vec<Diagnostic>> {
     const KEYS: [&str; 5] = ["question", "figure", "hint", "explain", "tolerance"];
     let mut errs = Vec::new();
     let mut found: Vec<(&str, usize, String)> = Vec::new();
@@ -280,7 +302,11 @@ fn parse_predict(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Ste
             continue;
         };
         let Some(key) = KEYS.iter().find(|x| **x == k) else {
-            errs.push(Diagnostic::new(file, e.line, format!("unknown predict key '{k}'")));
+            errs.push(Diagnostic::new(
+                file,
+                e.line,
+                format!("unknown predict key '{k}'"),
+            ));
             continue;
         };
         if found.iter().any(|(f, _, _)| f == key) {
@@ -298,7 +324,11 @@ fn parse_predict(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Ste
             }
             None if k == "tolerance" => String::new(),
             None => {
-                errs.push(Diagnostic::new(file, start, format!("predict needs '{k}:'")));
+                errs.push(Diagnostic::new(
+                    file,
+                    start,
+                    format!("predict needs '{k}:'"),
+                ));
                 String::new()
             }
         }
@@ -322,14 +352,20 @@ fn parse_predict(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Ste
                 errs.push(Diagnostic::new(
                     file,
                     tol_line,
-                    format!("tolerance '{tol_text}' must be a non-negative number, optionally with %"),
+                    format!(
+                        "tolerance '{tol_text}' must be a non-negative number, optionally with %"
+                    ),
                 ));
                 None
             }
         }
     };
     if !figure.is_empty() && !figure.starts_with('/') {
-        let n = found.iter().find(|(f, _, _)| *f == "figure").map(|(_, n, _)| *n).unwrap_or(start);
+        let n = found
+            .iter()
+            .find(|(f, _, _)| *f == "figure")
+            .map(|(_, n, _)| *n)
+            .unwrap_or(start);
         errs.push(Diagnostic::new(
             file,
             n,
@@ -359,7 +395,11 @@ fn parse_tolerance(s: &str) -> Option<Tolerance> {
     if !v.is_finite() || v < 0.0 {
         return None;
     }
-    Some(if pct { Tolerance::Percent(v) } else { Tolerance::Absolute(v) })
+    Some(if pct {
+        Tolerance::Percent(v)
+    } else {
+        Tolerance::Absolute(v)
+    })
 }
 
 fn parse_quiz(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, Vec<Diagnostic>> {
@@ -383,9 +423,7 @@ fn parse_quiz(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, 
             };
             let text = join(rest, text_more);
             let feedback = match fb_more.split_first() {
-                Some(((_, first), more)) => {
-                    join(first.trim_start_matches("feedback:"), more)
-                }
+                Some(((_, first), more)) => join(first.trim_start_matches("feedback:"), more),
                 None => String::new(),
             };
             if text.is_empty() {
@@ -398,12 +436,21 @@ fn parse_quiz(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, 
                     "every choice needs feedback: add an indented `feedback: …` line under it",
                 ));
             }
-            choices.push((e.line, Choice { text, right, feedback }));
+            choices.push((
+                e.line,
+                Choice {
+                    text,
+                    right,
+                    feedback,
+                },
+            ));
             continue;
         }
         match key_value(&e.head) {
             Some(("question", v)) if question.is_none() => question = Some(join(v, &e.more)),
-            Some(("question", _)) => errs.push(Diagnostic::new(file, e.line, "'question' given twice")),
+            Some(("question", _)) => {
+                errs.push(Diagnostic::new(file, e.line, "'question' given twice"))
+            }
             _ => errs.push(Diagnostic::new(
                 file,
                 e.line,
@@ -416,7 +463,11 @@ fn parse_quiz(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, 
         String::new()
     });
     if choices.len() < 2 {
-        errs.push(Diagnostic::new(file, start, "a quiz needs at least two choices"));
+        errs.push(Diagnostic::new(
+            file,
+            start,
+            "a quiz needs at least two choices",
+        ));
     }
     let right = choices.iter().filter(|(_, c)| c.right).count();
     if right != 1 {
@@ -452,7 +503,9 @@ mod tests {
         let Step::Text(t) = &steps[0] else { panic!() };
         assert!(t.markdown.contains("---"));
         assert_eq!(t.line, 1);
-        let Step::Predict(p) = &steps[2] else { panic!() };
+        let Step::Predict(p) = &steps[2] else {
+            panic!()
+        };
         assert_eq!(p.question, "How many read() calls?");
         assert_eq!(p.line, 14);
         let Step::Run(r) = &steps[3] else { panic!() };
@@ -469,15 +522,24 @@ mod tests {
         let e = parse("lessons/en/09-x.md", src).expect_err("invalid");
         let shown: Vec<String> = e.iter().map(ToString::to_string).collect();
         assert!(shown.contains(&"lessons/en/09-x.md:7: every choice needs feedback: add an indented `feedback: …` line under it".to_string()), "{shown:?}");
-        assert!(shown.iter().any(|s| s.starts_with("lessons/en/09-x.md:3: a quiz needs exactly one right choice")), "{shown:?}");
+        assert!(
+            shown
+                .iter()
+                .any(|s| s
+                    .starts_with("lessons/en/09-x.md:3: a quiz needs exactly one right choice")),
+            "{shown:?}"
+        );
     }
 
     #[test]
     fn unclosed_block_and_bad_keys_are_errors() {
         let e = parse("f.md", "a\n```predict\nquestion: q\nfigur: /x\n").expect_err("invalid");
         assert_eq!(e[0].line, 2, "{e:?}");
-        let e = parse("f.md", "```predict\nquestion: q\nfigur: /x\nhint: h\nexplain: e\nfigure: /a\n```\n")
-            .expect_err("invalid");
+        let e = parse(
+            "f.md",
+            "```predict\nquestion: q\nfigur: /x\nhint: h\nexplain: e\nfigure: /a\n```\n",
+        )
+        .expect_err("invalid");
         assert_eq!(e[0].to_string(), "f.md:3: unknown predict key 'figur'");
         let e = parse("f.md", "```run\nzclab trace\n```\n").expect_err("invalid");
         assert_eq!(e[0].line, 2);

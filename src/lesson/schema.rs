@@ -72,9 +72,7 @@ impl RunShape {
                         .ok_or_else(|| "--method needs a value".to_string())?,
                 };
                 if !METHODS.contains(&v.as_str()) {
-                    return Err(format!(
-                        "unknown method `{v}` (read-write or sendfile)"
-                    ));
+                    return Err(format!("unknown method `{v}` (read-write or sendfile)"));
                 }
                 methods.push(v);
             }
@@ -127,7 +125,9 @@ impl RunShape {
                 syscalls_of(&self.methods[0]).contains(name)
             }
             (RunKind::Trace, ["totals", f]) => TRACE_TOTALS.contains(f),
-            (RunKind::Trace, ["steps", i, "mode_switches" | "result"]) => i.parse::<usize>().is_ok(),
+            (RunKind::Trace, ["steps", i, "mode_switches" | "result"]) => {
+                i.parse::<usize>().is_ok()
+            }
             _ => false,
         };
         if ok {
@@ -182,7 +182,12 @@ const PROCFS: [&str; 15] = [
     "run_delay",
 ];
 
-const TRACE_TOTALS: [&str; 4] = ["mode_switches", "cpu_copies", "dma_copies", "user_copy_bytes"];
+const TRACE_TOTALS: [&str; 4] = [
+    "mode_switches",
+    "cpu_copies",
+    "dma_copies",
+    "user_copy_bytes",
+];
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,393 @@
+//! `zclab lesson`: the glue between the command line and `crate::lesson`.
+//! It picks the course source (embedded, or `ZCLAB_LESSONS_DIR` for authors
+//! and tests), validates run lines with zclab's real parser, runs them
+//! in-process, and decides the mode (terminal, lines on stdin, handout).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+
+use super::{Global, buffer_from, methods_from};
+use crate::cli::{Cli, Command, LessonArgs};
+use crate::error::{self, print_stdout};
+use crate::lang::Lang;
+use crate::lesson::runner::{Executor, Mode, RunOutput, Session};
+use crate::lesson::{
+    self, Course, Diagnostic, Diagnostics, DirSource, EmbeddedSource, embedded, state,
+};
+use crate::measure::{self, CompareOptions, Progress};
+use crate::methods::Method;
+use crate::{input, report};
+
+/// Points zclab at a lessons directory on disk instead of the embedded
+/// course (lesson authors, tests). Not in `--help`: students never need it.
+const LESSONS_DIR_ENV: &str = "ZCLAB_LESSONS_DIR";
+
+enum Target {
+    Continue,
+    Number(u32),
+    Next,
+    Prev,
+    Reset(Option<u32>),
+}
+
+fn target(args: &LessonArgs, lessons: usize) -> Result<Target> {
+    let bad = |what: &str| {
+        error::input(format!(
+            "`zclab lesson {what}`: expected a lesson number (1-{lessons}), next, prev or reset [N]"
+        ))
+    };
+    let t = match args.target.as_deref() {
+        None => Target::Continue,
+        Some("next") => Target::Next,
+        Some("prev") => Target::Prev,
+        Some("reset") => Target::Reset(args.reset_lesson),
+        Some(other) => match other.parse::<u32>() {
+            Ok(n) if (1..=lessons as u32).contains(&n) => Target::Number(n),
+            _ => return Err(bad(other)),
+        },
+    };
+    if args.reset_lesson.is_some() && !matches!(t, Target::Reset(_)) {
+        return Err(bad(&format!(
+            "{} {}",
+            args.target.as_deref().unwrap_or(""),
+            args.reset_lesson.unwrap_or(0)
+        )));
+    }
+    if let Target::Reset(Some(n)) = t
+        && !(1..=lessons as u32).contains(&n)
+    {
+        return Err(bad(&format!("reset {n}")));
+    }
+    Ok(t)
+}
+
+/// Checks a run line the way the real command line would, with a stand-in
+/// sample path appended as the runner will.
+fn validate_run(args: &[String]) -> std::result::Result<(), String> {
+    let mut argv: Vec<String> = vec!["zclab".into()];
+    argv.extend(args.iter().cloned());
+    argv.push("samples/sample.log".into());
+    match Cli::try_parse_from(&argv) {
+        Ok(cli) => match cli.command {
+            Command::Compare(a) => buffer_from(&a.buf)
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}")),
+            _ => Err("lessons can run `compare` or `trace`".into()),
+        },
+        Err(e) => Err(e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("invalid arguments")
+            .trim_start_matches("error: ")
+            .to_string()),
+    }
+}
+
+fn lessons_dir() -> Option<PathBuf> {
+    std::env::var_os(LESSONS_DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Loads and checks the course, including that every lesson's sample is
+/// available (embedded, or next to an on-disk lessons directory).
+fn load_course(dir: Option<&Path>) -> Result<Course> {
+    let result = match dir {
+        Some(d) => lesson::load(&DirSource::new(d), &validate_run),
+        None => lesson::load(
+            &EmbeddedSource {
+                files: embedded::LESSON_FILES,
+            },
+            &validate_run,
+        ),
+    };
+    let course = result.map_err(anyhow::Error::new)?;
+    let manifest = match dir {
+        Some(d) => d.join("course.toml").display().to_string(),
+        None => "lessons/course.toml".to_string(),
+    };
+    let missing: Vec<Diagnostic> = course
+        .lessons
+        .iter()
+        .filter(|l| sample_source(&l.meta.sample, dir).is_none())
+        .map(|l| {
+            Diagnostic::new(
+                &manifest,
+                l.meta.line,
+                format!(
+                    "sample '{}' is neither in this build nor on disk",
+                    l.meta.sample
+                ),
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(anyhow::Error::new(Diagnostics(missing)));
+    }
+    Ok(course)
+}
+
+enum SampleSource {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+fn sample_source(rel: &str, dir: Option<&Path>) -> Option<SampleSource> {
+    // An author's on-disk course uses the samples of the same checkout.
+    if let Some(d) = dir {
+        let p = d.join("..").join(rel);
+        if p.is_file() {
+            return Some(SampleSource::Disk(p));
+        }
+    }
+    embedded::SAMPLE_FILES
+        .iter()
+        .find(|(p, _)| *p == rel)
+        .map(|(_, bytes)| SampleSource::Embedded(bytes))
+}
+
+/// A file on disk holding the sample: the embedded bytes are written once
+/// into zclab's cache folder (the kernel can only sendfile from a file).
+fn sample_path(rel: &str, dir: Option<&Path>) -> Result<PathBuf> {
+    let bytes = match sample_source(rel, dir) {
+        Some(SampleSource::Disk(p)) => return Ok(p),
+        Some(SampleSource::Embedded(b)) => b,
+        None => bail!("sample {rel} is not available"),
+    };
+    let name = Path::new(rel)
+        .file_name()
+        .with_context(|| format!("sample {rel} has no file name"))?;
+    let cache = crate::sample::default_sample_path();
+    let folder = cache
+        .parent()
+        .map(|p| p.join("lesson-samples"))
+        .unwrap_or_else(|| std::env::temp_dir().join("zclab-lesson-samples"));
+    let dest = folder.join(name);
+    if std::fs::read(&dest).is_ok_and(|have| have == bytes) {
+        return Ok(dest);
+    }
+    std::fs::create_dir_all(&folder).with_context(|| {
+        format!(
+            "cannot create {} for the lesson samples; set XDG_CACHE_HOME to a writable folder",
+            folder.display()
+        )
+    })?;
+    let tmp = dest.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &dest)
+        .with_context(|| format!("cannot move {} into place", dest.display()))?;
+    Ok(dest)
+}
+
+struct NoProgress;
+
+impl Progress for NoProgress {
+    fn started(&mut self, _: Method, _: u32) {}
+    fn tick(&mut self, _: u64) {}
+}
+
+/// Runs lesson run lines in-process through the same functions the
+/// subcommands use, so a lesson shows exactly what the student would see.
+struct InProcess {
+    lang: Lang,
+    color: bool,
+}
+
+impl Executor for InProcess {
+    fn run(&mut self, args: &[String], sample: &Path) -> Result<RunOutput> {
+        let mut argv: Vec<std::ffi::OsString> = vec!["zclab".into()];
+        argv.extend(args.iter().map(Into::into));
+        argv.push(sample.as_os_str().to_owned());
+        let cli = Cli::try_parse_from(argv).map_err(|e| error::input(e.to_string()))?;
+        match cli.command {
+            Command::Compare(a) => {
+                let opts = CompareOptions {
+                    methods: methods_from(&a.method),
+                    buffer_bytes: buffer_from(&a.buf)?,
+                    runs: a.runs,
+                };
+                let input = input::open_regular(sample)?;
+                let c = measure::compare(&input, false, &opts, &mut NoProgress)?;
+                if !c.verified() {
+                    bail!("the receiver did not get the file byte for byte");
+                }
+                let json = report::json::comparison(&c)?;
+                Ok(RunOutput {
+                    text: report::table::comparison(&c, self.lang, self.color),
+                    json: serde_json::from_str(&json).context("compare's JSON does not parse")?,
+                })
+            }
+            _ => bail!("lessons can run `compare` or `trace`"),
+        }
+    }
+}
+
+pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
+    let dir = lessons_dir();
+    let course = load_course(dir.as_deref())?;
+    if args.check {
+        let steps = course.total_steps();
+        print_stdout(&match global.lang {
+            Lang::En => format!(
+                "lessons: {} lessons, {steps} steps in each language (en, zh): all checks passed\n",
+                course.lessons.len()
+            ),
+            Lang::Zh => format!(
+                "课程检查：{} 课，每种语言（en、zh）{steps} 步，全部通过\n",
+                course.lessons.len()
+            ),
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let target = target(&args, course.lessons.len())?;
+    let state_path = state::path();
+    let (st, warning) = match &state_path {
+        Some(p) => state::load(p),
+        None => (state::State::default(), None),
+    };
+    if let Some(w) = warning {
+        eprintln!("zclab: {w}");
+    }
+
+    let stdin_tty = std::io::stdin().is_terminal();
+    let stdout_tty = std::io::stdout().is_terminal();
+    let mode = if args.no_pause || (!stdout_tty && stdin_tty) {
+        Mode::Print
+    } else if stdin_tty && stdout_tty {
+        Mode::Interactive
+    } else {
+        Mode::Lines
+    };
+    let width = if stdout_tty {
+        crate::style::table_width() as usize
+    } else {
+        80
+    };
+    let mut exec = InProcess {
+        lang: global.lang,
+        color: global.color,
+    };
+    let samples = |rel: &str| sample_path(rel, dir.as_deref());
+    let mut session = Session {
+        course: &course,
+        lang: global.lang,
+        color: global.color,
+        width,
+        mode,
+        exec: &mut exec,
+        sample_path: &samples,
+        state: st,
+        state_path: state_path.clone(),
+    };
+    let t = |en: &'static str, zh: &'static str| global.lang.t(en, zh);
+
+    let current_number = session
+        .state
+        .current
+        .as_ref()
+        .and_then(|p| course.lessons.iter().find(|l| l.meta.id == p.lesson))
+        .map(|l| l.meta.number);
+    let number = match target {
+        Target::Reset(which) => {
+            let Some(path) = &state_path else {
+                print_stdout(t(
+                    "No progress is kept (neither XDG_STATE_HOME nor HOME is set).\n",
+                    "没有保存进度（XDG_STATE_HOME 和 HOME 都未设置）。\n",
+                ))?;
+                return Ok(ExitCode::SUCCESS);
+            };
+            match which {
+                None => {
+                    state::clear(path)?;
+                    print_stdout(t("Lesson progress cleared.\n", "学习进度已清除。\n"))?;
+                }
+                Some(n) => {
+                    let id = course
+                        .lesson(n)
+                        .map(|l| l.meta.id.clone())
+                        .unwrap_or_default();
+                    session.state.done.retain(|d| *d != id);
+                    if session
+                        .state
+                        .current
+                        .as_ref()
+                        .is_some_and(|p| p.lesson == id)
+                    {
+                        session.state.current = None;
+                    }
+                    state::save(path, &session.state)?;
+                    print_stdout(&match global.lang {
+                        Lang::En => format!("Progress of lesson {n} cleared.\n"),
+                        Lang::Zh => format!("第 {n} 课的进度已清除。\n"),
+                    })?;
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Target::Number(n) => n,
+        Target::Next => {
+            // Finishing a lesson leaves "current" at step 0 of the next one,
+            // which is then what "next" means; mid-lesson, "next" moves on.
+            let fresh = session
+                .state
+                .current
+                .as_ref()
+                .is_some_and(|p| p.step == 0 && !session.state.is_done(&p.lesson));
+            match current_number {
+                Some(n) if fresh => n,
+                Some(n) => (n + 1).min(course.lessons.len() as u32),
+                None => {
+                    first_not_done(&course, &session.state).unwrap_or(course.lessons.len() as u32)
+                }
+            }
+        }
+        Target::Prev => current_number.map_or(1, |n| n.saturating_sub(1).max(1)),
+        Target::Continue => {
+            print_stdout(&session.list())?;
+            print_stdout("\n")?;
+            match current_number.or_else(|| first_not_done(&course, &session.state)) {
+                Some(n) => n,
+                None => {
+                    print_stdout(t(
+                        "All lessons are done. `zclab lesson N` opens one again; `zclab lesson reset` starts over.\n",
+                        "所有课程都已完成。`zclab lesson N` 可重新打开某一课，`zclab lesson reset` 从头开始。\n",
+                    ))?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+        }
+    };
+    let Some(lesson) = course.lesson(number) else {
+        bail!("no lesson {number}");
+    };
+    match mode {
+        Mode::Interactive => {
+            // Resume where the student stopped, if it was in this lesson.
+            let start = session
+                .state
+                .current
+                .as_ref()
+                .filter(|p| p.lesson == lesson.meta.id)
+                .map_or(0, |p| p.step);
+            session.play_interactive(lesson, start)?;
+        }
+        Mode::Lines | Mode::Print => {
+            session.play_linear(lesson)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "Next" after the last lesson is the last lesson.
+fn first_not_done(course: &Course, st: &state::State) -> Option<u32> {
+    course
+        .lessons
+        .iter()
+        .find(|l| !st.is_done(&l.meta.id))
+        .map(|l| l.meta.number)
+}

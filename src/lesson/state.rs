@@ -1,0 +1,155 @@
+//! The student's progress, in a small JSON file:
+//! `$XDG_STATE_HOME/zclab/lessons.json`, else `~/.local/state/zclab/lessons.json`.
+//!
+//! ```json
+//! {"format_version": 1, "current": {"lesson": "sendfile", "step": 3}, "done": ["traditional-path"]}
+//! ```
+//!
+//! Lessons are named by id, not number, so reordering the course keeps what a
+//! student has done. `step` is a 0-based index into the lesson's steps (the
+//! same in both languages). A missing file means no progress; an unreadable or
+//! corrupt one is reported and treated as no progress, never as a reason to
+//! refuse the lesson.
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+pub const STATE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub format_version: u32,
+    /// Where the student stopped, if anywhere.
+    #[serde(default)]
+    pub current: Option<Position>,
+    /// Ids of finished lessons, in the order they were finished.
+    #[serde(default)]
+    pub done: Vec<String>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            format_version: STATE_VERSION,
+            current: None,
+            done: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub lesson: String,
+    pub step: usize,
+}
+
+impl State {
+    pub fn is_done(&self, id: &str) -> bool {
+        self.done.iter().any(|d| d == id)
+    }
+
+    pub fn mark_done(&mut self, id: &str) {
+        if !self.is_done(id) {
+            self.done.push(id.to_string());
+        }
+    }
+}
+
+/// Where the state file lives, or `None` when neither `XDG_STATE_HOME` nor
+/// `HOME` is set (progress is then not kept).
+pub fn path() -> Option<PathBuf> {
+    let dir = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("state"))
+        })?;
+    Some(dir.join("zclab").join("lessons.json"))
+}
+
+/// Loads the state; the warning (if any) says why it was ignored.
+pub fn load(path: &Path) -> (State, Option<String>) {
+    match std::fs::read_to_string(path) {
+        Ok(text) => match serde_json::from_str::<State>(&text) {
+            Ok(s) if s.format_version == STATE_VERSION => (s, None),
+            Ok(s) => (
+                State::default(),
+                Some(format!(
+                    "{}: progress format {} is not {STATE_VERSION}; starting afresh",
+                    path.display(),
+                    s.format_version
+                )),
+            ),
+            Err(e) => (
+                State::default(),
+                Some(format!(
+                    "{}: cannot read progress ({e}); starting afresh",
+                    path.display()
+                )),
+            ),
+        },
+        Err(e) if e.kind() == ErrorKind::NotFound => (State::default(), None),
+        Err(e) => (
+            State::default(),
+            Some(format!(
+                "{}: cannot read progress ({e}); starting afresh",
+                path.display()
+            )),
+        ),
+    }
+}
+
+/// Saves atomically (write a temp file, then rename) so a crash or Ctrl-C
+/// never leaves half a file behind.
+pub fn save(path: &Path, state: &State) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {} for the lesson progress", dir.display()))?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    let text = serde_json::to_string_pretty(state).context("cannot encode the lesson progress")?;
+    std::fs::write(&tmp, text + "\n")
+        .with_context(|| format!("cannot write the lesson progress to {}", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot move the lesson progress into {}", path.display()))
+}
+
+/// Removes the state file; a file that is not there is already cleared.
+pub fn clear(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_corrupt_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let p = dir.path().join("zclab").join("lessons.json");
+        assert_eq!(load(&p), (State::default(), None));
+        let mut s = State::default();
+        s.mark_done("sendfile");
+        s.current = Some(Position {
+            lesson: "summary".into(),
+            step: 2,
+        });
+        save(&p, &s).expect("save");
+        assert_eq!(load(&p).0, s);
+        std::fs::write(&p, "{not json").expect("write");
+        let (s2, warn) = load(&p);
+        assert_eq!(s2, State::default());
+        assert!(warn.is_some());
+        clear(&p).expect("clear");
+        clear(&p).expect("clear twice");
+    }
+}

@@ -1,0 +1,241 @@
+//! `zclab lesson`: the course checks, every lesson plays end to end in both
+//! languages, predicts are checked against what the kernel must have done,
+//! malformed lesson files are reported with file and line, and progress
+//! survives a restart.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{temp_home, zclab};
+
+const LESSONS: u32 = 7;
+
+fn run(cmd: &mut assert_cmd::Command) -> (bool, String, String) {
+    let out = cmd.output().expect("cannot run zclab");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(cmd: &mut assert_cmd::Command) -> String {
+    let (success, stdout, stderr) = run(cmd);
+    assert!(
+        success,
+        "zclab failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    stdout
+}
+
+/// A copy of the repository's course in `dir/lessons`, for tests that break
+/// it on purpose through `ZCLAB_LESSONS_DIR`.
+fn copy_course(dir: &Path) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let dst = dir.join("lessons");
+    for sub in ["", "en", "zh"] {
+        std::fs::create_dir_all(dst.join(sub)).expect("mkdir");
+        for entry in std::fs::read_dir(src.join(sub)).expect("read lessons") {
+            let entry = entry.expect("entry");
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), dst.join(sub).join(entry.file_name())).expect("copy");
+            }
+        }
+    }
+    dst
+}
+
+fn state_file(home: &Path) -> PathBuf {
+    home.join("state").join("zclab").join("lessons.json")
+}
+
+#[test]
+fn check_passes_on_the_embedded_course_and_on_disk() {
+    let home = temp_home();
+    let out = ok(zclab(home.path()).args(["lesson", "--check"]));
+    assert!(
+        out.contains("7 lessons") && out.contains("all checks passed"),
+        "{out}"
+    );
+    let dir = copy_course(home.path());
+    let out = ok(zclab(home.path())
+        .env("ZCLAB_LESSONS_DIR", &dir)
+        .args(["lesson", "--check"]));
+    assert!(out.contains("all checks passed"), "{out}");
+}
+
+#[test]
+fn every_lesson_plays_to_the_end_in_both_languages() {
+    let home = temp_home();
+    for n in 1..=LESSONS {
+        for lang in ["en", "zh"] {
+            let out = ok(zclab(home.path()).args([
+                "lesson",
+                &n.to_string(),
+                "--no-pause",
+                "--lang",
+                lang,
+            ]));
+            let title = match lang {
+                "en" => format!("Lesson {n} · "),
+                _ => format!("第 {n} 课 · "),
+            };
+            assert!(out.contains(&title), "lesson {n} {lang}: no title\n{out}");
+            // Every lesson runs at least one real measurement, verified.
+            assert!(out.contains("$ zclab "), "lesson {n} {lang}: no run\n{out}");
+            // A handout shows the answers of predicts and quizzes.
+            assert!(
+                out.contains('✓'),
+                "lesson {n} {lang}: no answers shown\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn predict_accepts_the_measured_answer() {
+    // Lesson 1's first predict: a 16 KiB file read with a 4 KiB buffer
+    // takes 4 data reads + 1 read that returns 0 at the end of the file.
+    let home = temp_home();
+    let out = ok(zclab(home.path()).args(["lesson", "1"]).write_stdin("5\n"));
+    assert!(
+        out.contains("Your answer: 5\n  ✓ Right: the run measures 5"),
+        "{out}"
+    );
+}
+
+#[test]
+fn predict_rejects_a_wrong_answer_with_a_hint_then_accepts_the_right_one() {
+    let home = temp_home();
+    let out = ok(zclab(home.path())
+        .args(["lesson", "1"])
+        .write_stdin("4\n5\n"));
+    let wrong = out
+        .find("Your answer: 4\n  ✗ Not quite. Hint:")
+        .unwrap_or_else(|| panic!("{out}"));
+    let right = out
+        .find("Your answer: 5\n  ✓ Right: the run measures 5")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(wrong < right, "{out}");
+}
+
+#[test]
+fn predict_in_chinese_rejects_twice_then_shows_the_measurement() {
+    let home = temp_home();
+    let out = ok(zclab(home.path())
+        .args(["lesson", "1", "--lang", "zh"])
+        .write_stdin("4\n6\n"));
+    assert!(out.contains("✗ 不对。提示："), "{out}");
+    assert!(out.contains("答案（由下面的运行实测）：5"), "{out}");
+}
+
+#[test]
+fn a_malformed_lesson_file_is_reported_with_file_and_line() {
+    let home = temp_home();
+    let dir = copy_course(home.path());
+    let file = dir.join("en").join("03-four-optimizations.md");
+    let mut text = std::fs::read_to_string(&file).expect("read lesson");
+    let quiz_line = text.lines().count() + 2;
+    text.push_str("\n```quiz\nquestion: Two right answers?\n- [x] A\n  feedback: a\n- [x] B\n  feedback: b\n```\n");
+    std::fs::write(&file, text).expect("write lesson");
+    for args in [
+        &["lesson", "--check"][..],
+        &["lesson", "3", "--no-pause"][..],
+    ] {
+        let (success, stdout, stderr) =
+            run(zclab(home.path()).env("ZCLAB_LESSONS_DIR", &dir).args(args));
+        assert!(!success, "{args:?} passed on a broken course\n{stdout}");
+        let want = format!(
+            "en/03-four-optimizations.md:{quiz_line}: a quiz needs exactly one right choice"
+        );
+        assert!(
+            stderr.contains(&want),
+            "{args:?}: expected `{want}` in\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_malformed_manifest_and_mismatched_languages_are_reported() {
+    let home = temp_home();
+    let dir = copy_course(home.path());
+    // A Chinese file whose run differs from the English one.
+    let zh = dir.join("zh").join("04-kafka-workflow.md");
+    let text = std::fs::read_to_string(&zh).expect("read");
+    let line = text
+        .lines()
+        .position(|l| l == "compare --runs 1 --method sendfile")
+        .expect("lesson 4 runs sendfile")
+        + 1;
+    std::fs::write(
+        &zh,
+        text.replace(
+            "compare --runs 1 --method sendfile",
+            "compare --runs 2 --method sendfile",
+        ),
+    )
+    .expect("write");
+    let (success, _, stderr) = run(zclab(home.path())
+        .env("ZCLAB_LESSONS_DIR", &dir)
+        .args(["lesson", "--check"]));
+    assert!(!success);
+    assert!(
+        stderr.contains(&format!("zh/04-kafka-workflow.md:{line}: differs from")),
+        "{stderr}"
+    );
+
+    let manifest = dir.join("course.toml");
+    std::fs::write(
+        &manifest,
+        "format_version = 1\n\n[[lesson]]\nid = \"x\nnumber = 1\n",
+    )
+    .expect("write");
+    let (success, _, stderr) = run(zclab(home.path())
+        .env("ZCLAB_LESSONS_DIR", &dir)
+        .args(["lesson", "--check"]));
+    assert!(!success);
+    assert!(stderr.contains("course.toml:4:"), "{stderr}");
+}
+
+#[test]
+fn progress_survives_a_restart_and_reset_clears_it() {
+    let home = temp_home();
+    ok(zclab(home.path()).args(["lesson", "6", "--no-pause"]));
+    let saved = std::fs::read_to_string(state_file(home.path())).expect("progress file written");
+    let state: serde_json::Value = serde_json::from_str(&saved).expect("progress is JSON");
+    assert_eq!(state["format_version"], 1);
+    assert_eq!(state["done"], serde_json::json!(["summary"]));
+    assert_eq!(state["current"]["lesson"], "reading-proc");
+
+    // A new process sees it: the list marks lesson 6 done and continues
+    // with lesson 7.
+    let out = ok(zclab(home.path()).args(["lesson", "--no-pause"]));
+    assert!(out.contains("[#>------] 1/7"), "{out}");
+    assert!(out.contains("✓  6"), "{out}");
+    assert!(out.contains("▶  7"), "{out}");
+    assert!(out.contains("Lesson 7 · "), "{out}");
+
+    // Resetting one lesson keeps the others.
+    ok(zclab(home.path()).args(["lesson", "reset", "6"]));
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(state_file(home.path())).expect("read"))
+            .expect("json");
+    assert_eq!(state["done"], serde_json::json!(["reading-proc"]));
+
+    ok(zclab(home.path()).args(["lesson", "reset"]));
+    assert!(!state_file(home.path()).exists());
+    let out = ok(zclab(home.path()).args(["lesson", "--no-pause"]));
+    assert!(out.contains("[>-------] 0/7"), "{out}");
+    assert!(out.contains("Lesson 1 · "), "{out}");
+}
+
+#[test]
+fn a_bad_lesson_number_is_a_usage_error() {
+    let home = temp_home();
+    zclab(home.path()).args(["lesson", "9"]).assert().code(2);
+    zclab(home.path())
+        .args(["lesson", "later"])
+        .assert()
+        .code(2);
+}
