@@ -4,10 +4,10 @@
 //! arrives as a key and is handled as quit instead of killing the process
 //! with the terminal left raw).
 
-use std::io::Read;
 use std::os::fd::AsFd;
 
 use anyhow::{Context, Result};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,21 +54,61 @@ impl Drop for RawMode {
     }
 }
 
-/// Blocks for one key press.
+/// Blocks for one key press. Reads one byte at a time, so keys typed ahead
+/// (or pasted) are taken one by one; an escape sequence (arrow keys) or a
+/// multi-byte UTF-8 character is read whole.
 pub fn read_key() -> Result<Key> {
-    let mut buf = [0u8; 8];
-    let n = std::io::stdin()
-        .lock()
-        .read(&mut buf)
-        .context("cannot read a key from the terminal")?;
-    Ok(match &buf[..n] {
-        [] => Key::Interrupt,
+    // Straight from the fd, not through std's buffered stdin: a buffer
+    // would swallow the rest of an escape sequence, and `poll` on the fd
+    // would then not see it.
+    let stdin = std::io::stdin();
+    let fd = stdin.as_fd();
+    let read_into = |buf: &mut [u8]| -> Result<usize> {
+        loop {
+            match nix::unistd::read(fd, buf) {
+                Err(nix::errno::Errno::EINTR) => continue,
+                other => return other.context("cannot read a key from the terminal"),
+            }
+        }
+    };
+    let mut first = [0u8; 1];
+    if read_into(&mut first)? == 0 {
+        return Ok(Key::Interrupt);
+    }
+    let more = match first[0] {
+        // ESC: an arrow key sends ESC [ C at once; a lone ESC does not, so
+        // wait only briefly for the rest.
+        0x1b => {
+            let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+            if poll(&mut fds, PollTimeout::from(30u8)).unwrap_or(0) > 0 {
+                2
+            } else {
+                0
+            }
+        }
+        b if b >= 0xf0 => 3,
+        b if b >= 0xe0 => 2,
+        b if b >= 0xc0 => 1,
+        _ => 0,
+    };
+    let mut buf = vec![first[0]];
+    let mut rest = vec![0u8; more];
+    let mut got = 0;
+    while got < more {
+        let n = read_into(&mut rest[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    buf.extend_from_slice(&rest[..got]);
+    Ok(match buf.as_slice() {
         [b'\r'] | [b'\n'] => Key::Enter,
         [b' '] => Key::Space,
         [0x7f] | [0x08] => Key::Backspace,
         [0x03] | [0x04] => Key::Interrupt,
-        [0x1b, b'[', b'C', ..] => Key::Right,
-        [0x1b, b'[', b'D', ..] => Key::Left,
+        [0x1b, b'[', b'C'] => Key::Right,
+        [0x1b, b'[', b'D'] => Key::Left,
         bytes => match std::str::from_utf8(bytes)
             .ok()
             .and_then(|s| s.chars().next())
