@@ -41,6 +41,20 @@ zclab compare --method sendfile --runs 5 --json\n  zclab compare --lang zh"
     )]
     Compare(CompareArgs),
 
+    /// Walk the data through each copy and mode switch, one system call at a time
+    #[command(
+        long_about = "Run one method for real on a small file, one system call per step: the \
+call as strace writes it, its two user/kernel mode switches, each data copy it causes (CPU or DMA, \
+measured or modelled), the /proc counters of the sending thread that moved, and a data-path \
+diagram with this step's hops marked.\n\nOn a terminal: Enter or space for the next step, a for \
+autoplay, q to quit. When stdin or stdout is not a terminal, every step prints at once.\n\n\
+Without FILE, zclab uses a 16 KiB sample of Kafka-like log records (four 4 KiB chunks), kept in \
+your cache folder.\n\nExamples:\n  zclab trace\n  zclab trace --method sendfile\n  \
+zclab trace --method read-write --buf 4096 --chunks 3 samples/kafka-segment-1MiB.log\n  \
+zclab trace --auto 800ms\n  zclab trace --json > steps.json"
+    )]
+    Trace(TraceArgs),
+
     /// Make a sample file of Kafka-like log records
     #[command(
         long_about = "Make a sample file of Kafka-like log records, exactly SIZE bytes, with \
@@ -62,6 +76,22 @@ zclab lesson 3\n  zclab lesson next\n  zclab lesson 1 --no-pause > lesson1.txt\n
 zclab lesson --lang zh\n  zclab lesson reset\n  zclab lesson --check"
     )]
     Lesson(LessonArgs),
+
+    /// Count the system calls of any command with zclab's own ptrace tracer (like strace -c)
+    #[command(
+        long_about = "Run a command under zclab's own ptrace tracer and count its system calls, \
+per thread and in total, like `strace -f -c`: calls, errors, bytes moved (read from the return \
+values), with the data-moving calls grouped so they stand out, and the mode switches they cost \
+(derived: 2 per system call). Forks, threads and execs are followed. zclab exits with the \
+command's own exit status (127 when it is not found, 128 + N when signal N killed it).\n\n\
+Examples:\n  zclab count -- cat samples/kafka-segment-1MiB.log\n  \
+zclab count --hide-output -- cp samples/kafka-segment-1MiB.log /tmp/copy.log\n  \
+zclab count -- python3 -c \"import shutil; shutil.copyfile('a', 'b')\"\n  \
+zclab count --hide-output -- dd if=samples/kafka-segment-1MiB.log of=/dev/null bs=4k\n  \
+zclab count -- zclab compare samples/kafka-segment-1MiB.log --method sendfile --runs 1 --json\n  \
+zclab count --json -- ls"
+    )]
+    Count(CountArgs),
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +114,30 @@ pub struct CompareArgs {
     /// Print one JSON document on stdout instead of the table
     #[arg(long)]
     pub json: bool,
+
+    /// Re-run each method under zclab's ptrace tracer and show both counts side by side
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CountArgs {
+    /// Print one JSON document on stdout (the command's own output then goes to stderr)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Send the command's standard output to /dev/null (its write calls still happen and count)
+    #[arg(long)]
+    pub hide_output: bool,
+
+    /// The command to trace and its arguments, after `--`
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +157,36 @@ pub struct LessonArgs {
     /// Validate every lesson file and exit
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// The file to send [default: a 16 KiB sample in your cache folder]
+    pub file: Option<PathBuf>,
+
+    /// Method to walk through
+    #[arg(long, value_enum, default_value_t = MethodArg::ReadWrite, value_name = "METHOD")]
+    pub method: MethodArg,
+
+    /// Size of read()'s user buffer, e.g. 4096, 4KiB
+    #[arg(long, default_value = "4096", value_name = "SIZE")]
+    pub buf: String,
+
+    /// Stop after N chunks (read-write) or N calls (sendfile)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub chunks: Option<u64>,
+
+    /// Step by itself every DURATION (e.g. 800ms, 2s) instead of waiting for a key
+    #[arg(long, value_name = "DURATION")]
+    pub auto: Option<String>,
+
+    /// Show at most N steps; the rest of the file is sent unwatched
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_steps: u64,
+
+    /// Print the steps as one JSON document instead
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

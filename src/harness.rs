@@ -66,6 +66,9 @@ pub struct RunOutcome {
     pub receiver_reads: u64,
     /// The received bytes equal the file's, by length and CRC-32.
     pub verified: bool,
+    /// Kernel thread id of the sending thread, so that an outside witness
+    /// (`compare --verify`'s tracer) can find it among the process's threads.
+    pub sender_tid: i32,
 }
 
 impl RunOutcome {
@@ -314,6 +317,7 @@ pub fn run_once<O: Observer + Send>(
             received_crc32: report.crc32,
             receiver_reads: report.reads,
             verified,
+            sender_tid,
         })
     })
 }

@@ -23,4 +23,7 @@ pub mod report;
 pub mod sample;
 pub mod size;
 pub mod style;
+pub mod terminal;
+pub mod trace;
 pub mod tracer;
+pub mod verify;

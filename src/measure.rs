@@ -34,6 +34,30 @@ pub struct MethodResult {
 }
 
 impl MethodResult {
+    /// Picks the median run and evaluates its copy path. `runs` must not
+    /// be empty.
+    pub fn from_runs(method: Method, runs: Vec<RunOutcome>) -> MethodResult {
+        let mut order: Vec<usize> = (0..runs.len()).collect();
+        order.sort_by_key(|&i| runs[i].elapsed);
+        let median = order.get(order.len() / 2).copied().unwrap_or(0);
+        let m = &runs[median];
+        let copies = model::evaluate(
+            method,
+            &HopFacts {
+                bytes_into_user: m.tally.bytes_into_user,
+                bytes_out_of_user: m.tally.bytes_out_of_user,
+                read_bytes: m.sender.read_bytes,
+                file_bytes: m.received_bytes,
+            },
+        );
+        MethodResult {
+            method,
+            runs,
+            median,
+            copies,
+        }
+    }
+
     pub fn median_run(&self) -> &RunOutcome {
         &self.runs[self.median]
     }
@@ -79,6 +103,25 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// A comparison of one run of one method (what `trace` summarises).
+    pub fn single(
+        input: &InputFile,
+        default_sample: bool,
+        buffer_bytes: usize,
+        expected: Expected,
+        outcome: RunOutcome,
+    ) -> Comparison {
+        Comparison {
+            file_path: input.path.clone(),
+            file_bytes: input.size,
+            default_sample,
+            buffer_bytes,
+            runs: 1,
+            expected,
+            methods: vec![MethodResult::from_runs(outcome.method, vec![outcome])],
+        }
+    }
+
     pub fn verified(&self) -> bool {
         self.methods.iter().all(MethodResult::verified)
     }
@@ -132,27 +175,7 @@ pub fn compare(
         .methods
         .iter()
         .zip(runs)
-        .map(|(&method, runs)| {
-            let mut order: Vec<usize> = (0..runs.len()).collect();
-            order.sort_by_key(|&i| runs[i].elapsed);
-            let median = order.get(order.len() / 2).copied().unwrap_or(0);
-            let m = &runs[median];
-            let copies = model::evaluate(
-                method,
-                &HopFacts {
-                    bytes_into_user: m.tally.bytes_into_user,
-                    bytes_out_of_user: m.tally.bytes_out_of_user,
-                    read_bytes: m.sender.read_bytes,
-                    file_bytes: input.size,
-                },
-            );
-            MethodResult {
-                method,
-                runs,
-                median,
-                copies,
-            }
-        })
+        .map(|(&method, runs)| MethodResult::from_runs(method, runs))
         .collect();
     Ok(Comparison {
         file_path: input.path.clone(),

@@ -180,6 +180,9 @@ pub fn article_mode_switches(method: Method) -> u32 {
 /// A hop with the evidence of one run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Hop {
+    /// Which hop of the path this is (for diagrams; not in JSON).
+    #[serde(skip)]
+    pub role: HopRole,
     pub from: Place,
     pub to: Place,
     pub kind: CopyKind,
@@ -232,9 +235,51 @@ pub fn evaluate(method: Method, facts: &HopFacts) -> Vec<Hop> {
                     None,
                 ),
             };
-            Hop { from: spec.from, to: spec.to, kind: spec.kind, evidence, basis, bytes }
+            Hop { role: spec.role, from: spec.from, to: spec.to, kind: spec.kind, evidence, basis, bytes }
         })
         .collect()
+}
+
+/// The hops one system call of `method` causes, given what it returned
+/// (`bytes`) and the sending thread's `read_bytes` delta across the call.
+/// `read` fills the user buffer (and the page cache first, if it missed);
+/// `write` empties it into the socket, which the NIC then sends; `sendfile`
+/// hands page-cache pages to the NIC. A call that moved no bytes copies
+/// nothing.
+pub fn hops_of_call(method: Method, call: &str, bytes: u64, read_bytes: u64) -> Vec<Hop> {
+    if bytes == 0 {
+        return Vec::new();
+    }
+    let roles: &[HopRole] = match call {
+        "read" => &[HopRole::DiskRead, HopRole::IntoUser],
+        "write" => &[HopRole::OutOfUser, HopRole::ToNic],
+        "sendfile" => &[HopRole::DiskRead, HopRole::ToNic],
+        _ => &[],
+    };
+    let facts = HopFacts {
+        bytes_into_user: bytes,
+        bytes_out_of_user: bytes,
+        read_bytes,
+        file_bytes: bytes,
+    };
+    path(method)
+        .iter()
+        .zip(evaluate(method, &facts))
+        .filter(|(spec, _)| roles.contains(&spec.role))
+        // A warm page cache means no disk hop in this call at all.
+        .filter(|(spec, _)| spec.role != HopRole::DiskRead || read_bytes > 0)
+        .map(|(spec, mut hop)| {
+            if spec.role == HopRole::ToNic {
+                hop.bytes = Some(bytes);
+            }
+            hop
+        })
+        .collect()
+}
+
+/// The role of each hop of `method`'s path, in order (for diagrams).
+pub fn roles(method: Method) -> Vec<HopRole> {
+    path(method).iter().map(|h| h.role).collect()
 }
 
 /// CPU and DMA copies in a path.
@@ -283,5 +328,35 @@ mod tests {
         assert_eq!(cold[0].evidence, Evidence::Measured);
         assert_eq!(cold[0].bytes, Some(4096));
         assert_eq!(count_kinds(&cold), (0, 2));
+    }
+
+    #[test]
+    fn hops_of_each_call() {
+        let kinds = |m, c, b, rb| -> Vec<(Place, Place, CopyKind)> {
+            hops_of_call(m, c, b, rb)
+                .iter()
+                .map(|h| (h.from, h.to, h.kind))
+                .collect()
+        };
+        assert_eq!(
+            kinds(Method::ReadWrite, "read", 4096, 0),
+            [(Place::PageCache, Place::UserBuffer, CopyKind::Cpu)]
+        );
+        assert_eq!(kinds(Method::ReadWrite, "read", 0, 0), []);
+        assert_eq!(kinds(Method::ReadWrite, "read", 4096, 4096).len(), 2);
+        assert_eq!(
+            kinds(Method::ReadWrite, "write", 10, 0),
+            [
+                (Place::UserBuffer, Place::SocketBuffer, CopyKind::Cpu),
+                (Place::SocketBuffer, Place::Nic, CopyKind::Dma)
+            ]
+        );
+        assert_eq!(
+            kinds(Method::Sendfile, "sendfile", 10, 0),
+            [(Place::PageCache, Place::Nic, CopyKind::Dma)]
+        );
+        let nic = hops_of_call(Method::Sendfile, "sendfile", 10, 0);
+        assert_eq!(nic[0].evidence, Evidence::Modelled);
+        assert_eq!(nic[0].bytes, Some(10));
     }
 }

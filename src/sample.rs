@@ -159,10 +159,14 @@ pub fn make_sample(
     result
 }
 
-/// Where the default sample lives: `$XDG_CACHE_HOME/zclab`, else
-/// `~/.cache/zclab`, else the system's temporary folder.
-pub fn default_sample_path() -> PathBuf {
-    let dir = std::env::var_os("XDG_CACHE_HOME")
+/// The small sample `trace` walks by default: 16 KiB, four chunks of the
+/// article's 4 KiB buffer. Same bytes as `samples/kafka-segment-16KiB.log`.
+pub const SMALL_SAMPLE_BYTES: u64 = 16 << 10;
+
+/// zclab's cache folder: `$XDG_CACHE_HOME/zclab`, else `~/.cache/zclab`,
+/// else `zclab` in the system's temporary folder.
+pub fn cache_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| {
@@ -171,29 +175,50 @@ pub fn default_sample_path() -> PathBuf {
                 .map(|h| PathBuf::from(h).join(".cache"))
         })
         .unwrap_or_else(std::env::temp_dir)
-        .join("zclab");
-    dir.join(format!("kafka-sample-{}.log", "256MiB"))
+        .join("zclab")
 }
 
-/// Returns the default sample, making it first when it is missing or has
-/// the wrong size. `Ok((path, created))`.
+/// Where the default sample of `compare` lives.
+pub fn default_sample_path() -> PathBuf {
+    cache_dir().join("kafka-sample-256MiB.log")
+}
+
+/// Where the small sample of `trace` lives.
+pub fn small_sample_path() -> PathBuf {
+    cache_dir().join("kafka-segment-16KiB.log")
+}
+
+/// Returns the default sample of `compare`, making it first when it is
+/// missing or has the wrong size. `Ok((path, created))`.
 pub fn ensure_default_sample(progress: &mut dyn FnMut(u64)) -> Result<(PathBuf, bool)> {
-    let path = default_sample_path();
+    ensure_cached(default_sample_path(), DEFAULT_SAMPLE_BYTES, progress)
+}
+
+/// Returns the small sample of `trace`, making it first when needed.
+pub fn ensure_small_sample() -> Result<(PathBuf, bool)> {
+    ensure_cached(small_sample_path(), SMALL_SAMPLE_BYTES, &mut |_| {})
+}
+
+fn ensure_cached(
+    path: PathBuf,
+    size: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(PathBuf, bool)> {
     if let Ok(meta) = fs::metadata(&path)
         && meta.is_file()
-        && meta.len() == DEFAULT_SAMPLE_BYTES
+        && meta.len() == size
     {
         return Ok((path, false));
     }
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).with_context(|| {
             format!(
-                "cannot create the cache folder {} for the default sample; set XDG_CACHE_HOME to a writable folder or pass a file",
+                "cannot create the cache folder {} for zclab's samples; set XDG_CACHE_HOME to a writable folder or pass a file",
                 dir.display()
             )
         })?;
     }
-    make_sample(&path, DEFAULT_SAMPLE_BYTES, true, progress)?;
+    make_sample(&path, size, true, progress)?;
     Ok((path, true))
 }
 

@@ -97,12 +97,50 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     let comparison = measure::compare(&input, default_sample, &opts, &mut bar)?;
     bar.bar.finish_and_clear();
 
-    let text = if args.json {
-        report::json::comparison(&comparison)?
+    // --verify runs after the measured runs: the tracer waits for any
+    // child, so nothing else of ours may be running meanwhile.
+    let verification = if args.verify {
+        if global.progress {
+            eprintln!(
+                "{}",
+                lang.t(
+                    "zclab: re-running each method under the ptrace tracer (--verify)…",
+                    "zclab：在 ptrace 跟踪器下把每种方式再跑一次（--verify）……",
+                )
+            );
+        }
+        Some(crate::verify::verify(
+            &input.path,
+            &opts.methods,
+            opts.buffer_bytes,
+        )?)
     } else {
-        report::table::comparison(&comparison, lang, global.color)
+        None
+    };
+    let text = if args.json {
+        let text = report::json::comparison(&comparison)?;
+        match &verification {
+            Some(v) => report::count::add_verify_json(&text, v)?,
+            None => text,
+        }
+    } else {
+        let mut text = report::table::comparison(&comparison, lang, global.color);
+        if let Some(v) = &verification {
+            text.push_str(&report::count::verify_table(v, lang, global.color));
+        }
+        text
     };
     print_stdout(&text)?;
+    if verification.as_ref().is_some_and(|v| !v.agrees()) {
+        eprintln!(
+            "{}",
+            lang.t(
+                "zclab: --verify: the tracer's counts DIFFER from zclab's own (see the table)",
+                "zclab：--verify：跟踪器的计数与 zclab 自计数不一致（见上表）",
+            )
+        );
+        return Ok(ExitCode::from(crate::error::EXIT_FAILURE));
+    }
     if comparison.verified() {
         Ok(ExitCode::SUCCESS)
     } else {

@@ -12,8 +12,10 @@ use crate::methods::Method;
 use crate::style::{self, ColorChoice};
 
 mod compare;
+mod count;
 mod lesson;
 mod sample;
+mod trace;
 
 /// Settings every subcommand shares.
 #[derive(Clone, Copy, Debug)]
@@ -46,7 +48,16 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Compare(args) => compare::run(&global, args),
         Command::Sample(args) => sample::run(&global, args),
+        Command::Trace(args) => trace::run(&global, args),
         Command::Lesson(args) => lesson::run(&global, args),
+        Command::Count(args) => count::run(
+            &global,
+            count::CountOptions {
+                command: args.command,
+                json: args.json,
+                hide_output: args.hide_output,
+            },
+        ),
     }
 }
 
@@ -57,16 +68,21 @@ pub fn methods_from(args: &[MethodArg]) -> Vec<Method> {
         return Method::ALL.to_vec();
     }
     let mut out = Vec::new();
-    for a in args {
-        let m = match a {
-            MethodArg::ReadWrite => Method::ReadWrite,
-            MethodArg::Sendfile => Method::Sendfile,
-        };
+    for &a in args {
+        let m = method_from(a);
         if !out.contains(&m) {
             out.push(m);
         }
     }
     out
+}
+
+/// The method named by a `--method` flag.
+pub fn method_from(arg: MethodArg) -> Method {
+    match arg {
+        MethodArg::ReadWrite => Method::ReadWrite,
+        MethodArg::Sendfile => Method::Sendfile,
+    }
 }
 
 /// Parses `--buf`: 1 byte to 64 MiB.

@@ -136,7 +136,7 @@ fn check_steps(file: &str, steps: &[Step], validate_run: RunValidator, errs: &mu
                         {
                             errs.push(Diagnostic::new(
                                 file,
-                                p.line,
+                                p.figure_line,
                                 format!("{e} (for the run at line {})", r.line),
                             ));
                         }
@@ -300,7 +300,7 @@ mod tests {
         .expect_err("invalid");
         let s = e.to_string();
         assert!(
-            s.contains("lessons/en/01-one.md:3: '/totals/syscalls/sendfile' is not a number"),
+            s.contains("lessons/en/01-one.md:5: '/totals/syscalls/sendfile' is not a number"),
             "{s}"
         );
         assert!(

@@ -65,6 +65,8 @@ pub struct Predict {
     pub line: usize,
     pub question: String,
     pub figure: String,
+    /// Line of `figure:`, where a wrong pointer is reported.
+    pub figure_line: usize,
     pub hint: String,
     pub explain: String,
     pub tolerance: Option<Tolerance>,
@@ -373,10 +375,16 @@ fn parse_predict(
         ));
     }
     if errs.is_empty() {
+        let figure_line = found
+            .iter()
+            .find(|(f, _, _)| *f == "figure")
+            .map(|(_, n, _)| *n)
+            .unwrap_or(start);
         Ok(Step::Predict(Predict {
             line: start,
             question,
             figure,
+            figure_line,
             hint,
             explain,
             tolerance,

@@ -125,8 +125,20 @@ impl RunShape {
                 syscalls_of(&self.methods[0]).contains(name)
             }
             (RunKind::Trace, ["totals", f]) => TRACE_TOTALS.contains(f),
-            (RunKind::Trace, ["steps", i, "mode_switches" | "result"]) => {
+            (RunKind::Trace, ["calls"]) => true,
+            (RunKind::Trace, ["steps", i, "result"]) => i.parse::<usize>().is_ok(),
+            (RunKind::Trace, ["steps", i, "mode_switches", "0" | "1"]) => {
                 i.parse::<usize>().is_ok()
+            }
+            // trace's `summary` is compare's document for this one run.
+            (RunKind::Trace, ["summary", rest @ ..]) => {
+                let one = RunShape {
+                    kind: RunKind::Compare,
+                    methods: self.methods.clone(),
+                };
+                return one
+                    .check_pointer(&format!("/{}", rest.join("/")))
+                    .map_err(|e| format!("{e} (under /summary)"));
             }
             _ => false,
         };
@@ -218,6 +230,10 @@ mod tests {
         assert!(s.check_pointer("/totals/syscalls/read").is_err());
         assert!(s.check_pointer("/totals/mode_switches").is_ok());
         assert!(s.check_pointer("/methods/0/mode_switches").is_err());
+        assert!(s.check_pointer("/summary/methods/0/procfs/rchar").is_ok());
+        assert!(s.check_pointer("/summary/methods/1/procfs/rchar").is_err());
+        assert!(s.check_pointer("/steps/0/mode_switches/1").is_ok());
+        assert!(s.check_pointer("/steps/0/mode_switches").is_err());
     }
 
     #[test]

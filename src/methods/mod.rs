@@ -127,7 +127,8 @@ pub struct Tally {
     pub bytes_out_of_user: u64,
     /// Bytes of the file that reached the socket, by any means.
     pub bytes_sent: u64,
-    /// True when an observer stopped the transfer before the end of file.
+    /// True when an observer stopped the transfer before the whole file was
+    /// sent.
     pub stopped_early: bool,
 }
 

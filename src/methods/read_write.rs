@@ -59,6 +59,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         }
 
         let mut done = 0;
+        let mut stop = false;
         while done < n {
             let call = Call::Write {
                 fd: sock_fd,
@@ -96,10 +97,12 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                     );
                 }
             }
-            if flow == Flow::Stop && done == n {
-                tally.stopped_early = true;
-                return Ok(tally);
-            }
+            // A stop asked mid-chunk takes effect once the chunk is sent.
+            stop |= flow == Flow::Stop;
+        }
+        if stop {
+            tally.stopped_early = tally.bytes_sent < t.size;
+            return Ok(tally);
         }
     }
 

@@ -52,6 +52,8 @@ struct MethodDoc<'a> {
     copies: &'a [Hop],
     consumer: ConsumerDoc,
     verified: bool,
+    /// Kernel thread id of the median run's sending thread.
+    sender_tid: i32,
     median_run: usize,
     all_runs: Vec<RunDoc>,
 }
@@ -104,6 +106,14 @@ fn run_doc(r: &RunOutcome) -> RunDoc {
 
 /// The comparison as a JSON document (with a final newline).
 pub fn comparison(c: &Comparison) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(&comparison_value(c)?)
+        .context("cannot encode the JSON report")?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The comparison as a JSON value, for documents that embed it.
+pub fn comparison_value(c: &Comparison) -> Result<serde_json::Value> {
     let methods = c
         .methods
         .iter()
@@ -135,6 +145,7 @@ pub fn comparison(c: &Comparison) -> Result<String> {
                     procfs: procfs_map(&m.receiver),
                 },
                 verified: r.verified(),
+                sender_tid: m.sender_tid,
                 median_run: r.median,
                 all_runs: r.runs.iter().map(run_doc).collect(),
             }
@@ -153,7 +164,5 @@ pub fn comparison(c: &Comparison) -> Result<String> {
         methods,
         verified: c.verified(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).context("cannot encode the JSON report")?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_value(&doc).context("cannot encode the JSON report")
 }

@@ -273,17 +273,22 @@ fn ratio_cells(rw: &MethodResult, sf: &MethodResult, c: &Comparison, lang: Lang)
 /// The whole `compare` report: table, syscall counts, /proc counters, copy
 /// paths, verification and notes.
 pub fn comparison(c: &Comparison, lang: Lang, color: bool) -> String {
+    report(c, lang, color, "zclab compare")
+}
+
+/// The same report under another heading (e.g. `trace`'s summary).
+pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String {
     let mut out = String::new();
     let title = match lang {
         Lang::En => format!(
-            "zclab compare — {} ({}), buffer {}, {} run(s) per method, loopback TCP, page cache warm",
+            "{heading} — {} ({}), buffer {}, {} run(s) per method, loopback TCP, page cache warm",
             c.file_path.display(),
             format_bytes(c.file_bytes),
             format_bytes(c.buffer_bytes as u64),
             c.runs
         ),
         Lang::Zh => format!(
-            "zclab compare —— {}（{}），缓冲区 {}，每种方式 {} 次，本机回环 TCP，页缓存已预热",
+            "{heading} —— {}（{}），缓冲区 {}，每种方式 {} 次，本机回环 TCP，页缓存已预热",
             c.file_path.display(),
             format_bytes(c.file_bytes),
             format_bytes(c.buffer_bytes as u64),

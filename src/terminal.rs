@@ -1,0 +1,132 @@
+//! Key-by-key input on a terminal, restored on every way out.
+//!
+//! While a [`RawMode`] guard lives, stdin is non-canonical, without echo
+//! and without signals: Ctrl-C arrives as a key ([`Key::Interrupt`]) and is
+//! handled as "quit", so the process never dies with the terminal left raw.
+//! The guard's `Drop` restores the saved settings on quit, on error (the
+//! guard drops while the error travels up) and on panic (unwinding).
+
+use std::io::{IsTerminal, Read};
+use std::os::fd::AsFd;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Enter,
+    Space,
+    Backspace,
+    Left,
+    Right,
+    /// Ctrl-C or Ctrl-D.
+    Interrupt,
+    Char(char),
+    Other,
+}
+
+/// Both ends a person sits at are terminals: keys can be read and the
+/// output is being watched.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// While alive, the terminal on stdin is in key-by-key mode.
+pub struct RawMode {
+    saved: Termios,
+}
+
+impl RawMode {
+    pub fn enter() -> Result<RawMode> {
+        let stdin = std::io::stdin();
+        let saved =
+            termios::tcgetattr(stdin.as_fd()).context("cannot read the terminal settings")?;
+        let mut raw = saved.clone();
+        raw.local_flags
+            .remove(LocalFlags::ICANON | LocalFlags::ECHO | LocalFlags::ISIG | LocalFlags::IEXTEN);
+        raw.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
+        raw.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
+        termios::tcsetattr(stdin.as_fd(), SetArg::TCSAFLUSH, &raw)
+            .context("cannot switch the terminal to key-by-key input")?;
+        Ok(RawMode { saved })
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        // Nothing sensible is left to do if restoring fails; `reset` fixes
+        // the terminal, and an error here would hide the real one.
+        let _ = termios::tcsetattr(std::io::stdin().as_fd(), SetArg::TCSAFLUSH, &self.saved);
+        print!("\x1b[?25h");
+    }
+}
+
+/// Blocks for one key press.
+pub fn read_key() -> Result<Key> {
+    let mut buf = [0u8; 8];
+    let n = std::io::stdin()
+        .lock()
+        .read(&mut buf)
+        .context("cannot read a key from the terminal")?;
+    Ok(decode(&buf[..n]))
+}
+
+/// Waits up to `timeout` for a key; `Ok(None)` when none came.
+pub fn read_key_timeout(timeout: Duration) -> Result<Option<Key>> {
+    let stdin = std::io::stdin();
+    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    let mut fds = [PollFd::new(stdin.as_fd(), PollFlags::POLLIN)];
+    let ready = match poll(
+        &mut fds,
+        PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+    ) {
+        Ok(n) => n,
+        Err(nix::errno::Errno::EINTR) => 0,
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot wait for a key")),
+    };
+    if ready == 0 {
+        Ok(None)
+    } else {
+        read_key().map(Some)
+    }
+}
+
+fn decode(bytes: &[u8]) -> Key {
+    match bytes {
+        [] => Key::Interrupt,
+        [b'\r'] | [b'\n'] => Key::Enter,
+        [b' '] => Key::Space,
+        [0x7f] | [0x08] => Key::Backspace,
+        [0x03] | [0x04] => Key::Interrupt,
+        [0x1b, b'[', b'C', ..] => Key::Right,
+        [0x1b, b'[', b'D', ..] => Key::Left,
+        bytes => match std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.chars().next())
+        {
+            Some(c) if !c.is_control() => Key::Char(c),
+            _ => Key::Other,
+        },
+    }
+}
+
+/// Clears the screen and moves the cursor home.
+pub const CLEAR: &str = "\x1b[2J\x1b[H";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_keys() {
+        assert_eq!(decode(b"\r"), Key::Enter);
+        assert_eq!(decode(b" "), Key::Space);
+        assert_eq!(decode(&[3]), Key::Interrupt);
+        assert_eq!(decode(b"\x1b[C"), Key::Right);
+        assert_eq!(decode(b"q"), Key::Char('q'));
+        assert_eq!(decode("中".as_bytes()), Key::Char('中'));
+        assert_eq!(decode(b"\x1b"), Key::Other);
+    }
+}

@@ -1,0 +1,55 @@
+//! `trace --json`: the steps as data, for slides and handouts. Field names
+//! are a contract (README.md).
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::{Step, Totals, TraceResult};
+use crate::measure::Comparison;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    zclab_version: &'static str,
+    file: FileDoc,
+    buffer_bytes: usize,
+    method: &'static str,
+    /// Steps shown (and listed below) and calls made in all.
+    steps_shown: usize,
+    calls: u64,
+    steps: &'a [Step],
+    totals: &'a Totals,
+    stopped_early: bool,
+    quit: bool,
+    verified: bool,
+    /// The same figures `compare --json` gives, for this one run.
+    summary: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct FileDoc {
+    path: String,
+    bytes: u64,
+}
+
+pub fn trace(t: &TraceResult, summary: &Comparison) -> Result<String> {
+    let doc = Doc {
+        zclab_version: env!("CARGO_PKG_VERSION"),
+        file: FileDoc {
+            path: summary.file_path.display().to_string(),
+            bytes: summary.file_bytes,
+        },
+        buffer_bytes: t.buffer_bytes,
+        method: t.method.name(),
+        steps_shown: t.steps.len(),
+        calls: t.calls,
+        steps: &t.steps,
+        totals: &t.totals,
+        stopped_early: t.outcome.tally.stopped_early,
+        quit: t.quit,
+        verified: t.outcome.verified,
+        summary: crate::report::json::comparison_value(summary)?,
+    };
+    let mut text = serde_json::to_string_pretty(&doc).context("cannot encode the JSON trace")?;
+    text.push('\n');
+    Ok(text)
+}

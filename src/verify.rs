@@ -1,0 +1,230 @@
+//! `compare --verify`: a second, independent witness for compare's counts.
+//!
+//! compare counts its own system calls in the sending thread's loop; a
+//! skeptical reader may ask whether that loop counts what really happened.
+//! Here each method is run once more, as a separate `zclab compare … --json`
+//! process traced by [`crate::tracer`] (ptrace, the kernel's syscall-stop
+//! mechanism, the same one strace uses). The child's JSON gives its own
+//! counts and the id of its sending thread; the tracer gives what that thread
+//! really did. Both describe the same run, so they must agree exactly.
+//!
+//! Measuring only: the result is plain data that `report::count` renders.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use nix::sys::memfd::{MFdFlags, memfd_create};
+use serde_json::Value;
+
+use crate::methods::Method;
+use crate::tracer::{self, CommandStatus, SyscallStats, TraceOptions};
+
+/// One data-moving system call, counted by both witnesses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallCheck {
+    pub name: &'static str,
+    /// compare's own count (its `Tally`), from the child's JSON.
+    pub own: u64,
+    /// The tracer's count on the child's sending thread.
+    pub traced: u64,
+    /// Bytes those calls returned, summed by the tracer.
+    pub traced_bytes: u64,
+    pub traced_errors: u64,
+}
+
+impl CallCheck {
+    pub fn agrees(&self) -> bool {
+        self.own == self.traced
+    }
+}
+
+/// Both witnesses for one method.
+#[derive(Clone, Debug)]
+pub struct MethodCheck {
+    pub method: Method,
+    /// The child's sending ("broker") thread, as the child reported it.
+    pub sender_tid: i32,
+    /// read/write for read-write, sendfile for sendfile.
+    pub calls: Vec<CallCheck>,
+    /// Bytes through the user-space buffer: compare's own count (in + out)
+    /// and the tracer's (bytes returned by read + write on that thread).
+    pub own_user_copy_bytes: u64,
+    pub traced_user_copy_bytes: u64,
+    /// Everything the tracer saw the sending thread do, set-up included
+    /// (futex, getrusage, shutdown…), which compare does not count.
+    pub sender_syscalls: BTreeMap<String, SyscallStats>,
+    /// `/proc` syscr and syscw of the child's sending thread: a third view.
+    pub procfs_syscr: u64,
+    pub procfs_syscw: u64,
+    /// Threads the tracer saw in the child (main, sender, receiver…).
+    pub threads_seen: usize,
+    /// Wall time of the traced child, tracer overhead included.
+    pub elapsed: Duration,
+}
+
+impl MethodCheck {
+    /// The witnesses agree on every data-moving call and on the bytes.
+    pub fn agrees(&self) -> bool {
+        self.calls.iter().all(CallCheck::agrees)
+            && self.own_user_copy_bytes == self.traced_user_copy_bytes
+    }
+
+    /// All calls the tracer saw on the sending thread.
+    pub fn sender_total_calls(&self) -> u64 {
+        self.sender_syscalls.values().map(|s| s.calls).sum()
+    }
+}
+
+/// The verification of a whole comparison.
+#[derive(Clone, Debug)]
+pub struct Verification {
+    pub file_bytes: u64,
+    pub buffer_bytes: usize,
+    pub methods: Vec<MethodCheck>,
+}
+
+impl Verification {
+    pub fn agrees(&self) -> bool {
+        self.methods.iter().all(MethodCheck::agrees)
+    }
+}
+
+/// Re-runs each method once under the tracer and collects both counts.
+/// Call it when this process has no other children running: the tracer
+/// waits for any child.
+pub fn verify(file: &Path, methods: &[Method], buffer_bytes: usize) -> Result<Verification> {
+    // /proc/self/exe would also do, but current_exe gives a readable path
+    // for error messages.
+    let exe = std::env::current_exe().context("cannot find zclab's own executable to re-run it")?;
+    let mut checks = Vec::new();
+    let mut file_bytes = 0;
+    for &method in methods {
+        let argv: Vec<OsString> = vec![
+            exe.clone().into_os_string(),
+            "compare".into(),
+            file.as_os_str().to_owned(),
+            "--method".into(),
+            method.name().into(),
+            "--runs".into(),
+            "1".into(),
+            "--buf".into(),
+            buffer_bytes.to_string().into(),
+            "--json".into(),
+            "--color".into(),
+            "never".into(),
+            "--lang".into(),
+            "en".into(),
+        ];
+        let (check, bytes) = verify_one(method, &argv)?;
+        file_bytes = bytes;
+        checks.push(check);
+    }
+    Ok(Verification {
+        file_bytes,
+        buffer_bytes,
+        methods: checks,
+    })
+}
+
+fn verify_one(method: Method, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
+    // Memory files, not pipes: the tracer's loop cannot drain a pipe while
+    // it waits for the child, and a full pipe would block the child.
+    let stdout = memfd("zclab-verify-stdout")?;
+    let stderr = memfd("zclab-verify-stderr")?;
+    let opts = TraceOptions {
+        stdout: Some(stdout.as_raw_fd()),
+        stderr: Some(stderr.as_raw_fd()),
+    };
+    let outcome = tracer::trace_command(argv, &opts).with_context(|| {
+        format!(
+            "cannot re-run {} under the tracer for --verify",
+            method.name()
+        )
+    })?;
+    let out = read_all(stdout)?;
+    if outcome.status != CommandStatus::Exited(0) {
+        let err = read_all(stderr).unwrap_or_default();
+        let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        return Err(anyhow!(
+            "the traced re-run of `compare --method {}` failed (exit code {}): {first}",
+            method.name(),
+            outcome.status.shell_exit_code()
+        ));
+    }
+    let doc: Value = serde_json::from_str(&out)
+        .with_context(|| format!("the traced re-run of {} printed no JSON", method.name()))?;
+    let m = doc
+        .get("methods")
+        .and_then(|v| v.get(0))
+        .ok_or_else(|| anyhow!("the traced re-run's JSON has no methods[0]"))?;
+    let num = |v: Option<&Value>, what: &str| -> Result<u64> {
+        v.and_then(Value::as_u64)
+            .ok_or_else(|| anyhow!("the traced re-run's JSON has no number at {what}"))
+    };
+    let sender_tid = i32::try_from(num(m.get("sender_tid"), "methods[0].sender_tid")?)
+        .context("sender_tid out of range")?;
+    let file_bytes = num(doc.get("file").and_then(|f| f.get("bytes")), "file.bytes")?;
+    let sender = outcome
+        .threads
+        .iter()
+        .find(|t| t.tid == sender_tid)
+        .ok_or_else(|| {
+            anyhow!(
+                "the tracer never saw thread {sender_tid}, which the re-run of {} named as its sender",
+                method.name()
+            )
+        })?;
+    let calls = method
+        .syscall_names()
+        .iter()
+        .map(|&name| {
+            let own = num(m.get("syscalls").and_then(|s| s.get(name)), name)?;
+            let traced = sender.syscalls.get(name).copied().unwrap_or_default();
+            Ok(CallCheck {
+                name,
+                own,
+                traced: traced.calls,
+                traced_bytes: traced.bytes,
+                traced_errors: traced.errors,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let bytes_of = |name: &str| sender.syscalls.get(name).map_or(0, |s| s.bytes);
+    let procfs = m.get("procfs");
+    Ok((
+        MethodCheck {
+            method,
+            sender_tid,
+            calls,
+            own_user_copy_bytes: num(m.get("user_copy_bytes"), "user_copy_bytes")?,
+            traced_user_copy_bytes: bytes_of("read") + bytes_of("write"),
+            sender_syscalls: sender.syscalls.clone(),
+            procfs_syscr: num(procfs.and_then(|p| p.get("syscr")), "procfs.syscr")?,
+            procfs_syscw: num(procfs.and_then(|p| p.get("syscw")), "procfs.syscw")?,
+            threads_seen: outcome.threads.len(),
+            elapsed: outcome.elapsed,
+        },
+        file_bytes,
+    ))
+}
+
+fn memfd(name: &str) -> Result<OwnedFd> {
+    memfd_create(name, MFdFlags::MFD_CLOEXEC)
+        .with_context(|| format!("cannot create a memory file ({name}) for the traced re-run"))
+}
+
+fn read_all(fd: OwnedFd) -> Result<String> {
+    let mut f = File::from(fd);
+    f.seek(SeekFrom::Start(0))
+        .context("cannot rewind the traced re-run's output")?;
+    let mut s = String::new();
+    f.read_to_string(&mut s)
+        .context("cannot read the traced re-run's output")?;
+    Ok(s)
+}

@@ -1,0 +1,470 @@
+//! `zclab count` and `compare --verify`, through the real binary: the
+//! tracer's counts against strace's and against what the kernel must have
+//! done, exit statuses passed through, forks and threads followed.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::cargo::cargo_bin;
+use common::{file_of, json_of, temp_home, u, zclab};
+use serde_json::Value;
+
+const MIB: usize = 1024 * 1024;
+
+/// name → (calls, errors) from `zclab count --json`.
+fn counts_of(doc: &Value) -> BTreeMap<String, (u64, u64)> {
+    doc["syscalls"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no syscalls array in {doc}"))
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or_default().to_string(),
+                (u(&s["calls"]), u(&s["errors"])),
+            )
+        })
+        .collect()
+}
+
+/// `strace -f -c` on `args`, with the same clean environment the zclab
+/// helper uses: name → (calls, errors).
+fn strace_counts(home: &Path, args: &[&str]) -> BTreeMap<String, (u64, u64)> {
+    let out = home.join("strace.txt");
+    let status = std::process::Command::new("strace")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .current_dir(home)
+        .arg("-f")
+        .arg("-c")
+        .arg("-o")
+        .arg(&out)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("strace must be installed (.ci/run installs it)");
+    assert!(status.success(), "strace {args:?}: {status}");
+    let text = std::fs::read_to_string(&out).expect("strace summary");
+    let mut counts = BTreeMap::new();
+    for line in text.lines() {
+        // `%time seconds usecs/call calls [errors] name`; errors is blank
+        // when zero.
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.len() < 5 || cols[0].starts_with('%') || cols[0].starts_with('-') {
+            continue;
+        }
+        let name = cols[cols.len() - 1];
+        if name == "total" {
+            continue;
+        }
+        let calls = cols[3].parse().expect("calls column");
+        let errors = if cols.len() == 6 {
+            cols[4].parse().expect("errors column")
+        } else {
+            0
+        };
+        counts.insert(name.to_string(), (calls, errors));
+    }
+    counts
+}
+
+/// Every call strace saw, the tracer saw as often, with as many errors;
+/// the tracer may add only calls that never return (strace counts at exit)
+/// and the calls in `timing_dependent`.
+fn assert_agrees_with_strace(
+    ours: &BTreeMap<String, (u64, u64)>,
+    theirs: &BTreeMap<String, (u64, u64)>,
+    timing_dependent: &[&str],
+) {
+    for (name, want) in theirs {
+        if timing_dependent.contains(&name.as_str()) {
+            continue;
+        }
+        let got = ours.get(name).copied().unwrap_or_default();
+        assert_eq!(
+            got, *want,
+            "{name}: zclab count (calls, errors) vs strace -f -c"
+        );
+    }
+    for name in ours.keys() {
+        assert!(
+            theirs.contains_key(name)
+                || ["exit", "exit_group"].contains(&name.as_str())
+                || timing_dependent.contains(&name.as_str()),
+            "zclab count saw {name}, strace did not"
+        );
+    }
+}
+
+#[test]
+fn dd_counts_equal_strace() {
+    let home = temp_home();
+    let f = file_of(home.path(), "one-mib.bin", MIB);
+    let if_arg = format!("if={}", f.display());
+    // The full path: strace looks PATH up itself (one execve), zclab like a
+    // shell (one execve per directory tried).
+    let args = ["/usr/bin/dd", if_arg.as_str(), "of=/dev/null", "bs=4k"];
+    let doc = json_of(
+        zclab(home.path())
+            .arg("count")
+            .arg("--json")
+            .arg("--")
+            .args(args),
+    );
+    let ours = counts_of(&doc);
+    assert_agrees_with_strace(&ours, &strace_counts(home.path(), &args), &[]);
+    // What the kernel must have done: 256 reads of 4 KiB and one at EOF on
+    // the file (plus the loader's), 256 writes of 4 KiB.
+    assert!(ours["read"].0 >= 257);
+    assert!(ours["write"].0 >= 256);
+    assert!(u(&doc["bytes"]["into_user"]) >= MIB as u64);
+    assert!(u(&doc["bytes"]["out_of_user"]) >= MIB as u64);
+    assert_eq!(u(&doc["mode_switches"]), 2 * u(&doc["total_calls"]));
+    assert_eq!(doc["exit_code"], 0);
+}
+
+/// `strace -f` (no -c) on `args`, tracing only `calls`: per thread id,
+/// name → calls, plus the traced command's stdout. strace -c has no
+/// per-thread breakdown, and only the sending thread's counts are
+/// deterministic in a compare run (the receiver's reads depend on how the
+/// scheduler interleaves the two threads).
+fn strace_per_thread(
+    home: &Path,
+    args: &[&str],
+    calls: &str,
+) -> (BTreeMap<u64, BTreeMap<String, u64>>, String) {
+    let out = home.join("strace-f.txt");
+    let run = std::process::Command::new("strace")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .current_dir(home)
+        .args(["-f", "-s", "0", "-e"])
+        .arg(format!("trace={calls}"))
+        .arg("-o")
+        .arg(&out)
+        .args(args)
+        .output()
+        .expect("strace must be installed (.ci/run installs it)");
+    assert!(run.status.success(), "strace {args:?}: {:?}", run.status);
+    let text = std::fs::read_to_string(&out).expect("strace output");
+    let mut per: BTreeMap<u64, BTreeMap<String, u64>> = BTreeMap::new();
+    for line in text.lines() {
+        // `TID name(args…) = ret`, or `TID name(args <unfinished ...>` then
+        // `TID <... name resumed>…`: count the first form of each call once.
+        let Some((tid, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        let (Ok(tid), Some((name, _))) = (tid.parse::<u64>(), rest.trim_start().split_once('('))
+        else {
+            continue;
+        };
+        if name.starts_with('<') || name.contains(' ') {
+            continue;
+        }
+        *per.entry(tid)
+            .or_default()
+            .entry(name.to_string())
+            .or_default() += 1;
+    }
+    (per, String::from_utf8_lossy(&run.stdout).into_owned())
+}
+
+#[test]
+fn zclab_own_methods_count_equal_strace() {
+    let home = temp_home();
+    let f = file_of(home.path(), "one-mib.bin", MIB);
+    let bin = cargo_bin("zclab");
+    let (bin, file) = (bin.to_string_lossy(), f.to_string_lossy());
+    for method in ["read-write", "sendfile"] {
+        let args = [
+            &*bin, "compare", &*file, "--method", method, "--runs", "1", "--json",
+        ];
+        let out = zclab(home.path())
+            .arg("count")
+            .arg("--json")
+            .arg("--")
+            .args(args)
+            .output()
+            .expect("run zclab count");
+        assert!(out.status.success(), "{out:?}");
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("count JSON");
+        // With --json, the traced command's own stdout went to stderr.
+        let inner: Value = serde_json::from_slice(&out.stderr).expect("compare JSON on stderr");
+        let ours = counts_of(&doc);
+
+        // Totals: every call but the timing-dependent ones. futex is lock
+        // contention; rt_sigprocmask, madvise, munmap and sigaltstack belong
+        // to thread teardown (glibc blocks signals and releases the stack,
+        // Rust frees the signal stack), which can race the process exit once
+        // the threads have been joined; read includes
+        // the receiver's reads, whose number depends on how much data each
+        // wake-up finds in the socket.
+        assert_agrees_with_strace(
+            &ours,
+            &strace_counts(home.path(), &args),
+            &[
+                "futex",
+                "rt_sigprocmask",
+                "madvise",
+                "munmap",
+                "sigaltstack",
+                "read",
+            ],
+        );
+
+        // The sending thread, which both runs name in compare's JSON: its
+        // data-moving calls are deterministic and must match strace's, and
+        // compare's own count, exactly.
+        let (per_tid, strace_stdout) = strace_per_thread(home.path(), &args, "read,write,sendfile");
+        let strace_inner: Value = serde_json::from_str(&strace_stdout).expect("compare JSON");
+        let strace_sender = &per_tid[&u(&common::method(&strace_inner, method)["sender_tid"])];
+        let our_tid = u(&common::method(&inner, method)["sender_tid"]);
+        let our_sender = doc["threads"]
+            .as_array()
+            .and_then(|ts| ts.iter().find(|t| u(&t["tid"]) == our_tid))
+            .unwrap_or_else(|| panic!("sender {our_tid} not among {}", doc["threads"]));
+        for name in ["read", "write", "sendfile"] {
+            let theirs = strace_sender.get(name).copied().unwrap_or(0);
+            let got = our_sender["syscalls"][name]["calls"].as_u64().unwrap_or(0);
+            let own = common::method(&inner, method)["syscalls"][name]
+                .as_u64()
+                .unwrap_or(0);
+            assert_eq!(
+                got, theirs,
+                "{method}: sending thread's {name}, zclab count vs strace -f"
+            );
+            assert_eq!(
+                got, own,
+                "{method}: sending thread's {name}, tracer vs compare's own"
+            );
+        }
+        match method {
+            "sendfile" => assert_eq!(ours["sendfile"], (1, 0), "one sendfile for 1 MiB"),
+            _ => assert_eq!(strace_sender.get("read"), Some(&257), "256 reads + EOF"),
+        }
+    }
+}
+
+#[test]
+fn compare_verify_agrees_for_both_methods() {
+    let home = temp_home();
+    let f = file_of(home.path(), "one-mib.bin", MIB);
+    let doc = json_of(
+        zclab(home.path())
+            .args(["compare", "--runs", "1", "--verify", "--json"])
+            .arg(&f),
+    );
+    let v = &doc["verify"];
+    assert_eq!(v["agrees"], true, "{v}");
+    for m in v["methods"].as_array().expect("verify.methods") {
+        assert_eq!(m["agrees"], true, "{m}");
+        for (name, c) in m["calls"].as_object().expect("calls") {
+            assert_eq!(c["own"], c["traced"], "{name} in {m}");
+            assert_eq!(c["traced_errors"], 0);
+        }
+        match m["method"].as_str() {
+            // 1 MiB in 4 KiB reads: 256 full reads and one at end of file;
+            // every byte read is written.
+            Some("read-write") => {
+                assert_eq!(u(&m["calls"]["read"]["traced"]), 257);
+                assert_eq!(u(&m["calls"]["write"]["traced"]), 256);
+                assert_eq!(u(&m["calls"]["read"]["traced_bytes"]), MIB as u64);
+                assert_eq!(u(&m["traced_user_copy_bytes"]), 2 * MIB as u64);
+            }
+            Some("sendfile") => {
+                assert_eq!(u(&m["calls"]["sendfile"]["traced"]), 1);
+                assert_eq!(u(&m["calls"]["sendfile"]["traced_bytes"]), MIB as u64);
+                assert_eq!(u(&m["traced_user_copy_bytes"]), 0);
+            }
+            other => panic!("unexpected method {other:?}"),
+        }
+        // The sending thread does more than the transfer (futex, getrusage,
+        // shutdown…); compare counts only the transfer.
+        assert!(u(&m["sender_total_calls"]) > u(&m["procfs_syscr"]));
+    }
+
+    // The table says so, in both languages.
+    let out = zclab(home.path())
+        .args(["compare", "--runs", "1", "--verify"])
+        .arg(&f)
+        .output()
+        .expect("run zclab");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("Both witnesses agree on every data-moving call"),
+        "{text}"
+    );
+    assert_eq!(text.matches("agree ✓").count(), 3, "{text}");
+    let out = zclab(home.path())
+        .args([
+            "compare", "--runs", "1", "--verify", "--lang", "zh", "--method", "sendfile",
+        ])
+        .arg(&f)
+        .output()
+        .expect("run zclab");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("第二个证人") && text.contains("一致 ✓"),
+        "{text}"
+    );
+}
+
+#[test]
+fn nonexistent_command_exits_127_with_a_clear_message() {
+    let home = temp_home();
+    let out = zclab(home.path())
+        .args(["count", "--", "zclab-no-such-command"])
+        .output()
+        .expect("run zclab");
+    assert_eq!(out.status.code(), Some(127));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        "zclab: command not found: zclab-no-such-command: check the spelling, or give its full path"
+    );
+    assert!(out.stdout.is_empty());
+    let out = zclab(home.path())
+        .args(["count", "--lang", "zh", "--", "zclab-no-such-command"])
+        .output()
+        .expect("run zclab");
+    assert_eq!(out.status.code(), Some(127));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到命令：zclab-no-such-command"));
+}
+
+#[test]
+fn non_executable_file_exits_126_and_no_command_is_a_usage_error() {
+    let home = temp_home();
+    let f = file_of(home.path(), "data.bin", 16);
+    zclab(home.path())
+        .arg("count")
+        .arg("--")
+        .arg(&f)
+        .assert()
+        .code(126)
+        .stderr(predicates::str::contains("cannot execute"));
+    zclab(home.path()).arg("count").assert().code(2);
+}
+
+#[test]
+fn exit_status_and_signals_are_passed_through() {
+    let home = temp_home();
+    zclab(home.path())
+        .args(["count", "--", "sh", "-c", "exit 7"])
+        .assert()
+        .code(7)
+        .stdout(predicates::str::contains("exited with status 7"));
+    zclab(home.path())
+        .args(["count", "--", "sh", "-c", "kill -KILL $$"])
+        .assert()
+        .code(128 + 9)
+        .stdout(predicates::str::contains("killed by SIGKILL"));
+    let doc: Value = serde_json::from_slice(
+        &zclab(home.path())
+            .args(["count", "--json", "--", "sh", "-c", "kill -TERM $$"])
+            .output()
+            .expect("run zclab")
+            .stdout,
+    )
+    .expect("JSON even when the command was killed");
+    assert_eq!(doc["status"]["signal_name"], "SIGTERM");
+    assert_eq!(doc["exit_code"], 128 + 15);
+}
+
+#[test]
+fn forking_command_is_followed() {
+    let home = temp_home();
+    let f = file_of(home.path(), "one-mib.bin", MIB);
+    let script = format!(
+        "cat '{0}' >/dev/null & cat '{0}' >/dev/null; wait",
+        f.display()
+    );
+    let doc = json_of(
+        zclab(home.path())
+            .args(["count", "--json", "--", "sh", "-c"])
+            .arg(&script),
+    );
+    let threads = doc["threads"].as_array().expect("threads");
+    let mut pids: Vec<u64> = threads.iter().map(|t| u(&t["pid"])).collect();
+    pids.sort_unstable();
+    pids.dedup();
+    assert_eq!(pids.len(), 3, "sh and two cats: {threads:?}");
+    let cats: Vec<&Value> = threads.iter().filter(|t| t["comm"] == "cat").collect();
+    assert_eq!(cats.len(), 2);
+    for cat in cats {
+        assert!(u(&cat["syscalls"]["read"]["bytes"]) >= MIB as u64, "{cat}");
+        assert!(u(&cat["syscalls"]["write"]["bytes"]) >= MIB as u64, "{cat}");
+    }
+}
+
+#[test]
+fn threaded_command_is_followed() {
+    let home = temp_home();
+    let f = file_of(home.path(), "one-mib.bin", MIB);
+    // zclab compare itself: a main thread, a sending and a receiving thread.
+    let doc = json_of(
+        zclab(home.path())
+            .args(["count", "--json", "--"])
+            .arg(cargo_bin("zclab"))
+            .args(["compare", "--method", "sendfile", "--runs", "1", "--json"])
+            .arg(&f),
+    );
+    let threads = doc["threads"].as_array().expect("threads");
+    assert_eq!(threads.len(), 3, "{threads:?}");
+    let pid = u(&threads[0]["pid"]);
+    assert!(threads.iter().all(|t| u(&t["pid"]) == pid), "one process");
+    let senders: Vec<&Value> = threads
+        .iter()
+        .filter(|t| t["syscalls"]["sendfile"]["calls"] == 1)
+        .collect();
+    assert_eq!(senders.len(), 1, "exactly one thread called sendfile");
+    assert_ne!(u(&senders[0]["tid"]), pid, "and it is not the main thread");
+    assert_eq!(u(&senders[0]["syscalls"]["sendfile"]["bytes"]), MIB as u64);
+    // The receiving thread read the whole file from its socket.
+    assert!(threads.iter().any(
+        |t| u(&t["tid"]) != pid && t["syscalls"]["read"]["bytes"].as_u64() == Some(MIB as u64)
+    ));
+}
+
+#[test]
+fn table_shows_data_moving_calls_first_in_both_languages() {
+    let home = temp_home();
+    let f = file_of(home.path(), "one-mib.bin", MIB);
+    let out = zclab(home.path())
+        .args(["count", "--hide-output", "--", "cat"])
+        .arg(&f)
+        .output()
+        .expect("run zclab");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // --hide-output: the file itself is not on stdout.
+    assert!(
+        !text.contains(
+            &String::from_utf8_lossy(&std::fs::read(&f).expect("read")[..64]).into_owned()
+        )
+    );
+    let data = text.find("Data-moving system calls").expect("data table");
+    let other = text.find("Other system calls").expect("other table");
+    assert!(data < other);
+    assert!(
+        text.contains("[derived: 2 per system call (enter + leave)]"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour when piped");
+    let out = zclab(home.path())
+        .args(["count", "--hide-output", "--lang", "zh", "--", "cat"])
+        .arg(&f)
+        .output()
+        .expect("run zclab");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("搬运数据的系统调用") && text.contains("推算：每次系统调用 2 次"),
+        "{text}"
+    );
+}
