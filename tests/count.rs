@@ -468,3 +468,93 @@ fn table_shows_data_moving_calls_first_in_both_languages() {
         "{text}"
     );
 }
+
+/// Pids whose parent is `parent`, from /proc/*/stat.
+fn children_of(parent: u32) -> Vec<(u32, String, char)> {
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in dir.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Some((ppid, comm, state)) = stat_of(pid)
+            && ppid == parent
+        {
+            out.push((pid, comm, state));
+        }
+    }
+    out
+}
+
+/// (ppid, comm, state) of `pid`, or None once it is gone.
+fn stat_of(pid: u32) -> Option<(u32, String, char)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid …`; comm may contain spaces and parentheses.
+    let open = stat.find('(')?;
+    let close = stat.rfind(')')?;
+    let comm = stat[open + 1..close].to_string();
+    let mut rest = stat[close + 1..].split_whitespace();
+    let state = rest.next()?.chars().next()?;
+    let ppid = rest.next()?.parse().ok()?;
+    Some((ppid, comm, state))
+}
+
+#[test]
+fn ctrl_c_kills_the_traced_command_and_leaves_nothing_stopped() {
+    use nix::sys::signal::{Signal, kill, killpg};
+    use nix::unistd::Pid;
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::time::{Duration, Instant};
+
+    // Ctrl-C on a terminal sends SIGINT to the whole foreground process
+    // group; `kill -INT` sends it to zclab alone. Either way the traced
+    // command must die with zclab (PTRACE_O_EXITKILL), not stay stopped.
+    for whole_group in [true, false] {
+        let mut cmd = std::process::Command::new(cargo_bin("zclab"));
+        cmd.args(["count", "--", "sleep", "30"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .process_group(0);
+        // SAFETY: only signal(2), which is async-signal-safe, between fork
+        // and exec. A test runner started in the background would otherwise
+        // pass on an ignored SIGINT and the test would prove nothing.
+        unsafe {
+            cmd.pre_exec(|| {
+                nix::libc::signal(nix::libc::SIGINT, nix::libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut zclab = cmd.spawn().expect("spawn zclab count");
+        let pid = zclab.id();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let sleep_pid = loop {
+            if let Some((p, _, _)) = children_of(pid).into_iter().find(|(_, c, _)| c == "sleep") {
+                break p;
+            }
+            assert!(Instant::now() < deadline, "the traced sleep never started");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let zpid = Pid::from_raw(pid as i32);
+        if whole_group {
+            killpg(zpid, Signal::SIGINT).expect("SIGINT to the group");
+        } else {
+            kill(zpid, Signal::SIGINT).expect("SIGINT to zclab");
+        }
+        let status = zclab.wait().expect("wait for zclab");
+        assert_eq!(status.signal(), Some(nix::libc::SIGINT), "{status:?}");
+        // Gone, or a zombie waiting to be reaped by init: never stopped.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match stat_of(sleep_pid) {
+                None | Some((_, _, 'Z')) | Some((_, _, 'X')) => break,
+                Some((_, _, state)) => assert!(
+                    Instant::now() < deadline,
+                    "traced sleep {sleep_pid} still alive in state {state} (group: {whole_group})"
+                ),
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
