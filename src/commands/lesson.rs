@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 
-use super::{Global, buffer_from, methods_from};
+use super::{Global, buffer_from, method_from, methods_from};
 use crate::cli::{Cli, Command, LessonArgs};
 use crate::error::{self, print_stdout};
 use crate::lang::Lang;
@@ -18,8 +18,9 @@ use crate::lesson::runner::{Executor, Mode, RunOutput, Session};
 use crate::lesson::{
     self, Course, Diagnostic, Diagnostics, DirSource, EmbeddedSource, embedded, state,
 };
-use crate::measure::{self, CompareOptions, Progress};
-use crate::methods::Method;
+use crate::measure::{self, CompareOptions, Comparison, Progress};
+use crate::methods::{Flow, Method};
+use crate::trace::{self, TraceOptions};
 use crate::{input, report};
 
 /// Points zclab at a lessons directory on disk instead of the embedded
@@ -74,6 +75,9 @@ fn validate_run(args: &[String]) -> std::result::Result<(), String> {
     match Cli::try_parse_from(&argv) {
         Ok(cli) => match cli.command {
             Command::Compare(a) => buffer_from(&a.buf)
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}")),
+            Command::Trace(a) => buffer_from(&a.buf)
                 .map(|_| ())
                 .map_err(|e| format!("{e:#}")),
             _ => Err("lessons can run `compare` or `trace`".into()),
@@ -220,6 +224,56 @@ impl Executor for InProcess {
                 Ok(RunOutput {
                     text: report::table::comparison(&c, self.lang, self.color),
                     json: serde_json::from_str(&json).context("compare's JSON does not parse")?,
+                })
+            }
+            Command::Trace(a) => {
+                let opts = TraceOptions {
+                    method: method_from(a.method),
+                    buffer_bytes: buffer_from(&a.buf)?,
+                    chunks: a.chunks,
+                    max_steps: a.max_steps,
+                };
+                let input = input::open_regular(sample)?;
+                let expected_calls =
+                    trace::expected_calls(opts.method, input.size, opts.buffer_bytes);
+                let lang = self.lang;
+                let mut text = String::new();
+                // Every step at once: the lesson runner does the pacing.
+                let result = trace::run(&opts, &input, &mut |step| {
+                    text.push_str(&trace::render::step(
+                        step,
+                        opts.method,
+                        expected_calls,
+                        lang,
+                    ));
+                    text.push('\n');
+                    Ok(Flow::Continue)
+                })?;
+                if !result.outcome.verified {
+                    bail!("the receiver did not get the file byte for byte");
+                }
+                let summary = Comparison::single(
+                    &input,
+                    false,
+                    opts.buffer_bytes,
+                    result.expected,
+                    result.outcome.clone(),
+                );
+                let json = trace::json::trace(&result, &summary)?;
+                text.push_str(&trace::render::ending(&result, input.size, lang));
+                text.push('\n');
+                text.push_str(&report::table::report(
+                    &summary,
+                    lang,
+                    self.color,
+                    lang.t(
+                        "zclab trace: the same run as a table",
+                        "zclab trace：本次运行汇总",
+                    ),
+                ));
+                Ok(RunOutput {
+                    text,
+                    json: serde_json::from_str(&json).context("trace's JSON does not parse")?,
                 })
             }
             _ => bail!("lessons can run `compare` or `trace`"),

@@ -66,38 +66,56 @@ fn cpu_ms(r: &MethodResult) -> f64 {
     r.median_run().sender_cpu.total_us() as f64 / 1000.0
 }
 
+/// "CPU measured, DMA modelled", or the exact split when a run measured
+/// a DMA hop (a cold read) or modelled a CPU one.
+fn evidence_summary(r: &MethodResult, lang: Lang) -> String {
+    let count = |kind, ev| {
+        r.copies
+            .iter()
+            .filter(|h| h.kind == kind && h.evidence == ev)
+            .count()
+    };
+    let (cpu_m, cpu_o) = (
+        count(model::CopyKind::Cpu, Evidence::Measured),
+        count(model::CopyKind::Cpu, Evidence::Modelled),
+    );
+    let (dma_m, dma_o) = (
+        count(model::CopyKind::Dma, Evidence::Measured),
+        count(model::CopyKind::Dma, Evidence::Modelled),
+    );
+    match (cpu_o, dma_m, lang) {
+        (0, 0, Lang::En) if cpu_m > 0 => "CPU measured, DMA modelled".into(),
+        (0, 0, Lang::Zh) if cpu_m > 0 => "CPU 为实测，DMA 为模型".into(),
+        (0, 0, Lang::En) => "DMA modelled".into(),
+        (0, 0, Lang::Zh) => "DMA 为模型".into(),
+        (_, _, Lang::En) => {
+            format!("measured: {cpu_m} CPU, {dma_m} DMA; modelled: {cpu_o} CPU, {dma_o} DMA")
+        }
+        (_, _, Lang::Zh) => format!("实测 CPU {cpu_m}、DMA {dma_m}；模型 CPU {cpu_o}、DMA {dma_o}"),
+    }
+}
+
 fn copies_cell(r: &MethodResult, lang: Lang) -> String {
     let (cpu, dma) = model::count_kinds(&r.copies);
     let m = r.median_run();
-    let measured_cpu = r
-        .copies
-        .iter()
-        .filter(|h| h.kind == model::CopyKind::Cpu && h.evidence == Evidence::Measured)
-        .count();
-    let modelled_dma = r
-        .copies
-        .iter()
-        .filter(|h| h.kind == model::CopyKind::Dma && h.evidence == Evidence::Modelled)
-        .count();
     let claim = match r.method {
-        Method::ReadWrite => lang.t(
-            "4 (disk → kernel → user → network)",
-            "4 次（磁盘 → 内核 → 用户 → 网络）",
-        ),
-        Method::Sendfile => lang.t("2 (disk → kernel → network)", "2 次（磁盘 → 内核 → 网络）"),
+        Method::ReadWrite => lang.t("4\ndisk→kernel→user→net", "4 次\n磁盘→内核→用户→网络"),
+        Method::Sendfile => lang.t("2\ndisk→kernel→net", "2 次\n磁盘→内核→网络"),
     };
     match lang {
         Lang::En => format!(
-            "{cpu} CPU + {dma} DMA = {} {}\nCPU: {measured_cpu} measured; DMA: {modelled_dma} of {dma} modelled\nthrough user space: {} [own count]\n{}",
+            "{cpu} CPU + {dma} DMA = {} {}\n{}\nuser space: {} [own count]\n{}",
             cpu + dma,
             unit_word(r.method, lang),
+            evidence_summary(r, lang),
             format_bytes(m.tally.user_copy_bytes()),
             article(lang, claim)
         ),
         Lang::Zh => format!(
-            "{cpu} 次 CPU + {dma} 次 DMA = {} 次（{}）\nCPU 拷贝 {measured_cpu} 次为实测；DMA {dma} 次中 {modelled_dma} 次为模型\n经过用户空间：{}［自计数］\n{}",
-            cpu + dma,
+            "CPU {cpu} + DMA {dma} = {} {} 次\n{}\n经过用户空间：{}［自计数］\n{}",
             unit_word(r.method, lang),
+            cpu + dma,
+            evidence_summary(r, lang),
             format_bytes(m.tally.user_copy_bytes()),
             article(lang, claim)
         ),
@@ -114,12 +132,12 @@ fn mode_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
         "–".into()
     };
     let claim = match r.method {
-        Method::ReadWrite => lang.t("4 per chunk (high CPU cost)", "4 次/块（CPU 开销大）"),
-        Method::Sendfile => lang.t("2 (light CPU load)", "2 次（CPU 负担小）"),
+        Method::ReadWrite => lang.t("4 per chunk (costly)", "每块 4 次\n（CPU 开销大）"),
+        Method::Sendfile => lang.t("2 (light)", "2 次\n（CPU 负担小）"),
     };
     match lang {
         Lang::En => format!(
-            "{} = 2 × {} syscall{} [derived]\n≈ {per} {}\n{}",
+            "{} [derived]\n= 2 × {} call{}\n≈ {per} {}\n{}",
             group_digits(switches),
             group_digits(t.syscalls()),
             if t.syscalls() == 1 { "" } else { "s" },
@@ -127,7 +145,7 @@ fn mode_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
             article(lang, claim)
         ),
         Lang::Zh => format!(
-            "{} = 2 × {} 次系统调用［推算］\n≈ {per} 次（{}）\n{}",
+            "{}［推算］\n= 2 × {} 次系统调用\n≈ {per} 次（{}）\n{}",
             group_digits(switches),
             group_digits(t.syscalls()),
             unit_word(r.method, lang),
@@ -146,18 +164,18 @@ fn cpu_cell(r: &MethodResult, lang: Lang) -> String {
     };
     let claim = match r.method {
         Method::ReadWrite => lang.t("high (many copies)", "高（数据多次拷贝）"),
-        Method::Sendfile => lang.t("low (sent from page cache)", "低（直接从 PageCache 发送）"),
+        Method::Sendfile => lang.t("low (from page cache)", "低（直接从 PageCache 发送）"),
     };
     match lang {
         Lang::En => format!(
-            "{:.1} ms sender CPU [getrusage]\n(user {:.1} + system {:.1} ms)\n{share:.0}% of one core while sending\n{}",
+            "{:.1} ms [getrusage]\nuser {:.1} + system {:.1}\n{share:.0}% of a core, sender\n{}",
             cpu_ms(r),
             m.sender_cpu.user_us as f64 / 1000.0,
             m.sender_cpu.sys_us as f64 / 1000.0,
             article(lang, claim)
         ),
         Lang::Zh => format!(
-            "发送线程 CPU {:.1} ms［getrusage］\n（用户态 {:.1} + 内核态 {:.1} ms）\n发送期间占单核 {share:.0}%\n{}",
+            "{:.1} ms［getrusage］\n用户态 {:.1} + 内核态 {:.1}\n发送线程占单核 {share:.0}%\n{}",
             cpu_ms(r),
             m.sender_cpu.user_us as f64 / 1000.0,
             m.sender_cpu.sys_us as f64 / 1000.0,
@@ -170,19 +188,19 @@ fn throughput_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
     let m = r.median_run();
     let (lo, hi) = r.throughput_spread();
     let claim = match r.method {
-        Method::ReadWrite => lang.t("low (limited by the CPU)", "低（受 CPU 处理速度限制）"),
-        Method::Sendfile => lang.t("high (faster transfer)", "高（数据传输更快）"),
+        Method::ReadWrite => lang.t("low (CPU-bound)", "低（受 CPU 处理速度限制）"),
+        Method::Sendfile => lang.t("high", "高（数据传输更快）"),
     };
     match lang {
         Lang::En => format!(
-            "{:.0} MiB/s [median of {}]\nrange {lo:.0}–{hi:.0} MiB/s\n{:.3} s to the last byte received\n{}",
+            "{:.0} MiB/s [median of {}]\nrange {lo:.0}–{hi:.0}\n{:.3} s to last byte\n{}",
             m.throughput_mib_s(),
             c.runs,
             m.elapsed.as_secs_f64(),
             article(lang, claim)
         ),
         Lang::Zh => format!(
-            "{:.0} MiB/s［{} 次的中位数］\n范围 {lo:.0}–{hi:.0} MiB/s\n收到最后一个字节用时 {:.3} s\n{}",
+            "{:.0} MiB/s［{} 次中位数］\n范围 {lo:.0}–{hi:.0}\n收完最后一字节 {:.3} s\n{}",
             m.throughput_mib_s(),
             c.runs,
             m.elapsed.as_secs_f64(),
@@ -219,14 +237,16 @@ fn ratio_cells(rw: &MethodResult, sf: &MethodResult, c: &Comparison, lang: Lang)
     let switches = match ratio(rw_sw as f64, sf_sw as f64) {
         Some(x) => match lang {
             Lang::En => format!(
-                "{} → {}\nread-write makes {x:.0}× as many",
+                "{} → {}\n{}× as many with read-write",
                 group_digits(rw_sw),
-                group_digits(sf_sw)
+                group_digits(sf_sw),
+                group_digits(x.round() as u64)
             ),
             Lang::Zh => format!(
-                "{} → {}\nread-write 是 sendfile 的 {x:.0} 倍",
+                "{} → {}\nread-write 是 sendfile 的 {} 倍",
                 group_digits(rw_sw),
-                group_digits(sf_sw)
+                group_digits(sf_sw),
+                group_digits(x.round() as u64)
             ),
         },
         None => format!("{} → {}", group_digits(rw_sw), group_digits(sf_sw)),
