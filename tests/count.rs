@@ -558,3 +558,26 @@ fn ctrl_c_kills_the_traced_command_and_leaves_nothing_stopped() {
         }
     }
 }
+
+#[test]
+fn zclab_under_another_tracer_says_only_one_tracer_is_allowed() {
+    // strace -f attaches zclab's child before the child can ask zclab to
+    // trace it: PTRACE_TRACEME fails with EPERM. The message must name the
+    // real cause, not a seccomp profile.
+    let home = temp_home();
+    let out = std::process::Command::new("strace")
+        .args(["-f", "-o", "/dev/null"])
+        .arg(cargo_bin("zclab"))
+        .args(["count", "--", "true"])
+        .current_dir(home.path())
+        .output()
+        .expect("strace must be installed (.ci/run installs it)");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("zclab: zclab is itself being traced by strace (pid ")
+            && err.contains("a process can have only one tracer")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+}

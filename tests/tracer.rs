@@ -374,3 +374,20 @@ fn output_can_be_captured_and_thread_renames_are_seen() {
         got.threads.iter().map(|t| &t.comm).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn ptrace_refusal_message_says_why_and_what_to_do() {
+    let msg = TraceError::PtraceRefused {
+        errno: nix::errno::Errno::EPERM,
+    }
+    .to_string();
+    for needle in [
+        "seccomp",
+        "CAP_SYS_PTRACE",
+        "ptrace_scope",
+        "--cap-add=SYS_PTRACE",
+    ] {
+        assert!(msg.contains(needle), "{needle} missing from: {msg}");
+    }
+    assert!(!msg.contains('\n'), "one line: {msg}");
+}

@@ -569,6 +569,9 @@ pub fn trace_error(e: &TraceError, lang: Lang) -> String {
                 "内核拒绝 zclab 跟踪该命令（ptrace：{}）：seccomp 配置、没有 CAP_SYS_PTRACE 的容器或 kernel.yama.ptrace_scope=3 会阻止它；请在容器外运行，或使用 --cap-add=SYS_PTRACE / --security-opt seccomp=unconfined，或调低 ptrace_scope",
                 errno.desc()
             ),
+            TraceError::AlreadyTraced { tracer_pid, tracer } => format!(
+                "zclab 本身正被 {tracer}（pid {tracer_pid}）跟踪，它也接管了要跟踪的命令：一个进程只能有一个跟踪者；请在 {tracer} 之外运行 zclab count，或跟踪 zclab 时不跟随子进程（strace 不加 -f）"
+            ),
             TraceError::Os { what, errno } => format!("跟踪器：{what} 失败：{}", errno.desc()),
         },
     }

@@ -73,8 +73,15 @@ pub(super) fn run(argv: &[OsString], opts: &TraceOptions) -> Result<TraceOutcome
         // The child never reached its SIGSTOP: PTRACE_TRACEME failed.
         return Err(match read_report(&report_r) {
             Some((STAGE_TRACEME, Errno::EPERM)) | Some((STAGE_TRACEME, Errno::EACCES)) => {
-                TraceError::PtraceRefused {
-                    errno: Errno::EPERM,
+                // A process can have one tracer. When zclab itself runs
+                // under `strace -f` or a debugger that follows forks, our
+                // child was attached to that tracer before it could ask for
+                // us: a different fix from a seccomp or container refusal.
+                match own_tracer() {
+                    Some((tracer_pid, tracer)) => TraceError::AlreadyTraced { tracer_pid, tracer },
+                    None => TraceError::PtraceRefused {
+                        errno: Errno::EPERM,
+                    },
                 }
             }
             Some((_, errno)) => os("ptrace(PTRACE_TRACEME)", errno),
@@ -530,6 +537,17 @@ fn bytes_moved(tid: i32, p: &Pending, ret: i64) -> u64 {
             sum
         }
     }
+}
+
+/// The process tracing zclab itself, if any: (pid, comm) from
+/// `/proc/self/status` TracerPid.
+fn own_tracer() -> Option<(i32, String)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let pid: i32 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("TracerPid:"))
+        .and_then(|v| v.trim().parse().ok())?;
+    (pid != 0).then(|| (pid, read_comm(pid).unwrap_or_default()))
 }
 
 fn read_comm(tid: i32) -> Option<String> {

@@ -190,6 +190,9 @@ pub enum TraceError {
     /// The kernel refused ptrace (seccomp profile, container without
     /// CAP_SYS_PTRACE, Yama ptrace_scope = 3).
     PtraceRefused { errno: Errno },
+    /// zclab itself is traced (strace -f, a debugger) and its tracer took
+    /// our child first: a process can have only one tracer.
+    AlreadyTraced { tracer_pid: i32, tracer: String },
     /// An OS call of the tracer itself failed.
     Os { what: &'static str, errno: Errno },
 }
@@ -202,7 +205,9 @@ impl TraceError {
             TraceError::CommandNotFound { .. } => 127,
             TraceError::CannotExecute { .. } => 126,
             TraceError::EmptyCommand | TraceError::NulInArgument { .. } => 2,
-            TraceError::PtraceRefused { .. } | TraceError::Os { .. } => 1,
+            TraceError::PtraceRefused { .. }
+            | TraceError::AlreadyTraced { .. }
+            | TraceError::Os { .. } => 1,
         }
     }
 }
@@ -238,6 +243,12 @@ impl fmt::Display for TraceError {
                  blocks it; run outside the container, or with --cap-add=SYS_PTRACE / \
                  --security-opt seccomp=unconfined, or lower ptrace_scope",
                 errno.desc()
+            ),
+            TraceError::AlreadyTraced { tracer_pid, tracer } => write!(
+                f,
+                "zclab is itself being traced by {tracer} (pid {tracer_pid}), which also took the \
+                 command: a process can have only one tracer; run zclab count outside {tracer}, \
+                 or trace zclab without following forks (strace without -f)"
             ),
             TraceError::Os { what, errno } => write!(f, "tracer: {what} failed: {}", errno.desc()),
         }
