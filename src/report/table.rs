@@ -501,8 +501,13 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
         "\n{}",
         lang.t("How to read this:", "怎么读这张表：").bold()
     );
+    let width = crate::style::table_width() as usize;
     for (i, note) in notes(c, lang).iter().enumerate() {
-        let _ = writeln!(out, "  {}. {note}", i + 1);
+        let _ = writeln!(
+            out,
+            "{}",
+            super::wrap(note, width, &format!("  {}. ", i + 1), 5)
+        );
     }
     out
 }
