@@ -7,6 +7,10 @@
 //! (`measure`), the copy model (`model`) says which hops are measured and
 //! which are modelled, and `report` renders tables or JSON. Rendering never
 //! measures; measuring never prints.
+//!
+//! A second witness stands beside zclab's own counts: `tracer` counts the
+//! system calls of any command with ptrace (`zclab count`), and `verify`
+//! re-runs compare's methods under it (`compare --verify`).
 
 pub mod cli;
 pub mod commands;

@@ -12,7 +12,7 @@ use comfy_table::{Attribute, Cell, CellAlignment, Color};
 use serde::Serialize;
 
 use crate::lang::Lang;
-use crate::report::table::{condensed_table, new_table};
+use crate::report::table::condensed_table;
 use crate::size::{format_bytes, group_digits};
 use crate::tracer::{
     CommandStatus, SyscallGroup, SyscallStats, TraceError, TraceOutcome, group_of,
@@ -589,7 +589,7 @@ pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
         )
         .bold()
     );
-    let mut t = new_table(
+    let mut t = condensed_table(
         color,
         vec![
             head(lang.t("method", "方式")),
