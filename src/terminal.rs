@@ -6,7 +6,7 @@
 //! The guard's `Drop` restores the saved settings on quit, on error (the
 //! guard drops while the error travels up) and on panic (unwinding).
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::os::fd::AsFd;
 use std::time::Duration;
 
@@ -63,14 +63,53 @@ impl Drop for RawMode {
     }
 }
 
-/// Blocks for one key press.
+/// Blocks for one key press. Reads the fd one byte at a time (std's
+/// buffered stdin would swallow keys typed ahead, and the tail of an escape
+/// sequence, where `poll` can no longer see them); an escape sequence
+/// (arrow keys) or a multi-byte UTF-8 character is read whole.
 pub fn read_key() -> Result<Key> {
-    let mut buf = [0u8; 8];
-    let n = std::io::stdin()
-        .lock()
-        .read(&mut buf)
-        .context("cannot read a key from the terminal")?;
-    Ok(decode(&buf[..n]))
+    let stdin = std::io::stdin();
+    let fd = stdin.as_fd();
+    let read_into = |buf: &mut [u8]| -> Result<usize> {
+        loop {
+            match nix::unistd::read(fd, buf) {
+                Err(nix::errno::Errno::EINTR) => continue,
+                other => return other.context("cannot read a key from the terminal"),
+            }
+        }
+    };
+    let mut first = [0u8; 1];
+    if read_into(&mut first)? == 0 {
+        return Ok(Key::Interrupt);
+    }
+    let more = match first[0] {
+        // An arrow key sends ESC [ C at once; a lone ESC does not, so wait
+        // only briefly for the rest.
+        0x1b => {
+            let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+            if poll(&mut fds, PollTimeout::from(30u8)).unwrap_or(0) > 0 {
+                2
+            } else {
+                0
+            }
+        }
+        b if b >= 0xf0 => 3,
+        b if b >= 0xe0 => 2,
+        b if b >= 0xc0 => 1,
+        _ => 0,
+    };
+    let mut buf = vec![first[0]];
+    let mut rest = vec![0u8; more];
+    let mut got = 0;
+    while got < more {
+        let n = read_into(&mut rest[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    buf.extend_from_slice(&rest[..got]);
+    Ok(decode(&buf))
 }
 
 /// Waits up to `timeout` for a key; `Ok(None)` when none came.

@@ -19,7 +19,6 @@ pub mod runner;
 mod schema;
 mod source;
 pub mod state;
-mod terminal;
 
 pub use check::{RunValidator, load};
 pub use diag::{Diagnostic, Diagnostics};

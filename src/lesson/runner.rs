@@ -28,10 +28,10 @@ use serde_json::Value;
 use super::parse::{Predict, Quiz, Step, Tolerance};
 use super::render;
 use super::state::{self, Position, State};
-use super::terminal::{self, Key, RawMode};
 use super::{Course, Lesson};
 use crate::error::print_stdout;
 use crate::lang::Lang;
+use crate::terminal::{self, Key, RawMode};
 
 /// What a run step produced: the subcommand's normal output and its
 /// `--json` document (the same measurement, rendered twice).
