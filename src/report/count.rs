@@ -264,65 +264,61 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
     let dcalls = data_calls(&o.totals);
     let flows = byte_flows(&o.totals);
     let _ = writeln!(out);
-    match lang {
-        Lang::En => {
-            let _ = writeln!(
-                out,
+    let summary = match lang {
+        Lang::En => [
+            format!(
                 "Total: {} system calls, {} failed [measured: ptrace]",
                 group_digits(total),
                 group_digits(o.total_errors())
-            );
-            let _ = writeln!(
-                out,
+            ),
+            format!(
                 "Mode switches: {} = 2 × {} system calls [{}]; data-moving calls alone: {} = 2 × {}",
                 group_digits(2 * total),
                 group_digits(total),
                 basis(lang),
                 group_digits(2 * dcalls),
                 group_digits(dcalls)
-            );
-            let _ = writeln!(
-                out,
+            ),
+            format!(
                 "Bytes copied by the CPU across the user/kernel boundary: {} into user space (read/recv), {} out of it (write/send)",
                 format_bytes(flows.into_user),
                 format_bytes(flows.out_of_user)
-            );
-            let _ = writeln!(
-                out,
+            ),
+            format!(
                 "Bytes moved inside the kernel, no user-space copy (sendfile/splice/copy_file_range): {}; mapped by mmap, not copied: {}",
                 format_bytes(flows.in_kernel),
                 format_bytes(flows.mapped)
-            );
-        }
-        Lang::Zh => {
-            let _ = writeln!(
-                out,
+            ),
+        ],
+        Lang::Zh => [
+            format!(
                 "合计：{} 次系统调用，{} 次出错［实测：ptrace］",
                 group_digits(total),
                 group_digits(o.total_errors())
-            );
-            let _ = writeln!(
-                out,
+            ),
+            format!(
                 "模式切换：{} = 2 × {} 次系统调用［{}］；其中搬运数据的调用：{} = 2 × {}",
                 group_digits(2 * total),
                 group_digits(total),
                 basis(lang),
                 group_digits(2 * dcalls),
                 group_digits(dcalls)
-            );
-            let _ = writeln!(
-                out,
+            ),
+            format!(
                 "CPU 跨越用户态/内核态边界拷贝的字节：拷入用户空间 {}（read/recv），拷出用户空间 {}（write/send）",
                 format_bytes(flows.into_user),
                 format_bytes(flows.out_of_user)
-            );
-            let _ = writeln!(
-                out,
+            ),
+            format!(
                 "在内核内部搬运、不经用户空间的字节（sendfile/splice/copy_file_range）：{}；mmap 映射（不拷贝）：{}",
                 format_bytes(flows.in_kernel),
                 format_bytes(flows.mapped)
-            );
-        }
+            ),
+        ],
+    };
+    let width = crate::style::table_width() as usize;
+    for line in &summary {
+        let _ = writeln!(out, "{}", super::wrap(line, width, "", 2));
     }
 
     if threads > 1 {
@@ -394,8 +390,13 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             "sendfile、splice 和 copy_file_range 在内核内部把数据从文件搬到文件或 socket：这些字节从不进入用户空间，这就是 Kafka 依赖的零拷贝。",
         ).to_string());
     }
+    let width = crate::style::table_width() as usize;
     for (i, n) in notes.iter().enumerate() {
-        let _ = writeln!(out, "  {}. {n}", i + 1);
+        let _ = writeln!(
+            out,
+            "{}",
+            super::wrap(n, width, &format!("  {}. ", i + 1), 5)
+        );
     }
     out
 }
@@ -643,7 +644,7 @@ pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
             .join(", ");
         let line = match lang {
             Lang::En => format!(
-                "  {}: sending thread {} made {} system calls in all: {} moving data, {} setting up and synchronising ({rest_text}), which compare does not count; bytes through user space: own {} / tracer {}; /proc syscr +{} syscw +{}; {} threads traced, {:.2} s under the tracer",
+                "{}: sending thread {} made {} system calls in all: {} moving data, {} setting up and synchronising ({rest_text}), which compare does not count; bytes through user space: own {} / tracer {}; /proc syscr +{} syscw +{}; {} threads traced, {:.2} s under the tracer",
                 m.method.name(),
                 m.sender_tid,
                 group_digits(total),
@@ -657,7 +658,7 @@ pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
                 m.elapsed.as_secs_f64()
             ),
             Lang::Zh => format!(
-                "  {}：发送线程 {} 共做了 {} 次系统调用：{} 次搬运数据，{} 次用于准备与同步（{rest_text}），compare 不计这些；经过用户空间的字节：自计数 {} / 跟踪器 {}；/proc syscr +{} syscw +{}；跟踪了 {} 个线程，跟踪下用时 {:.2} s",
+                "{}：发送线程 {} 共做了 {} 次系统调用：{} 次搬运数据，{} 次用于准备与同步（{rest_text}），compare 不计这些；经过用户空间的字节：自计数 {} / 跟踪器 {}；/proc syscr +{} syscw +{}；跟踪了 {} 个线程，跟踪下用时 {:.2} s",
                 m.method.name(),
                 m.sender_tid,
                 group_digits(total),
@@ -671,7 +672,8 @@ pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
                 m.elapsed.as_secs_f64()
             ),
         };
-        let _ = writeln!(out, "{line}");
+        let width = crate::style::table_width() as usize;
+        let _ = writeln!(out, "{}", super::wrap(&line, width, "  ", 4));
     }
     let verdict = if v.agrees() {
         lang.t(
