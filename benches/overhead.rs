@@ -4,7 +4,8 @@
 //! `/proc` snapshots, getrusage, digest check) and the same loop with no
 //! counting at all over an equally plain loopback socket, on a warm 1 GiB
 //! file, with buffers of 4 KiB and 128 KiB, alternating, and prints the
-//! median throughput of each and the overhead.
+//! median throughput of each and the overhead. A third column drops the
+//! consumer's CRC-32 too, to show what verification itself costs.
 //!
 //! Run: `cargo bench --bench overhead` (env ZCLAB_BENCH_SIZE, e.g. 256MiB,
 //! and ZCLAB_BENCH_RUNS, default 7, to change the work).
@@ -23,8 +24,16 @@ use zclab::input::open_regular;
 use zclab::methods::{Method, Quiet};
 
 /// The same transfer with nothing counted: no tally, no progress, no
-/// observer, no /proc, no digest.
-fn bare_run(method: Method, path: &PathBuf, size: u64, buf_bytes: usize) -> Result<Duration> {
+/// observer, no /proc, no getrusage. With `digest`, the consumer computes
+/// the same CRC-32 as zclab's (verification, not counting); without, it
+/// only drains the socket.
+fn bare_run(
+    method: Method,
+    path: &PathBuf,
+    size: u64,
+    buf_bytes: usize,
+    digest: bool,
+) -> Result<Duration> {
     let file = File::open(path)?;
     let listener = TcpListener::bind(("127.0.0.1", 0))?;
     let sender = TcpStream::connect(listener.local_addr()?)?;
@@ -33,10 +42,15 @@ fn bare_run(method: Method, path: &PathBuf, size: u64, buf_bytes: usize) -> Resu
     let reader = std::thread::spawn(move || -> std::io::Result<(u64, Instant)> {
         let mut buf = vec![0u8; harness::RECEIVER_BUFFER_BYTES];
         let mut got = 0u64;
+        let mut hasher = crc32fast::Hasher::new();
         loop {
             let n = receiver.read(&mut buf)?;
             if n == 0 {
+                std::hint::black_box(hasher.finalize());
                 return Ok((got, Instant::now()));
+            }
+            if digest {
+                hasher.update(&buf[..n]);
             }
             got += n as u64;
         }
@@ -102,12 +116,12 @@ fn main() -> Result<()> {
         size
     );
     println!(
-        "{:<11} {:>8} {:>14} {:>14} {:>9}",
-        "method", "buffer", "zclab MiB/s", "bare MiB/s", "overhead"
+        "{:<11} {:>8} {:>12} {:>12} {:>9} {:>16} {:>9}",
+        "method", "buffer", "zclab MiB/s", "bare MiB/s", "overhead", "bare, no CRC", "CRC cost"
     );
     for buf in [4096usize, 128 * 1024] {
         for method in Method::ALL {
-            let (mut inst, mut bare) = (Vec::new(), Vec::new());
+            let (mut inst, mut bare, mut raw) = (Vec::new(), Vec::new(), Vec::new());
             let sent = AtomicU64::new(0);
             for _ in 0..runs {
                 let out = harness::run_once(
@@ -123,16 +137,19 @@ fn main() -> Result<()> {
                     bail!("instrumented run not verified");
                 }
                 inst.push(out.throughput_mib_s());
-                bare.push(mib / bare_run(method, &path, size, buf)?.as_secs_f64());
+                bare.push(mib / bare_run(method, &path, size, buf, true)?.as_secs_f64());
+                raw.push(mib / bare_run(method, &path, size, buf, false)?.as_secs_f64());
             }
-            let (i, b) = (median(inst), median(bare));
+            let (i, b, r) = (median(inst), median(bare), median(raw));
             println!(
-                "{:<11} {:>8} {:>14.1} {:>14.1} {:>8.1}%",
+                "{:<11} {:>8} {:>12.1} {:>12.1} {:>8.1}% {:>16.1} {:>8.1}%",
                 method.name(),
                 buf,
                 i,
                 b,
-                (b - i) / b * 100.0
+                (b - i) / b * 100.0,
+                r,
+                (r - b) / r * 100.0
             );
         }
     }
