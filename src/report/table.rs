@@ -464,6 +464,24 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
     for r in &c.methods {
         let ok = r.runs.iter().filter(|x| x.verified).count();
         let m = r.median_run();
+        if m.tally.stopped_early {
+            let line = match lang {
+                Lang::En => format!(
+                    "{}: stopped early as asked, {} of {} bytes sent: nothing to verify",
+                    r.method.name(),
+                    group_digits(m.received_bytes),
+                    group_digits(c.expected.bytes)
+                ),
+                Lang::Zh => format!(
+                    "{}：按要求提前停止，发送了 {} / {} 字节：不做校验",
+                    r.method.name(),
+                    group_digits(m.received_bytes),
+                    group_digits(c.expected.bytes)
+                ),
+            };
+            let _ = writeln!(out, "{}", line.yellow());
+            continue;
+        }
         let line = match lang {
             Lang::En => format!(
                 "{}: {ok}/{} runs verified — the consumer received {} bytes with CRC-32 {:08x} (file: {} bytes, {:08x})",
