@@ -325,3 +325,18 @@ fn on_a_terminal_keys_drive_the_lesson_and_the_terminal_is_restored() {
     );
     assert!(restored, "terminal not restored after Ctrl-C");
 }
+
+#[test]
+fn an_unwritable_state_folder_warns_but_does_not_stop_the_lesson() {
+    let home = temp_home();
+    // A file where the state folder should be: nothing can be saved there.
+    let blocked = home.path().join("blocked");
+    std::fs::write(&blocked, "").expect("write");
+    let (success, stdout, stderr) =
+        run(zclab(home.path())
+            .env("XDG_STATE_HOME", &blocked)
+            .args(["lesson", "6", "--no-pause"]));
+    assert!(success, "{stdout}\n{stderr}");
+    assert!(stdout.contains("Lesson 6 · "), "{stdout}");
+    assert!(stderr.contains("progress will not be saved"), "{stderr}");
+}

@@ -128,11 +128,22 @@ impl Session<'_> {
         print_stdout(text)
     }
 
+    /// Saves progress. A state folder that cannot be written must not stop
+    /// the lesson: warn once, then go on without saving.
     fn save(&mut self) -> Result<()> {
-        match &self.state_path {
-            Some(p) => state::save(p, &self.state),
-            None => Ok(()),
+        if let Some(p) = &self.state_path
+            && let Err(e) = state::save(p, &self.state)
+        {
+            eprintln!(
+                "zclab: {e:#}; {}",
+                self.t(
+                    "progress will not be saved (set XDG_STATE_HOME to a writable folder)",
+                    "本次不保存进度（可把 XDG_STATE_HOME 设为可写的目录）"
+                )
+            );
+            self.state_path = None;
         }
+        Ok(())
     }
 
     /// The course list with progress, e.g. `[###>----] 2/7`.
