@@ -163,7 +163,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             o.elapsed.as_secs_f64()
         ),
         Lang::Zh => format!(
-            "zclab count —— {} —— {}；{} 个进程中 {} 个线程，跟踪下用时 {:.3} s",
+            "zclab count —— {} —— {}；{} 个进程、{} 个线程，跟踪下用时 {:.3} s",
             display_command(argv),
             status_line(o.status, lang),
             procs,
