@@ -790,3 +790,106 @@ pub fn add_verify_json(compare_json: &str, v: &Verification) -> Result<String> {
     text.push('\n');
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::methods::Method;
+    use crate::verify::{CallCheck, MethodCheck};
+
+    fn stats(calls: u64, bytes: u64) -> SyscallStats {
+        SyscallStats {
+            calls,
+            errors: 0,
+            bytes,
+        }
+    }
+
+    #[test]
+    fn byte_flows_split_by_direction() {
+        let totals: BTreeMap<String, SyscallStats> = [
+            ("read", stats(2, 100)),
+            ("recvfrom", stats(1, 10)),
+            ("write", stats(1, 50)),
+            ("sendmsg", stats(1, 5)),
+            ("sendfile", stats(1, 1000)),
+            ("copy_file_range", stats(1, 7)),
+            ("mmap", stats(1, 4096)),
+            ("munmap", stats(1, 4096)),
+            ("openat", stats(3, 0)),
+        ]
+        .into_iter()
+        .map(|(n, s)| (n.to_string(), s))
+        .collect();
+        assert_eq!(
+            byte_flows(&totals),
+            ByteFlows {
+                into_user: 110,
+                out_of_user: 55,
+                in_kernel: 1007,
+                mapped: 4096,
+            }
+        );
+        assert_eq!(data_calls(&totals), 9);
+    }
+
+    fn check(own: u64, traced: u64) -> Verification {
+        Verification {
+            file_bytes: 1 << 20,
+            buffer_bytes: 4096,
+            methods: vec![MethodCheck {
+                method: Method::Sendfile,
+                sender_tid: 42,
+                calls: vec![CallCheck {
+                    name: "sendfile",
+                    own,
+                    traced,
+                    traced_bytes: 1 << 20,
+                    traced_errors: 0,
+                }],
+                own_user_copy_bytes: 0,
+                traced_user_copy_bytes: 0,
+                sender_syscalls: [("sendfile".to_string(), stats(traced, 1 << 20))]
+                    .into_iter()
+                    .collect(),
+                procfs_syscr: own,
+                procfs_syscw: own,
+                threads_seen: 3,
+                elapsed: std::time::Duration::from_millis(10),
+            }],
+        }
+    }
+
+    #[test]
+    fn verify_table_says_when_the_witnesses_agree() {
+        let text = verify_table(&check(1, 1), Lang::En, false);
+        assert!(text.contains("agree ✓"), "{text}");
+        assert!(text.contains("Both witnesses agree"), "{text}");
+        let text = verify_table(&check(1, 1), Lang::Zh, false);
+        assert!(
+            text.contains("一致 ✓") && text.contains("两个证人"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn verify_table_shows_the_difference_plainly() {
+        let v = check(1, 2);
+        assert!(!v.agrees());
+        let text = verify_table(&v, Lang::En, false);
+        assert!(text.contains("DIFFER by +1"), "{text}");
+        assert!(text.contains("The witnesses DIFFER"), "{text}");
+        let json = add_verify_json("{\"methods\": []}", &v).expect("JSON");
+        let doc: serde_json::Value = serde_json::from_str(&json).expect("parse");
+        assert_eq!(doc["verify"]["agrees"], false);
+        assert_eq!(
+            doc["verify"]["methods"][0]["calls"]["sendfile"]["traced"],
+            2
+        );
+        assert_eq!(
+            doc["methods"],
+            serde_json::json!([]),
+            "compare's fields kept"
+        );
+    }
+}
