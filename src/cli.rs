@@ -115,6 +115,10 @@ pub struct CompareArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Drop the file from the page cache before every run, so the disk read is measured too
+    #[arg(long)]
+    pub cold: bool,
+
     /// Re-run each method under zclab's ptrace tracer and show both counts side by side
     #[arg(long)]
     pub verify: bool,

@@ -69,6 +69,9 @@ pub struct RunOutcome {
     /// Kernel thread id of the sending thread, so that an outside witness
     /// (`compare --verify`'s tracer) can find it among the process's threads.
     pub sender_tid: i32,
+    /// For a cold run: bytes of the file still in the page cache when the
+    /// run started, after eviction (`None`: warm run, or unknown).
+    pub resident_before: Option<u64>,
 }
 
 impl RunOutcome {
@@ -318,6 +321,7 @@ pub fn run_once<O: Observer + Send>(
             receiver_reads: report.reads,
             verified,
             sender_tid,
+            resident_before: None,
         })
     })
 }

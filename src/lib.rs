@@ -12,6 +12,7 @@
 //! system calls of any command with ptrace (`zclab count`), and `verify`
 //! re-runs compare's methods under it (`compare --verify`).
 
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod counters;

@@ -18,6 +18,8 @@ pub struct CompareOptions {
     pub methods: Vec<Method>,
     pub buffer_bytes: usize,
     pub runs: u32,
+    /// Drop the file from the page cache before every run.
+    pub cold: bool,
 }
 
 /// All runs of one method, with the median picked out.
@@ -98,6 +100,8 @@ pub struct Comparison {
     pub default_sample: bool,
     pub buffer_bytes: usize,
     pub runs: u32,
+    /// The file was dropped from the page cache before every run.
+    pub cold: bool,
     pub expected: Expected,
     pub methods: Vec<MethodResult>,
 }
@@ -117,6 +121,7 @@ impl Comparison {
             default_sample,
             buffer_bytes,
             runs: 1,
+            cold: false,
             expected,
             methods: vec![MethodResult::from_runs(outcome.method, vec![outcome])],
         }
@@ -159,7 +164,12 @@ pub fn compare(
         for i in order {
             let method = opts.methods[i];
             progress.started(method, run);
-            let outcome = harness::run_once(
+            let resident_before = if opts.cold {
+                crate::cache::evict(&input.file, input.size)?
+            } else {
+                None
+            };
+            let mut outcome = harness::run_once(
                 method,
                 input,
                 expected,
@@ -168,6 +178,7 @@ pub fn compare(
                 &sent,
                 &mut || progress.tick(sent.load(std::sync::atomic::Ordering::Relaxed)),
             )?;
+            outcome.resident_before = resident_before;
             runs[i].push(outcome);
         }
     }
@@ -183,6 +194,7 @@ pub fn compare(
         default_sample,
         buffer_bytes: opts.buffer_bytes,
         runs: opts.runs,
+        cold: opts.cold,
         expected,
         methods,
     })

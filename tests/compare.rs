@@ -305,3 +305,42 @@ fn closed_stdout_is_a_clean_exit() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+/// `--cold` drops the file from the page cache before each run, so the
+/// disk → page cache hop shows in `read_bytes` and is measured, not
+/// modelled. The file lives under the build folder (a real disk; tmpfs
+/// pages cannot be dropped).
+#[test]
+fn cold_runs_measure_the_disk_read() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir in target/");
+    let path = file_of(dir.path(), "cold.bin", 4 << 20);
+    let home = temp_home();
+    let doc = json_of(
+        zclab(home.path())
+            .args(["compare", "--cold", "--runs", "1", "--json"])
+            .arg(&path),
+    );
+    assert_eq!(doc["page_cache"], "cold");
+    for name in ["read-write", "sendfile"] {
+        let m = method(&doc, name);
+        assert_eq!(m["verified"], true);
+        let read_bytes = u(&m["procfs"]["read_bytes"]);
+        // Readahead may read a little past the end; a socket may pin a few
+        // pages: at least half the file must come from the disk.
+        assert!(read_bytes >= 2 << 20, "{name}: read_bytes {read_bytes}");
+        assert_eq!(m["copies"][0]["from"], "disk");
+        assert_eq!(m["copies"][0]["evidence"], "measured", "{name}");
+    }
+    // A warm run of the same file reads nothing from disk and models the hop.
+    let warm = json_of(
+        zclab(home.path())
+            .args(["compare", "--runs", "1", "--json"])
+            .arg(&path),
+    );
+    assert_eq!(warm["page_cache"], "warm");
+    for name in ["read-write", "sendfile"] {
+        let m = method(&warm, name);
+        assert_eq!(u(&m["procfs"]["read_bytes"]), 0, "{name}");
+        assert_eq!(m["copies"][0]["evidence"], "modelled");
+    }
+}

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 use indicatif::ProgressBar;
 
-use super::{Global, buffer_from, methods_from};
+use super::Global;
 use crate::cli::CompareArgs;
 use crate::error::print_stdout;
 use crate::input;
 use crate::lang::Lang;
-use crate::measure::{self, CompareOptions, Progress};
+use crate::measure::{self, Progress};
 use crate::methods::Method;
 use crate::report::{self, progress::bytes_bar};
 use crate::sample;
@@ -41,11 +41,7 @@ impl Progress for Bar {
 }
 
 pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
-    let opts = CompareOptions {
-        methods: methods_from(&args.method),
-        buffer_bytes: buffer_from(&args.buf)?,
-        runs: args.runs,
-    };
+    let opts = super::compare_options(&args)?;
     let lang = global.lang;
     let (path, default_sample) = match args.file {
         Some(p) => (p, false),

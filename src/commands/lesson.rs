@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 
-use super::{Global, buffer_from, method_from, methods_from};
+use super::{Global, buffer_from, method_from};
 use crate::cli::{Cli, Command, LessonArgs};
 use crate::error::{self, print_stdout};
 use crate::lang::Lang;
@@ -18,7 +18,7 @@ use crate::lesson::runner::{Executor, Mode, RunOutput, Session};
 use crate::lesson::{
     self, Course, Diagnostic, Diagnostics, DirSource, EmbeddedSource, embedded, state,
 };
-use crate::measure::{self, CompareOptions, Comparison, Progress};
+use crate::measure::{self, Comparison, Progress};
 use crate::methods::{Flow, Method};
 use crate::trace::{self, TraceOptions};
 use crate::{input, report};
@@ -210,11 +210,7 @@ impl Executor for InProcess {
         let cli = Cli::try_parse_from(argv).map_err(|e| error::input(e.to_string()))?;
         match cli.command {
             Command::Compare(a) => {
-                let opts = CompareOptions {
-                    methods: methods_from(&a.method),
-                    buffer_bytes: buffer_from(&a.buf)?,
-                    runs: a.runs,
-                };
+                let opts = super::compare_options(&a)?;
                 let input = input::open_regular(sample)?;
                 let c = measure::compare(&input, false, &opts, &mut NoProgress)?;
                 if !c.verified() {

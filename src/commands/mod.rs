@@ -77,6 +77,16 @@ pub fn methods_from(args: &[MethodArg]) -> Vec<Method> {
     out
 }
 
+/// The typed options of `compare` (shared by the lessons' runs).
+pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure::CompareOptions> {
+    Ok(crate::measure::CompareOptions {
+        methods: methods_from(&args.method),
+        buffer_bytes: buffer_from(&args.buf)?,
+        runs: args.runs,
+        cold: args.cold,
+    })
+}
+
 /// The method named by a `--method` flag.
 pub fn method_from(arg: MethodArg) -> Method {
     match arg {

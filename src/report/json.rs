@@ -17,6 +17,8 @@ struct Doc<'a> {
     file: FileDoc,
     buffer_bytes: usize,
     runs: u32,
+    /// "warm" (read once before the runs) or "cold" (dropped before each).
+    page_cache: &'static str,
     methods: Vec<MethodDoc<'a>>,
     verified: bool,
 }
@@ -78,6 +80,9 @@ struct RunDoc {
     cpu_sys_us: u64,
     syscalls: u64,
     verified: bool,
+    /// Cold runs: bytes of the file still cached when the run began.
+    resident_before_bytes: Option<u64>,
+    read_bytes: u64,
 }
 
 fn procfs_map(s: &Snapshot) -> BTreeMap<&'static str, u64> {
@@ -101,6 +106,8 @@ fn run_doc(r: &RunOutcome) -> RunDoc {
         cpu_sys_us: r.sender_cpu.sys_us,
         syscalls: r.tally.syscalls(),
         verified: r.verified,
+        resident_before_bytes: r.resident_before,
+        read_bytes: r.sender.read_bytes,
     }
 }
 
@@ -161,6 +168,7 @@ pub fn comparison_value(c: &Comparison) -> Result<serde_json::Value> {
         },
         buffer_bytes: c.buffer_bytes,
         runs: c.runs,
+        page_cache: if c.cold { "cold" } else { "warm" },
         methods,
         verified: c.verified(),
     };

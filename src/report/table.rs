@@ -301,18 +301,28 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
     let mut out = String::new();
     let title = match lang {
         Lang::En => format!(
-            "{heading} — {} ({}), buffer {}, {} run(s) per method, loopback TCP, page cache warm",
+            "{heading} — {} ({}), buffer {}, {} run(s) per method, loopback TCP, {}",
             c.file_path.display(),
             format_bytes(c.file_bytes),
             format_bytes(c.buffer_bytes as u64),
-            c.runs
+            c.runs,
+            if c.cold {
+                "page cache cold (file dropped before each run)"
+            } else {
+                "page cache warm"
+            }
         ),
         Lang::Zh => format!(
-            "{heading} —— {}（{}），缓冲区 {}，每种方式 {} 次，本机回环 TCP，页缓存已预热",
+            "{heading} —— {}（{}），缓冲区 {}，每种方式 {} 次，本机回环 TCP，{}",
             c.file_path.display(),
             format_bytes(c.file_bytes),
             format_bytes(c.buffer_bytes as u64),
-            c.runs
+            c.runs,
+            if c.cold {
+                "页缓存冷（每次运行前清出该文件）"
+            } else {
+                "页缓存已预热"
+            }
         ),
     };
     let _ = writeln!(out, "{}", title.bold());
@@ -558,7 +568,11 @@ fn notes(c: &Comparison, lang: Lang) -> Vec<String> {
         .methods
         .iter()
         .any(|r| r.median_run().sender.read_bytes > 0);
-    if !any_disk {
+    if c.cold {
+        for r in &c.methods {
+            v.push(cold_note(r, c.file_bytes, lang));
+        }
+    } else if !any_disk {
         v.push(lang.t(
             "The file was already in the page cache (read_bytes +0), so the disk → page cache DMA did not happen during these runs; it is modelled. Kafka's consumers that keep up with producers are served the same way, straight from the page cache.",
             "文件已在页缓存中（read_bytes +0），所以磁盘 → 页缓存的 DMA 拷贝在这几次运行中没有发生，是模型。跟得上生产者的 Kafka 消费者也正是这样，直接从页缓存取数据。",
@@ -569,4 +583,41 @@ fn notes(c: &Comparison, lang: Lang) -> Vec<String> {
         "CPU 占用是发送线程自己的 CPU 时间，来自 getrusage(RUSAGE_THREAD)，精度微秒；吞吐量 = 文件字节数 ÷ 消费端收到最后一个字节所用的时间。",
     ).to_string());
     v
+}
+
+/// What a cold run shows: how much of the file came from the disk.
+fn cold_note(r: &MethodResult, file_bytes: u64, lang: Lang) -> String {
+    let m = r.median_run();
+    let resident = m.resident_before.map(format_bytes);
+    let short = m.sender.read_bytes < file_bytes;
+    match lang {
+        Lang::En => format!(
+            "Cold run, {}: before it zclab asked the kernel to drop the file from the page cache (posix_fadvise DONTNEED){}; then read_bytes shows {} of {} coming from the disk by DMA: that hop is measured.{}",
+            r.method.name(),
+            resident
+                .map(|b| format!(", leaving {b} resident by mincore"))
+                .unwrap_or_default(),
+            format_bytes(m.sender.read_bytes),
+            format_bytes(file_bytes),
+            if short {
+                " Part of the file stayed cached (pages still pinned by a socket, or not evictable here), so less came from disk than the file's size."
+            } else {
+                ""
+            }
+        ),
+        Lang::Zh => format!(
+            "冷启动运行（{}）：运行前 zclab 请内核把文件清出页缓存（posix_fadvise DONTNEED）{}；随后 read_bytes 显示有 {} / {} 由磁盘经 DMA 读入：这一跳是实测的。{}",
+            r.method.name(),
+            resident
+                .map(|b| format!("，按 mincore 仍有 {b} 留在缓存中"))
+                .unwrap_or_default(),
+            format_bytes(m.sender.read_bytes),
+            format_bytes(file_bytes),
+            if short {
+                "部分文件仍留在缓存中（页面仍被 socket 占用，或此处无法清出），所以从磁盘读入的少于文件大小。"
+            } else {
+                ""
+            }
+        ),
+    }
 }
