@@ -491,6 +491,7 @@ impl Session<'_> {
         let mut predicts: HashMap<usize, PredictState> = HashMap::new();
         let mut quizzes: HashMap<usize, QuizState> = HashMap::new();
         let mut show_list = false;
+        let mut scroll: HashMap<usize, usize> = HashMap::new();
         loop {
             self.state.current = Some(Position {
                 lesson: lesson.meta.id.clone(),
@@ -620,6 +621,22 @@ impl Session<'_> {
             }
             keys.push(self.t("l list", "l 课程列表").to_string());
             keys.push(self.t("q quit", "q 退出").to_string());
+            // A screen taller than the terminal (a trace run is) is paged:
+            // the header stays, the body scrolls with j/k.
+            let (paged, page) = page_view(
+                &screen,
+                terminal_rows(),
+                crate::style::table_width() as usize,
+                *scroll.get(&idx).unwrap_or(&0),
+            );
+            screen = paged;
+            if let Some((from, to, total)) = page {
+                keys.insert(1, self.t("j/k scroll", "j/k 翻页").to_string());
+                screen.push_str(&match self.lang {
+                    Lang::En => format!("(lines {from}-{to} of {total})\n"),
+                    Lang::Zh => format!("（第 {from}-{to} 行，共 {total} 行）\n"),
+                });
+            }
             let footer = keys.join("   ");
             screen.push_str(&format!(
                 "\n{}\n",
@@ -638,6 +655,15 @@ impl Session<'_> {
                     return Ok(Outcome::Quit);
                 }
                 (_, Key::Char('l')) => show_list = true,
+                (_, Key::Char(c @ ('j' | 'k'))) => {
+                    let rows = body_rows(terminal_rows());
+                    let off = scroll.entry(idx).or_default();
+                    *off = if c == 'j' {
+                        *off + rows
+                    } else {
+                        off.saturating_sub(rows)
+                    };
+                }
                 (_, Key::Char('b')) | (_, Key::Left) => idx = idx.saturating_sub(1),
                 (Step::Predict(p), k) if !predicts.get(&idx).is_some_and(|s| s.done) => {
                     let ps = predicts.entry(idx).or_default();
@@ -706,6 +732,90 @@ impl Session<'_> {
     }
 }
 
+/// Lines the header of a screen takes (title bar and a blank line).
+const HEADER_ROWS: usize = 2;
+
+/// Body rows that fit under the header and above the position line, the
+/// blank line, the keys (which may wrap once) and the cursor's line.
+fn body_rows(rows: usize) -> usize {
+    rows.saturating_sub(HEADER_ROWS + 5).max(5)
+}
+
+/// Terminal rows a line takes once the terminal wraps it at `cols`.
+fn rows_of(line: &str, cols: usize) -> usize {
+    // Colour escapes take no room.
+    let mut visible = String::new();
+    let mut in_escape = false;
+    for c in line.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, c) if c.is_ascii_alphabetic() => in_escape = false,
+            (true, _) => {}
+            (false, c) => visible.push(c),
+        }
+    }
+    render::str_width(&visible).div_ceil(cols.max(1)).max(1)
+}
+
+/// Cuts a screen (`CLEAR` + header + body) to the terminal's height,
+/// starting the body at line `offset` (clamped so the last page is full).
+/// Long lines count as the rows they wrap to. Returns the screen to show
+/// and, when it had to be cut, the 1-based range of body lines shown and
+/// their count.
+fn page_view(
+    screen: &str,
+    rows: usize,
+    cols: usize,
+    offset: usize,
+) -> (String, Option<(usize, usize, usize)>) {
+    let content = screen.strip_prefix(terminal::CLEAR).unwrap_or(screen);
+    let lines: Vec<&str> = content.lines().collect();
+    let head = HEADER_ROWS.min(lines.len());
+    let head_rows: usize = lines[..head].iter().map(|l| rows_of(l, cols)).sum();
+    let room = body_rows(rows)
+        .saturating_sub(head_rows.saturating_sub(HEADER_ROWS))
+        .max(3);
+    let body = &lines[head..];
+    let body_rows_total: usize = body.iter().map(|l| rows_of(l, cols)).sum();
+    if body_rows_total <= room {
+        return (screen.to_string(), None);
+    }
+    // The last offset that still fills a page.
+    let mut last = body.len();
+    let mut used = 0;
+    while last > 0 && used + rows_of(body[last - 1], cols) <= room {
+        used += rows_of(body[last - 1], cols);
+        last -= 1;
+    }
+    let start = offset.min(last);
+    let mut end = start;
+    let mut used = 0;
+    while end < body.len() && used + rows_of(body[end], cols) <= room {
+        used += rows_of(body[end], cols);
+        end += 1;
+    }
+    let end = end.max(start + 1).min(body.len());
+    let mut out = String::from(terminal::CLEAR);
+    for l in lines[..head].iter().chain(&body[start..end]) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    (out, Some((start + 1, end, body.len())))
+}
+
+/// The terminal's height in rows (24 when it cannot be asked).
+fn terminal_rows() -> usize {
+    // SAFETY: TIOCGWINSZ fills a plain `winsize` struct that we own; fd 1
+    // (stdout) is open for the life of the process.
+    let mut ws: nix::libc::winsize = unsafe { std::mem::zeroed() };
+    let rc = unsafe { nix::libc::ioctl(1, nix::libc::TIOCGWINSZ, &mut ws) };
+    if rc == 0 && ws.ws_row > 0 {
+        ws.ws_row as usize
+    } else {
+        24
+    }
+}
+
 fn read_key() -> Result<Key> {
     terminal::read_key()
 }
@@ -757,6 +867,28 @@ mod tests {
         assert!(answer_matches(104.0, 100.0, Some(Tolerance::Percent(5.0))));
         assert!(!answer_matches(106.0, 100.0, Some(Tolerance::Percent(5.0))));
         assert!(answer_matches(7.0, 5.0, Some(Tolerance::Absolute(2.0))));
+    }
+
+    #[test]
+    fn tall_screens_are_paged_under_a_fixed_header() {
+        let body: String = (1..=50).map(|i| format!("line {i}\n")).collect();
+        let screen = format!("{}Header\n\n{body}", terminal::CLEAR);
+        let (shown, page) = page_view(&screen, 24, 80, 0);
+        assert_eq!(page, Some((1, 17, 50)));
+        assert!(shown.contains("Header\n\nline 1\n") && !shown.contains("line 18\n"));
+        let (shown, page) = page_view(&screen, 24, 80, 1000);
+        assert_eq!(page, Some((34, 50, 50)));
+        assert!(shown.contains("Header\n\nline 34\n") && shown.ends_with("line 50\n"));
+        let short = format!("{}Header\n\nshort\n", terminal::CLEAR);
+        assert_eq!(page_view(&short, 24, 80, 3), (short.clone(), None));
+        // A line twice the width takes two rows.
+        assert_eq!(rows_of(&"x".repeat(160), 80), 2);
+        assert_eq!(rows_of("\x1b[1mbold\x1b[0m", 80), 1);
+        let wide: String = (1..=50)
+            .map(|i| format!("{i}{}\n", "y".repeat(100)))
+            .collect();
+        let (_, page) = page_view(&format!("{}H\n\n{wide}", terminal::CLEAR), 24, 80, 0);
+        assert_eq!(page, Some((1, 8, 50)));
     }
 
     #[test]

@@ -116,7 +116,7 @@ pub(super) fn run(argv: &[OsString], opts: &TraceOptions) -> Result<TraceOutcome
             Ok(v) => v,
             // No tracee (and no other child) left.
             Err(Errno::ECHILD) => break,
-            Err(e) => return Err(os("waitpid", e)),
+            Err(e) => return Err(state.abandon(os("waitpid", e))),
         };
         if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
             state.tracees.remove(&pid);
@@ -149,7 +149,7 @@ pub(super) fn run(argv: &[OsString], opts: &TraceOptions) -> Result<TraceOutcome
         };
         // ESRCH means it died meanwhile (SIGKILL); waitpid will report it.
         if let Err(e) = resume(pid, inject) {
-            return Err(os("ptrace(PTRACE_SYSCALL)", e));
+            return Err(state.abandon(os("ptrace(PTRACE_SYSCALL)", e)));
         }
     }
     let elapsed = started.elapsed();
@@ -358,6 +358,18 @@ impl State {
             self.order.push(tid);
         }
         true
+    }
+
+    /// Gives up on the run: kills every tracee and reaps them, so that
+    /// nothing stays stopped in a zclab process that carries on (EXITKILL
+    /// only acts when zclab itself exits). Returns `err` for the caller.
+    fn abandon(&mut self, err: TraceError) -> TraceError {
+        for &tid in self.tracees.keys() {
+            let _ = nix::sys::signal::kill(Pid::from_raw(tid), nix::sys::signal::Signal::SIGKILL);
+        }
+        self.tracees.clear();
+        while wait_any().is_ok() {}
+        err
     }
 
     fn rule_for(&mut self, key: SysKey) -> ByteRule {
