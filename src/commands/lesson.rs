@@ -74,7 +74,9 @@ fn validate_run(args: &[String]) -> std::result::Result<(), String> {
     argv.push("samples/sample.log".into());
     match Cli::try_parse_from(&argv) {
         Ok(cli) => match cli.command {
-            Command::Compare(a) => buffer_from(&a.buf)
+            // The same conversion the runner and `zclab compare` use, so a
+            // value clap accepts but zclab refuses (a bad --buf) fails here.
+            Command::Compare(a) => super::compare_options(&a)
                 .map(|_| ())
                 .map_err(|e| format!("{e:#}")),
             Command::Trace(a) => buffer_from(&a.buf)
