@@ -92,6 +92,38 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     };
     let comparison = measure::compare(&input, default_sample, &opts, &mut bar)?;
     bar.bar.finish_and_clear();
+    if comparison.cold {
+        // KERNEL-FACTS: after a sendfile over loopback the last pages can
+        // stay pinned by socket buffers and survive the eviction.
+        let stuck: Vec<String> = comparison
+            .methods
+            .iter()
+            .flat_map(|r| r.runs.iter())
+            .filter_map(|run| {
+                run.resident_before
+                    .filter(|&b| b > 0)
+                    .map(|b| (run.method, b))
+            })
+            .map(|(m, b)| format!("{} {}", m.name(), crate::size::format_bytes(b)))
+            .collect();
+        if !stuck.is_empty() {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::En => format!(
+                        "zclab: warning: part of the file stayed in the page cache after eviction in {} run(s) ({}): pages still pinned by the last transfer's socket buffers; only the rest was read from disk (see read_bytes)",
+                        stuck.len(),
+                        stuck.join(", ")
+                    ),
+                    Lang::Zh => format!(
+                        "zclab：警告：有 {} 次运行在清除页缓存后仍有部分文件留在缓存中（{}）：页面仍被上一次传输的 socket 缓冲区占用；只有其余部分从磁盘读入（见 read_bytes）",
+                        stuck.len(),
+                        stuck.join("，")
+                    ),
+                }
+            );
+        }
+    }
 
     // --verify runs after the measured runs: the tracer waits for any
     // child, so nothing else of ours may be running meanwhile.
