@@ -34,10 +34,7 @@ fn strace_counts(home: &Path, args: &[&str]) -> BTreeMap<String, (u64, u64)> {
     let out = home.join("strace.txt");
     let status = std::process::Command::new("strace")
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_STATE_HOME", home.join("state"))
+        .envs(common::clean_env(home))
         .current_dir(home)
         .arg("-f")
         .arg("-c")

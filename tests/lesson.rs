@@ -257,10 +257,7 @@ fn on_a_pty(home: &Path, keys: &[&str]) -> (std::process::ExitStatus, String, bo
     let stdio = || Stdio::from(slave.try_clone().expect("dup pty"));
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zclab"))
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_STATE_HOME", home.join("state"))
+        .envs(common::clean_env(home))
         .current_dir(home)
         .args(["lesson", "3", "--color", "never"])
         .stdin(stdio())

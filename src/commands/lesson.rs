@@ -18,7 +18,7 @@ use crate::lesson::runner::{Executor, Mode, RunOutput, Session};
 use crate::lesson::{
     self, Course, Diagnostic, Diagnostics, DirSource, EmbeddedSource, embedded, state,
 };
-use crate::measure::{self, Comparison, Progress};
+use crate::measure::{self, Progress};
 use crate::methods::{Flow, Method};
 use crate::trace::{self, TraceOptions};
 use crate::{input, report};
@@ -250,13 +250,7 @@ impl Executor for InProcess {
                 if !result.outcome.verified {
                     bail!("the receiver did not get the file byte for byte");
                 }
-                let summary = Comparison::single(
-                    &input,
-                    false,
-                    opts.buffer_bytes,
-                    result.expected,
-                    result.outcome.clone(),
-                );
+                let summary = result.summary(&input, false);
                 let json = trace::json::trace(&result, &summary)?;
                 text.push_str(&trace::render::ending(&result, input.size, lang));
                 text.push('\n');

@@ -10,7 +10,6 @@ use crate::cli::TraceArgs;
 use crate::error::{self, print_stdout};
 use crate::input;
 use crate::lang::Lang;
-use crate::measure::Comparison;
 use crate::methods::Flow;
 use crate::report;
 use crate::sample;
@@ -193,13 +192,7 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     })?;
     drop(_raw);
 
-    let summary = Comparison::single(
-        &input,
-        default_sample,
-        opts.buffer_bytes,
-        result.expected,
-        result.outcome.clone(),
-    );
+    let summary = result.summary(&input, default_sample);
     if json {
         print_stdout(&trace::json::trace(&result, &summary)?)?;
     } else {

@@ -99,6 +99,20 @@ pub struct TraceResult {
     pub chunk_limit_hit: bool,
 }
 
+impl TraceResult {
+    /// The run as a one-method comparison, for the same table and JSON as
+    /// `compare`.
+    pub fn summary(&self, input: &InputFile, default_sample: bool) -> crate::measure::Comparison {
+        crate::measure::Comparison::single(
+            input,
+            default_sample,
+            self.buffer_bytes,
+            self.expected,
+            self.outcome.clone(),
+        )
+    }
+}
+
 /// What the controller answers the sending thread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ack {

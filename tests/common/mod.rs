@@ -8,17 +8,22 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The `zclab` binary with a clean environment: English, no colour
-/// variables, and a cache folder inside `home` so no test touches the real
-/// one.
+/// The clean environment every test command gets (after `env_clear`):
+/// `PATH`, and `HOME` plus cache and state folders inside `home` so no test
+/// touches the real ones; no locale (English), no colour variables.
+pub fn clean_env(home: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
+    vec![
+        ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+        ("HOME", home.into()),
+        ("XDG_CACHE_HOME", home.join("cache").into()),
+        ("XDG_STATE_HOME", home.join("state").into()),
+    ]
+}
+
+/// The `zclab` binary with [`clean_env`], run in `home`.
 pub fn zclab(home: &Path) -> Command {
     let mut cmd = Command::cargo_bin("zclab").expect("the zclab binary is built by cargo test");
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .current_dir(home);
+    cmd.env_clear().envs(clean_env(home)).current_dir(home);
     cmd
 }
 
