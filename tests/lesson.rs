@@ -240,58 +240,6 @@ fn a_bad_lesson_number_is_a_usage_error() {
         .code(2);
 }
 
-/// Runs `zclab lesson 3` on a pseudo-terminal, typing `keys` one by one.
-/// Returns the exit status, everything shown, and whether the terminal
-/// settings after the run equal those before.
-fn on_a_pty(home: &Path, keys: &[&str]) -> (std::process::ExitStatus, String, bool) {
-    use std::io::{Read, Write};
-    use std::os::fd::OwnedFd;
-    use std::process::Stdio;
-
-    use nix::sys::termios::{LocalFlags, tcgetattr};
-
-    let pty = nix::pty::openpty(None, None).expect("openpty");
-    let slave: OwnedFd = pty.slave;
-    let before = tcgetattr(&slave).expect("tcgetattr");
-    assert!(before.local_flags.contains(LocalFlags::ICANON));
-    let stdio = || Stdio::from(slave.try_clone().expect("dup pty"));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zclab"))
-        .env_clear()
-        .envs(common::clean_env(home))
-        .current_dir(home)
-        .args(["lesson", "3", "--color", "never"])
-        .stdin(stdio())
-        .stdout(stdio())
-        .stderr(stdio())
-        .spawn()
-        .expect("spawn zclab");
-    let master: OwnedFd = pty.master;
-    let mut reader = std::fs::File::from(master.try_clone().expect("dup master"));
-    let output = std::thread::spawn(move || {
-        let mut all = Vec::new();
-        let mut buf = [0u8; 4096];
-        // Ends with EIO once every copy of the slave side is closed.
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            all.extend_from_slice(&buf[..n]);
-        }
-        String::from_utf8_lossy(&all).into_owned()
-    });
-    let mut writer = std::fs::File::from(master);
-    for key in keys {
-        std::thread::sleep(std::time::Duration::from_millis(400));
-        writer.write_all(key.as_bytes()).expect("type a key");
-    }
-    let status = child.wait().expect("wait for zclab");
-    let after = tcgetattr(&slave).expect("tcgetattr");
-    drop(slave);
-    drop(writer);
-    let out = output.join().expect("reader thread");
-    (status, out, after.local_flags == before.local_flags)
-}
-
 /// On a terminal: one step per screen, keys drive it, a predict is checked
 /// against the measurement, `q` saves the place, and the terminal settings
 /// are back as they were.
@@ -300,7 +248,8 @@ fn on_a_terminal_keys_drive_the_lesson_and_the_terminal_is_restored() {
     let home = temp_home();
     // Four text screens, then the first predict: 1 MiB / 4 KiB + 1 reads.
     let keys = ["\r", "\r", "\r", "\r", "2", "5", "7", "\r", "q"];
-    let (status, out, restored) = on_a_pty(home.path(), &keys);
+    let (status, out, restored) =
+        common::on_a_pty(home.path(), &["lesson", "3", "--color", "never"], &keys);
     assert!(status.success(), "{status:?}\n{out}");
     assert!(out.contains("Lesson 3/7"), "{out}");
     assert!(out.contains("Enter/space next"), "{out}");
@@ -314,7 +263,11 @@ fn on_a_terminal_keys_drive_the_lesson_and_the_terminal_is_restored() {
     assert_eq!(state["current"]["step"], 4);
 
     // Ctrl-C quits as cleanly, and the next session resumes at that step.
-    let (status, out, restored) = on_a_pty(home.path(), &["\r", "\x03"]);
+    let (status, out, restored) = common::on_a_pty(
+        home.path(),
+        &["lesson", "3", "--color", "never"],
+        &["\r", "\x03"],
+    );
     assert!(status.success(), "{status:?}\n{out}");
     assert!(
         out.contains("step 5/13"),

