@@ -47,27 +47,7 @@ fn strace_counts(home: &Path, args: &[&str]) -> BTreeMap<String, (u64, u64)> {
         .expect("strace must be installed (.ci/run installs it)");
     assert!(status.success(), "strace {args:?}: {status}");
     let text = std::fs::read_to_string(&out).expect("strace summary");
-    let mut counts = BTreeMap::new();
-    for line in text.lines() {
-        // `%time seconds usecs/call calls [errors] name`; errors is blank
-        // when zero.
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.len() < 5 || cols[0].starts_with('%') || cols[0].starts_with('-') {
-            continue;
-        }
-        let name = cols[cols.len() - 1];
-        if name == "total" {
-            continue;
-        }
-        let calls = cols[3].parse().expect("calls column");
-        let errors = if cols.len() == 6 {
-            cols[4].parse().expect("errors column")
-        } else {
-            0
-        };
-        counts.insert(name.to_string(), (calls, errors));
-    }
-    counts
+    common::parse_strace_summary(&text)
 }
 
 /// Every call strace saw, the tracer saw as often, with as many errors;

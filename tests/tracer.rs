@@ -6,6 +6,8 @@
 //! python3 say so and pass without it (the CI image may not have it); the
 //! core ones use only sh, cat and dd.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -72,31 +74,7 @@ fn strace_counts(args: &[&str]) -> BTreeMap<String, (u64, u64)> {
         .expect("strace must be installed (apt-get install strace)");
     assert!(status.success(), "strace {args:?} failed: {status}");
     let text = std::fs::read_to_string(&out).expect("strace summary");
-    parse_strace_summary(&text)
-}
-
-/// Parses strace's `-c` table. Rows are `%time seconds usecs/call calls
-/// [errors] name`; the errors column is blank when zero.
-fn parse_strace_summary(text: &str) -> BTreeMap<String, (u64, u64)> {
-    let mut counts = BTreeMap::new();
-    for line in text.lines() {
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.len() < 5 || cols[0].starts_with('%') || cols[0].starts_with('-') {
-            continue;
-        }
-        let name = cols[cols.len() - 1];
-        if name == "total" {
-            continue;
-        }
-        let calls: u64 = cols[3].parse().expect("calls column");
-        let errors: u64 = if cols.len() == 6 {
-            cols[4].parse().expect("errors column")
-        } else {
-            0
-        };
-        counts.insert(name.to_string(), (calls, errors));
-    }
-    counts
+    common::parse_strace_summary(&text)
 }
 
 /// strace's -c counts at syscall exit, so calls that never return are not
