@@ -28,6 +28,7 @@ pub mod report;
 pub mod sample;
 pub mod size;
 pub mod style;
+pub mod sweep;
 pub mod terminal;
 pub mod trace;
 pub mod tracer;

@@ -15,6 +15,7 @@ mod compare;
 mod count;
 mod lesson;
 mod sample;
+mod sweep;
 mod trace;
 
 /// Settings every subcommand shares.
@@ -50,6 +51,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Sample(args) => sample::run(&global, args),
         Command::Trace(args) => trace::run(&global, args),
         Command::Lesson(args) => lesson::run(&global, args),
+        Command::Sweep(args) => sweep::run(&global, args),
         Command::Count(args) => count::run(
             &global,
             count::CountOptions {
