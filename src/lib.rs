@@ -19,6 +19,7 @@ pub mod counters;
 pub mod error;
 pub mod harness;
 pub mod input;
+pub mod kafka;
 pub mod lang;
 pub mod lesson;
 pub mod measure;
