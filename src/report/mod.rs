@@ -1,6 +1,7 @@
 //! Rendering: tables for people, JSON for tools, progress bars for the
 //! wait. Everything here takes finished plain values and returns text.
 
+pub mod attach;
 pub mod count;
 pub mod json;
 pub mod progress;
