@@ -20,7 +20,7 @@ use crate::lesson::{
 };
 use crate::measure::{self, Progress};
 use crate::methods::{Flow, Method};
-use crate::trace::{self, TraceOptions};
+use crate::walk::{self, WalkOptions};
 use crate::{input, report};
 
 /// Points zclab at a lessons directory on disk instead of the embedded
@@ -221,7 +221,7 @@ impl Executor for InProcess {
                 })
             }
             Command::Trace(a) => {
-                let opts = TraceOptions {
+                let opts = WalkOptions {
                     method: method_from(a.method),
                     buffer_bytes: buffer_from(&a.buf)?,
                     chunks: a.chunks,
@@ -229,17 +229,12 @@ impl Executor for InProcess {
                 };
                 let input = input::open_regular(sample)?;
                 let expected_calls =
-                    trace::expected_calls(opts.method, input.size, opts.buffer_bytes);
+                    walk::expected_calls(opts.method, input.size, opts.buffer_bytes);
                 let lang = self.lang;
                 let mut text = String::new();
                 // Every step at once: the lesson runner does the pacing.
-                let result = trace::run(&opts, &input, &mut |step| {
-                    text.push_str(&trace::render::step(
-                        step,
-                        opts.method,
-                        expected_calls,
-                        lang,
-                    ));
+                let result = walk::run(&opts, &input, &mut |step| {
+                    text.push_str(&walk::render::step(step, opts.method, expected_calls, lang));
                     text.push('\n');
                     Ok(Flow::Continue)
                 })?;
@@ -247,8 +242,8 @@ impl Executor for InProcess {
                     bail!("the receiver did not get the file byte for byte");
                 }
                 let summary = result.summary(&input, false);
-                let json = trace::json::trace(&result, &summary)?;
-                text.push_str(&trace::render::ending(&result, input.size, lang));
+                let json = walk::json::trace(&result, &summary)?;
+                text.push_str(&walk::render::ending(&result, input.size, lang));
                 text.push('\n');
                 text.push_str(&report::table::report(
                     &summary,

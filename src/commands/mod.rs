@@ -31,6 +31,7 @@ pub struct Global {
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    crate::loopback::init(crate::loopback::Settings::from_env());
     let lang = match cli.lang {
         Some(LangArg::En) => Lang::En,
         Some(LangArg::Zh) => Lang::Zh,

@@ -14,7 +14,7 @@ use crate::methods::Flow;
 use crate::report;
 use crate::sample;
 use crate::terminal::{self, Key, RawMode};
-use crate::trace::{self, TraceOptions, render};
+use crate::walk::{self, WalkOptions, render};
 
 /// How steps follow each other.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -96,7 +96,7 @@ fn wait(pace: &mut Pace, auto: Duration, lang: Lang) -> Result<Flow> {
 
 pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     let lang = global.lang;
-    let opts = TraceOptions {
+    let opts = WalkOptions {
         method: method_from(args.method),
         buffer_bytes: buffer_from(&args.buf)?,
         chunks: args.chunks,
@@ -111,7 +111,7 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
         }
     };
     let input = input::open_regular(&path)?;
-    let expected_calls = trace::expected_calls(opts.method, input.size, opts.buffer_bytes);
+    let expected_calls = walk::expected_calls(opts.method, input.size, opts.buffer_bytes);
 
     let mut pace = if args.json || !terminal::interactive() {
         Pace::AllAtOnce
@@ -180,7 +180,7 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     }
 
     let json = args.json;
-    let result = trace::run(&opts, &input, &mut |step| {
+    let result = walk::run(&opts, &input, &mut |step| {
         if json {
             return Ok(Flow::Continue);
         }
@@ -194,7 +194,7 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
 
     let summary = result.summary(&input, default_sample);
     if json {
-        print_stdout(&trace::json::trace(&result, &summary)?)?;
+        print_stdout(&walk::json::trace(&result, &summary)?)?;
     } else {
         let mut text = render::ending(&result, input.size, lang);
         text.push('\n');

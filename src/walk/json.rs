@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::{Step, Totals, TraceResult};
+use super::{Step, Totals, WalkResult};
 use crate::measure::Comparison;
 
 #[derive(Serialize)]
@@ -31,7 +31,7 @@ struct FileDoc {
     bytes: u64,
 }
 
-pub fn trace(t: &TraceResult, summary: &Comparison) -> Result<String> {
+pub fn trace(t: &WalkResult, summary: &Comparison) -> Result<String> {
     let doc = Doc {
         zclab_version: env!("CARGO_PKG_VERSION"),
         file: FileDoc {
