@@ -23,6 +23,7 @@ pub mod harness;
 pub mod input;
 pub mod lang;
 pub mod lesson;
+pub mod loopback;
 pub mod measure;
 pub mod methods;
 pub mod model;

@@ -22,6 +22,9 @@ mod trace;
 #[derive(Clone, Copy, Debug)]
 pub struct Global {
     pub lang: Lang,
+    /// `--lang` was given (the lessons remember it; the environment's
+    /// language does not override a student's choice).
+    pub lang_explicit: bool,
     pub color: bool,
     pub progress: bool,
     /// Display columns to lay out for, decided once ([`style::output_width`]).
@@ -42,6 +45,7 @@ impl Global {
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    crate::loopback::init(crate::loopback::Settings::from_env());
     let lang = match cli.lang {
         Some(LangArg::En) => Lang::En,
         Some(LangArg::Zh) => Lang::Zh,
@@ -56,6 +60,7 @@ pub fn run() -> Result<ExitCode> {
     style::apply(color);
     let global = Global {
         lang,
+        lang_explicit: cli.lang.is_some(),
         color,
         progress: style::progress_enabled(),
         width: style::output_width(),
