@@ -66,7 +66,7 @@ pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
     let text = if opts.json {
         report::count::count_json(&opts.command, &outcome)?
     } else {
-        report::count::count_table(&opts.command, &outcome, lang, global.color)
+        report::count::count_table(&opts.command, &outcome, &global.ctx())
     };
     print_stdout(&text)?;
     Ok(ExitCode::from(clamp_code(outcome.status.shell_exit_code())))
@@ -107,7 +107,7 @@ fn run_attached(
     let text = if json {
         report::attach::attach_json(&outcome)?
     } else {
-        report::attach::attach_table(&outcome, lang, global.color)
+        report::attach::attach_table(&outcome, &global.ctx())
     };
     print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)

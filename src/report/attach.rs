@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use colored::Colorize;
 use serde::Serialize;
 
+use crate::ctx::Ctx;
 use crate::lang::Lang;
 use crate::report::count::{CountsDoc, count_body, counts_doc};
 use crate::tracer::{AttachEnd, AttachError, AttachOutcome, AttachedTarget, CommandStatus};
@@ -99,7 +100,8 @@ pub fn attach_title(a: &AttachOutcome, lang: Lang) -> String {
 }
 
 /// The `zclab count --pid` report.
-pub fn attach_table(a: &AttachOutcome, lang: Lang, color: bool) -> String {
+pub fn attach_table(a: &AttachOutcome, ctx: &Ctx) -> String {
+    let lang = ctx.lang;
     let mut out = String::new();
     let title = attach_title(a, lang);
     let mut lines = title.lines();
@@ -114,7 +116,7 @@ pub fn attach_table(a: &AttachOutcome, lang: Lang, color: bool) -> String {
         "用 PTRACE_SEIZE 附加：只统计窗口内发起的调用。附加时已在等待的调用（epoll_wait、accept、read）会在内核重新启动它时被看到。",
     )
     .to_string()];
-    out.push_str(&count_body(&a.threads, &a.totals, lang, color, notes));
+    out.push_str(&count_body(&a.threads, &a.totals, ctx, notes));
     out
 }
 
@@ -294,7 +296,7 @@ mod tests {
     #[test]
     fn table_puts_data_moving_calls_first_with_time_columns() {
         let o = outcome(AttachEnd::Stopped, None);
-        let t = attach_table(&o, Lang::En, false);
+        let t = attach_table(&o, &Ctx::plain(Lang::En, 120));
         let data = t.find("sendfile").expect("sendfile row");
         let other = t.find("epoll_wait").expect("epoll_wait row");
         assert!(data < other, "{t}");

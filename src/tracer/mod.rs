@@ -17,7 +17,7 @@ mod attach;
 mod engine;
 pub mod names;
 mod stop_signal;
-mod table;
+mod syscall_table;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
