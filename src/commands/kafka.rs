@@ -220,7 +220,7 @@ fn run_demo(global: &Global, args: &KafkaArgs) -> Result<ExitCode> {
         doc["passes"] = serde_json::to_value(&result.passes)?;
         serde_json::to_string_pretty(&doc)? + "\n"
     } else {
-        view::render_demo(&v, lang, global.color)
+        view::render_demo(&v, &global.ctx())
     };
     print_stdout(&text)?;
     Ok(if v.verified {

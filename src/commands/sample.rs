@@ -33,7 +33,7 @@ pub fn run(global: &Global, args: SampleArgs) -> Result<ExitCode> {
         } else {
             view::render_dump(
                 &view::dump_view(&dump, &path.display().to_string()),
-                global.lang,
+                &global.ctx(),
             )
         };
         print_stdout(&text)?;

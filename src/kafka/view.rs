@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::broker::FetchEvent;
 use super::demo::{DemoResult, Pass};
 use super::segment::Dump;
+use crate::ctx::Ctx;
 use crate::lang::Lang;
 use crate::methods::Method;
 use crate::model::{self, HopFacts};
@@ -207,7 +208,8 @@ pub fn dump_view(d: &Dump, path: &str) -> DumpView {
     }
 }
 
-pub fn render_dump(v: &DumpView, lang: Lang) -> String {
+pub fn render_dump(v: &DumpView, ctx: &Ctx) -> String {
+    let lang = ctx.lang;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -259,7 +261,7 @@ pub fn render_dump(v: &DumpView, lang: Lang) -> String {
             "压缩",
         ],
     };
-    let mut t = crate::report::table::condensed_table(false, head.iter().map(Cell::new).collect());
+    let mut t = crate::report::layout::condensed_table(ctx, head.iter().map(Cell::new).collect());
     for (i, r) in v.rows.iter().enumerate() {
         if v.hidden_rows > 0 && i == v.rows.len() - 1 {
             let gap = match lang {
@@ -413,7 +415,8 @@ fn title(m: Method, lang: Lang) -> &'static str {
     }
 }
 
-pub fn render_demo(v: &DemoView, lang: Lang, color: bool) -> String {
+pub fn render_demo(v: &DemoView, ctx: &Ctx) -> String {
+    let lang = ctx.lang;
     let mut out = String::new();
     let mib = |b: u64| format_bytes(b);
     let resident = match (v.resident, lang) {
@@ -484,7 +487,7 @@ pub fn render_demo(v: &DemoView, lang: Lang, color: bool) -> String {
         "Broker 的 Fetch 路径（中位数）",
     ))];
     header.extend(v.columns.iter().map(|c| Cell::new(title(c.method, lang))));
-    let mut t = crate::report::table::new_table(color, header);
+    let mut t = crate::report::layout::new_table(ctx, header);
     let row = |name: &str, f: &dyn Fn(&DemoColumn) -> String| {
         let mut r = vec![Cell::new(name)];
         r.extend(v.columns.iter().map(|c| Cell::new(f(c))));
@@ -603,7 +606,7 @@ pub fn render_demo(v: &DemoView, lang: Lang, color: bool) -> String {
         let _ = writeln!(
             out,
             "{}",
-            crate::report::wrap(&text, crate::style::table_width() as usize, "", 0)
+            ctx.wrap(&text, "", 0)
         );
     }
     out
