@@ -38,6 +38,10 @@ pub struct FetchLine {
     /// Record bytes that passed through the broker's user space (own
     /// count): in by read(), out by write().
     pub user_space_record_bytes: u64,
+    /// Of those: record bytes read() put into the user buffer.
+    pub bytes_into_user: u64,
+    /// Of those: record bytes write() took from the user buffer.
+    pub bytes_out_of_user: u64,
     /// 2 per system call (derived from the own count).
     pub mode_switches: u64,
     /// `syscr`/`syscw` of the serving thread's `/proc/.../io` across the send.
@@ -69,6 +73,8 @@ pub fn fetch_line(e: &FetchEvent) -> FetchLine {
         write_calls: r.write,
         lseek_calls: e.calls.lseeks,
         user_space_record_bytes: r.user_copy_bytes(),
+        bytes_into_user: r.bytes_into_user,
+        bytes_out_of_user: r.bytes_out_of_user,
         mode_switches: 2 * e.calls.syscalls(),
         proc_syscr: e.proc.map(|p| p.syscr),
         proc_syscw: e.proc.map(|p| p.syscw),
@@ -603,11 +609,7 @@ pub fn render_demo(v: &DemoView, ctx: &Ctx) -> String {
                 cpu_ratio(rw, sf)
             ),
         };
-        let _ = writeln!(
-            out,
-            "{}",
-            ctx.wrap(&text, "", 0)
-        );
+        let _ = writeln!(out, "{}", ctx.wrap(&text, "", 0));
     }
     out
 }
