@@ -254,6 +254,11 @@ impl Executor for InProcess {
                         "zclab trace：本次运行汇总",
                     ),
                 ));
+                // The same caveat `zclab trace` prints under its table.
+                text.push_str(lang.t(
+                    "Note: in a trace the CPU and throughput figures include the pauses between steps; use `zclab compare` to measure speed.\n",
+                    "注意：trace 中的 CPU 与吞吐量数字包含了步骤之间的停顿；测速请用 `zclab compare`。\n",
+                ));
                 Ok(RunOutput {
                     text,
                     json: serde_json::from_str(&json).context("trace's JSON does not parse")?,
