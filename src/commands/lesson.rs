@@ -272,10 +272,8 @@ impl Executor for InProcess {
                     report::compare::Detail::Full,
                 ));
                 // The same caveat `zclab trace` prints under its table.
-                text.push_str(lang.t(
-                    "Note: in a trace the CPU and throughput figures include the pauses between steps; use `zclab compare` to measure speed.\n",
-                    "注意：trace 中的 CPU 与吞吐量数字包含了步骤之间的停顿；测速请用 `zclab compare`。\n",
-                ));
+                text.push_str(&ctx.wrap(ctx.t(crate::text::walk::PAUSES_NOTE), "", 0));
+                text.push('\n');
                 Ok(RunOutput {
                     text,
                     json: serde_json::from_str(&json).context("trace's JSON does not parse")?,
