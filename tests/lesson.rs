@@ -109,8 +109,8 @@ fn every_lesson_plays_to_the_end_in_both_languages() {
             // prints: its CPU and throughput include the pauses.
             if out.contains("$ zclab trace") {
                 let note = match lang {
-                    "en" => "include the pauses between steps",
-                    _ => "包含了步骤之间的停顿",
+                    "en" => "include the pauses",
+                    _ => "停顿",
                 };
                 assert!(out.contains(note), "lesson {n} {lang}: no caveat\n{out}");
             }
