@@ -558,3 +558,34 @@ fn zclab_under_another_tracer_says_only_one_tracer_is_allowed() {
         "{err}"
     );
 }
+
+/// A file whose name looks like a flag is still the file the traced re-run
+/// measures: `--cold` once made the child measure the default sample cold
+/// (and say "agree"), `-x` made it fail with a usage error.
+#[test]
+fn compare_verify_measures_files_named_like_flags() {
+    let home = temp_home();
+    for name in ["--cold", "-x"] {
+        file_of(home.path(), name, MIB);
+        let doc = json_of(zclab(home.path()).args([
+            "compare",
+            "--runs",
+            "1",
+            "--method",
+            "read-write",
+            "--verify",
+            "--json",
+            "--",
+            name,
+        ]));
+        assert_eq!(doc["file"]["path"], name);
+        let v = &doc["verify"];
+        assert_eq!(v["agrees"], true, "{v}");
+        let m = &v["methods"][0];
+        // The re-run sent this 1 MiB file in 4 KiB reads, not another file.
+        assert_eq!(u(&m["calls"]["read"]["traced"]), 257, "{m}");
+        assert_eq!(u(&m["calls"]["read"]["traced_bytes"]), MIB as u64, "{m}");
+    }
+    // Nothing made the default sample.
+    assert!(!home.path().join("cache/zclab/kafka-sample-256MiB.log").exists());
+}
