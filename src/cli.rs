@@ -158,6 +158,10 @@ pub struct LessonArgs {
     #[arg(long)]
     pub no_pause: bool,
 
+    /// Record progress in a handout or a piped session too (on a terminal it always is)
+    #[arg(long)]
+    pub save: bool,
+
     /// Validate every lesson file and exit
     #[arg(long)]
     pub check: bool,

@@ -21,6 +21,9 @@ mod trace;
 #[derive(Clone, Copy, Debug)]
 pub struct Global {
     pub lang: Lang,
+    /// `--lang` was given (the lessons remember it; the environment's
+    /// language does not override a student's choice).
+    pub lang_explicit: bool,
     pub color: bool,
     pub progress: bool,
 }
@@ -43,6 +46,7 @@ pub fn run() -> Result<ExitCode> {
     style::apply(color);
     let global = Global {
         lang,
+        lang_explicit: cli.lang.is_some(),
         color,
         progress: style::progress_enabled(),
     };
