@@ -122,6 +122,10 @@ pub struct CompareArgs {
     /// Re-run each method under zclab's ptrace tracer and show both counts side by side
     #[arg(long)]
     pub verify: bool,
+
+    /// Show everything under the table: system calls, /proc counters, data path, notes
+    #[arg(long)]
+    pub details: bool,
 }
 
 #[derive(Debug, Args)]

@@ -198,6 +198,17 @@ impl Progress for NoProgress {
 struct InProcess {
     lang: Lang,
     color: bool,
+    width: usize,
+}
+
+impl InProcess {
+    fn ctx(&self) -> crate::ctx::Ctx {
+        crate::ctx::Ctx {
+            lang: self.lang,
+            color: self.color,
+            width: self.width,
+        }
+    }
 }
 
 impl Executor for InProcess {
@@ -214,9 +225,16 @@ impl Executor for InProcess {
                 if !c.verified() {
                     bail!("the receiver did not get the file byte for byte");
                 }
-                let json = report::json::comparison(&c)?;
+                let view = crate::view::compare::CompareView::new(&c);
+                let json = report::json::comparison(&view)?;
+                let ctx = self.ctx();
                 Ok(RunOutput {
-                    text: report::table::comparison(&c, self.lang, self.color),
+                    text: report::compare::render(
+                        &view,
+                        &ctx,
+                        ctx.t(crate::text::compare::HEADING),
+                        report::compare::Detail::Full,
+                    ),
                     json: serde_json::from_str(&json).context("compare's JSON does not parse")?,
                 })
             }
@@ -241,18 +259,17 @@ impl Executor for InProcess {
                 if !result.outcome.verified {
                     bail!("the receiver did not get the file byte for byte");
                 }
-                let summary = result.summary(&input, false);
+                let summary =
+                    crate::view::compare::CompareView::new(&result.summary(&input, false));
                 let json = walk::json::trace(&result, &summary)?;
                 text.push_str(&walk::render::ending(&result, input.size, lang));
                 text.push('\n');
-                text.push_str(&report::table::report(
+                let ctx = self.ctx();
+                text.push_str(&report::compare::render(
                     &summary,
-                    lang,
-                    self.color,
-                    lang.t(
-                        "zclab trace: the same run as a table",
-                        "zclab trace：本次运行汇总",
-                    ),
+                    &ctx,
+                    ctx.t(crate::text::walk::SUMMARY_HEADING),
+                    report::compare::Detail::Full,
                 ));
                 Ok(RunOutput {
                     text,
@@ -321,6 +338,7 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     let mut exec = InProcess {
         lang,
         color: global.color,
+        width,
     };
     let samples = |rel: &str| sample_path(rel, dir.as_deref());
     let mut session = Session {

@@ -7,6 +7,7 @@ use anyhow::Result;
 use clap::Parser;
 
 use crate::cli::{Cli, ColorArg, Command, LangArg, MethodArg};
+use crate::ctx::Ctx;
 use crate::lang::Lang;
 use crate::methods::Method;
 use crate::style::{self, ColorChoice};
@@ -26,6 +27,19 @@ pub struct Global {
     pub lang_explicit: bool,
     pub color: bool,
     pub progress: bool,
+    /// Display columns to lay out for, decided once ([`style::output_width`]).
+    pub width: usize,
+}
+
+impl Global {
+    /// The render context every renderer takes.
+    pub fn ctx(&self) -> Ctx {
+        Ctx {
+            lang: self.lang,
+            color: self.color,
+            width: self.width,
+        }
+    }
 }
 
 /// Parses the command line and runs the subcommand.
@@ -49,6 +63,7 @@ pub fn run() -> Result<ExitCode> {
         lang_explicit: cli.lang.is_some(),
         color,
         progress: style::progress_enabled(),
+        width: style::output_width(),
     };
     match cli.command {
         Command::Compare(args) => compare::run(&global, args),

@@ -14,6 +14,8 @@ use crate::methods::Flow;
 use crate::report;
 use crate::sample;
 use crate::terminal::{self, Key, RawMode};
+use crate::text;
+use crate::view::compare::CompareView;
 use crate::walk::{self, WalkOptions, render};
 
 /// How steps follow each other.
@@ -192,25 +194,21 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     })?;
     drop(_raw);
 
-    let summary = result.summary(&input, default_sample);
+    let summary = CompareView::new(&result.summary(&input, default_sample));
+    let ctx = global.ctx();
     if json {
         print_stdout(&walk::json::trace(&result, &summary)?)?;
     } else {
         let mut text = render::ending(&result, input.size, lang);
         text.push('\n');
-        text.push_str(&report::table::report(
+        text.push_str(&report::compare::render(
             &summary,
-            lang,
-            global.color,
-            lang.t(
-                "zclab trace: the same run as a table",
-                "zclab trace：本次运行汇总",
-            ),
+            &ctx,
+            ctx.t(text::walk::SUMMARY_HEADING),
+            report::compare::Detail::Full,
         ));
-        text.push_str(lang.t(
-            "Note: in a trace the CPU and throughput figures include the pauses between steps; use `zclab compare` to measure speed.\n",
-            "注意：trace 中的 CPU 与吞吐量数字包含了步骤之间的停顿；测速请用 `zclab compare`。\n",
-        ));
+        text.push_str(&ctx.wrap(ctx.t(text::walk::PAUSES_NOTE), "", 0));
+        text.push('\n');
         print_stdout(&text)?;
     }
     let complete = !result.quit && !result.outcome.tally.stopped_early;
