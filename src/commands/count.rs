@@ -68,7 +68,13 @@ pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
     } else {
         report::count::count_table(&opts.command, &outcome, &global.ctx())
     };
-    print_stdout(&text)?;
+    match print_stdout(&text) {
+        Ok(()) => {}
+        // The promise is the command's own status, whatever happened to
+        // our stdout (`zclab count -- cmd | head -1`).
+        Err(e) if e.chain().any(|c| c.is::<crate::error::StdoutClosed>()) => {}
+        Err(e) => return Err(e),
+    }
     Ok(ExitCode::from(clamp_code(outcome.status.shell_exit_code())))
 }
 
