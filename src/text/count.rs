@@ -65,8 +65,8 @@ texts! {
         zh: "所有数字都由 zclab 自己的 ptrace 跟踪器实测（与 strace 同一机制）：每次调用在进入内核时计一次，记在发起调用的线程上；出错次数与搬运字节取自调用返回时的返回值（mmap/munmap 取长度）。可以用 `strace -f -c 命令` 核对；strace 在返回时计数，所以不含 exit 和 exit_group。",
     }
     NOTE_TIME {
-        en: "% time and µs/call are wall-clock time from each call's entry to its exit as the tracer saw it (like `strace -c -w`): it includes time the call waited and part of the tracer's own round trip.",
-        zh: "时间占比和每次微秒数是跟踪器看到的每次调用从进入到返回的实际时间（同 `strace -c -w`）：其中包括调用等待的时间，以及跟踪器自身往返的一部分开销。",
+        en: "% time and µs/call are wall-clock time from each call's entry stop to its exit stop, as the tracer saw them (what `strace -c -w` shows, not CPU time): a call that waits, such as epoll_wait or a read from a socket, counts its whole wait, and every call carries part of the tracer's own round trip.",
+        zh: "时间占比和微秒/次是跟踪器看到的实际经过时间：从每次调用进入内核时的停顿到返回时的停顿（与 `strace -c -w` 相同，不是 CPU 时间）。会等待的调用（如 epoll_wait、从 Socket 读数据）把等待的时间全算在内，每次调用也都带上跟踪器自身往返的一部分开销。",
     }
     NOTE_SWITCHES {
         en: "Linux keeps no count of user/kernel mode switches: like compare, zclab derives them as 2 per system call (enter + leave).",

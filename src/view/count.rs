@@ -8,7 +8,9 @@ use std::ffi::OsString;
 
 use serde::Serialize;
 
-use crate::tracer::{CommandStatus, SyscallGroup, SyscallStats, TraceOutcome, group_of};
+use crate::tracer::{
+    CommandStatus, SyscallGroup, SyscallStats, ThreadCounts, TraceOutcome, group_of, group_totals,
+};
 
 /// `mode_switches_basis` in JSON.
 pub const MODE_SWITCHES_BASIS: &str =
@@ -16,6 +18,7 @@ pub const MODE_SWITCHES_BASIS: &str =
 /// `source` in JSON.
 pub const SOURCE: &str = "measured by zclab's ptrace tracer: each call counted at syscall entry on the thread that made it; errors and bytes from the return value at syscall exit (mmap/munmap: the length argument; sendmmsg/recvmmsg: the msg_len fields)";
 
+/// `zclab count -- CMD`: the command, how it ended, and its counts.
 #[derive(Clone, Debug, Serialize)]
 pub struct CountView {
     pub zclab_version: &'static str,
@@ -25,6 +28,13 @@ pub struct CountView {
     pub status: StatusView,
     pub exit_code: i32,
     pub elapsed_s: f64,
+    #[serde(flatten)]
+    pub counts: CountsView,
+}
+
+/// The counting part, shared by `count -- CMD` and `count --pid`.
+#[derive(Clone, Debug, Serialize)]
+pub struct CountsView {
     pub source: &'static str,
     pub total_calls: u64,
     pub total_errors: u64,
@@ -40,6 +50,8 @@ pub struct CountView {
     pub threads: Vec<ThreadView>,
     /// Processes among the threads (distinct thread-group ids).
     pub processes: usize,
+    /// The tracer timed the calls (`% time`, `µs/call` are meaningful).
+    pub timed: bool,
     pub notes: Vec<CountNote>,
 }
 
@@ -64,12 +76,12 @@ pub struct SyscallRow {
     pub bytes: u64,
     /// Share of all calls, %; `None` when there were none.
     pub percent_of_calls: Option<f64>,
-    /// Wall-clock seconds inside these calls, entry to exit, as the tracer
-    /// saw them (`strace -c -w`); `None` when the tracer did not time them.
-    pub seconds: Option<f64>,
-    /// Share of the time in all calls, %.
+    /// Wall-clock seconds inside these calls, entry stop to exit stop, as
+    /// the tracer saw them (`strace -c -w`).
+    pub time_s: f64,
+    /// Share of the time in all calls, %; `None` when nothing was timed.
     pub percent_of_time: Option<f64>,
-    /// Microseconds per call.
+    /// Microseconds per call; `None` when nothing was timed.
     pub usecs_per_call: Option<f64>,
 }
 
@@ -100,11 +112,23 @@ pub struct ThreadView {
     pub syscalls: BTreeMap<String, CallCounts>,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 pub struct CallCounts {
     pub calls: u64,
     pub errors: u64,
     pub bytes: u64,
+    pub time_s: f64,
+}
+
+impl CallCounts {
+    pub fn of(s: &SyscallStats) -> CallCounts {
+        CallCounts {
+            calls: s.calls,
+            errors: s.errors,
+            bytes: s.bytes,
+            time_s: s.nanos as f64 / 1e9,
+        }
+    }
 }
 
 /// Bytes by direction, from the per-call totals.
@@ -127,6 +151,8 @@ pub struct ByteFlows {
 pub enum CountNote {
     Tracer,
     ModeSwitches,
+    /// The time columns are wall-clock time seen by the tracer.
+    WallTime,
     /// Failed execve calls: the PATH search.
     ExecvePathSearch,
     /// Some bytes moved inside the kernel (zero copy).
@@ -176,6 +202,7 @@ pub fn command_line(argv: &[OsString]) -> String {
 }
 
 fn rows(totals: &BTreeMap<String, SyscallStats>, all: u64) -> Vec<SyscallRow> {
+    let all_nanos: u64 = totals.values().map(|s| s.nanos).sum();
     let mut v: Vec<SyscallRow> = totals
         .iter()
         .map(|(n, s)| SyscallRow {
@@ -186,9 +213,10 @@ fn rows(totals: &BTreeMap<String, SyscallStats>, all: u64) -> Vec<SyscallRow> {
             errors: s.errors,
             bytes: s.bytes,
             percent_of_calls: (all > 0).then(|| s.calls as f64 * 100.0 / all as f64),
-            seconds: None,
-            percent_of_time: None,
-            usecs_per_call: None,
+            time_s: s.nanos as f64 / 1e9,
+            percent_of_time: (all_nanos > 0).then(|| s.nanos as f64 * 100.0 / all_nanos as f64),
+            usecs_per_call: (all_nanos > 0 && s.calls > 0)
+                .then(|| s.nanos as f64 / 1000.0 / s.calls as f64),
         })
         .collect();
     v.sort_by(|a, b| b.calls.cmp(&a.calls).then(a.name.cmp(&b.name)));
@@ -197,16 +225,6 @@ fn rows(totals: &BTreeMap<String, SyscallStats>, all: u64) -> Vec<SyscallRow> {
 
 impl CountView {
     pub fn new(argv: &[OsString], o: &TraceOutcome) -> CountView {
-        let total = o.total_calls();
-        let data = data_calls(&o.totals);
-        let bytes = byte_flows(&o.totals);
-        let mut notes = vec![CountNote::Tracer, CountNote::ModeSwitches];
-        if o.totals.get("execve").is_some_and(|s| s.errors > 0) {
-            notes.push(CountNote::ExecvePathSearch);
-        }
-        if bytes.in_kernel > 0 {
-            notes.push(CountNote::InKernel);
-        }
         CountView {
             zclab_version: env!("CARGO_PKG_VERSION"),
             command: argv
@@ -228,17 +246,41 @@ impl CountView {
             },
             exit_code: o.status.shell_exit_code(),
             elapsed_s: o.elapsed.as_secs_f64(),
+            counts: CountsView::new(&o.threads, &o.totals),
+        }
+    }
+}
+
+impl CountsView {
+    pub fn new(threads: &[ThreadCounts], totals: &BTreeMap<String, SyscallStats>) -> CountsView {
+        let total: u64 = totals.values().map(|s| s.calls).sum();
+        let data = data_calls(totals);
+        let bytes = byte_flows(totals);
+        let timed = totals.values().any(|s| s.nanos > 0);
+        let mut notes = vec![CountNote::Tracer, CountNote::ModeSwitches];
+        if timed {
+            notes.push(CountNote::WallTime);
+        }
+        if totals.get("execve").is_some_and(|s| s.errors > 0) {
+            notes.push(CountNote::ExecvePathSearch);
+        }
+        if bytes.in_kernel > 0 {
+            notes.push(CountNote::InKernel);
+        }
+        let mut pids: Vec<i32> = threads.iter().map(|t| t.tgid).collect();
+        pids.sort_unstable();
+        pids.dedup();
+        CountsView {
             source: SOURCE,
             total_calls: total,
-            total_errors: o.total_errors(),
+            total_errors: totals.values().map(|s| s.errors).sum(),
             mode_switches: 2 * total,
             mode_switches_basis: MODE_SWITCHES_BASIS,
             data_moving_calls: data,
             data_mode_switches: 2 * data,
             bytes,
-            syscalls: rows(&o.totals, total),
-            groups: o
-                .by_group()
+            syscalls: rows(totals, total),
+            groups: group_totals(totals)
                 .into_iter()
                 .map(|(g, s)| GroupRow {
                     group: g.id(),
@@ -247,14 +289,15 @@ impl CountView {
                     bytes: s.bytes,
                 })
                 .collect(),
-            threads: o.threads.iter().map(thread_view).collect(),
-            processes: o.process_count(),
+            threads: threads.iter().map(thread_view).collect(),
+            processes: pids.len(),
+            timed,
             notes,
         }
     }
 }
 
-fn thread_view(t: &crate::tracer::ThreadCounts) -> ThreadView {
+fn thread_view(t: &ThreadCounts) -> ThreadView {
     let calls: u64 = t.syscalls.values().map(|s| s.calls).sum();
     ThreadView {
         tid: t.tid,
@@ -272,16 +315,7 @@ fn thread_view(t: &crate::tracer::ThreadCounts) -> ThreadView {
         syscalls: t
             .syscalls
             .iter()
-            .map(|(n, s)| {
-                (
-                    n.clone(),
-                    CallCounts {
-                        calls: s.calls,
-                        errors: s.errors,
-                        bytes: s.bytes,
-                    },
-                )
-            })
+            .map(|(n, s)| (n.clone(), CallCounts::of(s)))
             .collect(),
     }
 }
@@ -295,6 +329,7 @@ mod tests {
             calls,
             errors: 0,
             bytes,
+            nanos: 0,
         }
     }
 

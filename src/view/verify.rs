@@ -104,16 +104,7 @@ impl VerifyView {
                         sender_syscalls: m
                             .sender_syscalls
                             .iter()
-                            .map(|(n, s)| {
-                                (
-                                    n.clone(),
-                                    CallCounts {
-                                        calls: s.calls,
-                                        errors: s.errors,
-                                        bytes: s.bytes,
-                                    },
-                                )
-                            })
+                            .map(|(n, s)| (n.clone(), CallCounts::of(s)))
                             .collect(),
                         procfs_syscr: m.procfs_syscr,
                         procfs_syscw: m.procfs_syscw,

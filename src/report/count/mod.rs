@@ -14,7 +14,10 @@ use crate::report::layout::{condensed_table, head, num, numbered, section};
 use crate::size::{format_bytes, group_digits};
 use crate::text::{common, count as t};
 use crate::tracer::SyscallGroup;
-use crate::view::count::{CountNote, CountView, SyscallRow};
+use std::collections::BTreeMap;
+
+use crate::tracer::{SyscallStats, ThreadCounts};
+use crate::view::count::{CountNote, CountView, CountsView, SyscallRow};
 
 /// A group's label: what kind of data movement it is.
 pub fn group_label(g: SyscallGroup, ctx: &Ctx) -> &'static str {
@@ -43,7 +46,30 @@ fn usecs(u: Option<f64>) -> Cell {
 /// The whole `zclab count` report.
 pub fn render(v: &CountView, ctx: &Ctx) -> String {
     let mut out = title(v, ctx);
-    let timed = v.syscalls.iter().any(|r| r.usecs_per_call.is_some());
+    out.push_str(&render_counts(&v.counts, ctx, &[]));
+    out
+}
+
+/// The counts of `count -- CMD` and `count --pid` from their threads and
+/// totals, for renderers that have not built a [`CountsView`] themselves.
+pub fn count_body(
+    threads: &[ThreadCounts],
+    totals: &BTreeMap<String, SyscallStats>,
+    ctx: &Ctx,
+    extra_notes: Vec<String>,
+) -> String {
+    render_counts(&CountsView::new(threads, totals), ctx, &extra_notes)
+}
+
+/// The counting fields of a count document ([`CountsView`] serialises them).
+pub fn counts_doc(threads: &[ThreadCounts], totals: &BTreeMap<String, SyscallStats>) -> CountsView {
+    CountsView::new(threads, totals)
+}
+
+/// The tables, totals, threads and notes (`extra_notes` last).
+pub fn render_counts(v: &CountsView, ctx: &Ctx, extra_notes: &[String]) -> String {
+    let mut out = String::new();
+    let timed = v.timed;
     out.push_str(&section(ctx, ctx.t(t::DATA_TITLE)));
     let mut data: Vec<&SyscallRow> = v.syscalls.iter().filter(|r| r.moves_data()).collect();
     data.sort_by_key(|r| (r.kind, std::cmp::Reverse(r.calls), r.name.clone()));
@@ -71,9 +97,7 @@ pub fn render(v: &CountView, ctx: &Ctx) -> String {
         .iter()
         .map(|n| ctx.t(note(*n)).to_string())
         .collect();
-    if timed {
-        notes.insert(1, ctx.t(t::NOTE_TIME).to_string());
-    }
+    notes.extend(extra_notes.iter().cloned());
     out.push_str(&numbered(ctx, &notes));
     out
 }
@@ -82,6 +106,7 @@ fn note(n: CountNote) -> crate::text::Text {
     match n {
         CountNote::Tracer => t::NOTE_TRACER,
         CountNote::ModeSwitches => t::NOTE_SWITCHES,
+        CountNote::WallTime => t::NOTE_TIME,
         CountNote::ExecvePathSearch => t::NOTE_EXECVE,
         CountNote::InKernel => t::NOTE_IN_KERNEL,
     }
@@ -105,8 +130,8 @@ fn title(v: &CountView, ctx: &Ctx) -> String {
         &[
             ("command", &v.command_line),
             ("status", &status),
-            ("threads", &v.threads.len()),
-            ("processes", &v.processes),
+            ("threads", &v.counts.threads.len()),
+            ("processes", &v.counts.processes),
             ("secs", &format!("{:.3}", v.elapsed_s)),
         ],
     );
@@ -192,7 +217,7 @@ fn other_table(rows: &[&SyscallRow], timed: bool, ctx: &Ctx) -> comfy_table::Tab
     table
 }
 
-fn summary(v: &CountView, ctx: &Ctx) -> [String; 4] {
+fn summary(v: &CountsView, ctx: &Ctx) -> [String; 4] {
     [
         ctx.f(
             t::TOTAL,
@@ -228,7 +253,7 @@ fn summary(v: &CountView, ctx: &Ctx) -> [String; 4] {
     ]
 }
 
-fn threads(v: &CountView, ctx: &Ctx) -> String {
+fn threads(v: &CountsView, ctx: &Ctx) -> String {
     let mut out = section(ctx, ctx.t(t::THREADS_TITLE));
     let mut table = condensed_table(
         ctx,

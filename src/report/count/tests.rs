@@ -18,7 +18,7 @@ fn row(name: &str, calls: u64, errors: u64, bytes: u64, total: u64, usecs: f64) 
         errors,
         bytes,
         percent_of_calls: Some(calls as f64 * 100.0 / total as f64),
-        seconds: Some(usecs * calls as f64 / 1e6),
+        time_s: usecs * calls as f64 / 1e6,
         percent_of_time: None,
         usecs_per_call: Some(usecs),
     }
@@ -36,12 +36,12 @@ pub(crate) fn sample_view(timed: bool) -> CountView {
         row("execve", 2, 1, 0, total, 300.0),
         row("exit_group", 2, 0, 0, total, 0.0),
     ];
-    let all: f64 = syscalls.iter().filter_map(|r| r.seconds).sum();
+    let all: f64 = syscalls.iter().map(|r| r.time_s).sum();
     for r in &mut syscalls {
         if timed {
-            r.percent_of_time = r.seconds.map(|s| s * 100.0 / all);
+            r.percent_of_time = Some(r.time_s * 100.0 / all);
         } else {
-            r.seconds = None;
+            r.time_s = 0.0;
             r.usecs_per_call = None;
         }
     }
@@ -66,28 +66,40 @@ pub(crate) fn sample_view(timed: bool) -> CountView {
         },
         exit_code: 0,
         elapsed_s: 0.012,
-        source: SOURCE,
-        total_calls: total,
-        total_errors: 2,
-        mode_switches: 2 * total,
-        mode_switches_basis: MODE_SWITCHES_BASIS,
-        data_moving_calls: 24,
-        data_mode_switches: 48,
-        bytes: ByteFlows {
-            into_user: 1 << 20,
-            out_of_user: 1 << 20,
-            in_kernel: 0,
-            mapped: 3 << 20,
+        counts: CountsView {
+            source: SOURCE,
+            total_calls: total,
+            total_errors: 2,
+            mode_switches: 2 * total,
+            mode_switches_basis: MODE_SWITCHES_BASIS,
+            data_moving_calls: 24,
+            data_mode_switches: 48,
+            bytes: ByteFlows {
+                into_user: 1 << 20,
+                out_of_user: 1 << 20,
+                in_kernel: 0,
+                mapped: 3 << 20,
+            },
+            syscalls,
+            groups: vec![],
+            threads: vec![thread(100, "cat", 30), thread(101, "cat", 6)],
+            processes: 1,
+            timed,
+            notes: if timed {
+                vec![
+                    CountNote::Tracer,
+                    CountNote::ModeSwitches,
+                    CountNote::WallTime,
+                    CountNote::ExecvePathSearch,
+                ]
+            } else {
+                vec![
+                    CountNote::Tracer,
+                    CountNote::ModeSwitches,
+                    CountNote::ExecvePathSearch,
+                ]
+            },
         },
-        syscalls,
-        groups: vec![],
-        threads: vec![thread(100, "cat", 30), thread(101, "cat", 6)],
-        processes: 1,
-        notes: vec![
-            CountNote::Tracer,
-            CountNote::ModeSwitches,
-            CountNote::ExecvePathSearch,
-        ],
     }
 }
 
