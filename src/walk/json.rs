@@ -4,8 +4,8 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::{Step, Totals, TraceResult};
-use crate::measure::Comparison;
+use super::{Step, Totals, WalkResult};
+use crate::view::compare::CompareView;
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -31,12 +31,20 @@ struct FileDoc {
     bytes: u64,
 }
 
-pub fn trace(t: &TraceResult, summary: &Comparison) -> Result<String> {
+pub fn trace(t: &WalkResult, summary: &CompareView) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(&trace_value(t, summary)?)
+        .context("cannot encode the JSON trace")?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The trace document as a value (the lessons read predicts from it).
+pub fn trace_value(t: &WalkResult, summary: &CompareView) -> Result<serde_json::Value> {
     let doc = Doc {
         zclab_version: env!("CARGO_PKG_VERSION"),
         file: FileDoc {
-            path: summary.file_path.display().to_string(),
-            bytes: summary.file_bytes,
+            path: summary.file.path.clone(),
+            bytes: summary.file.bytes,
         },
         buffer_bytes: t.buffer_bytes,
         method: t.method.name(),
@@ -49,7 +57,5 @@ pub fn trace(t: &TraceResult, summary: &Comparison) -> Result<String> {
         verified: t.outcome.verified,
         summary: crate::report::json::comparison_value(summary)?,
     };
-    let mut text = serde_json::to_string_pretty(&doc).context("cannot encode the JSON trace")?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_value(&doc).context("cannot encode the JSON trace")
 }
