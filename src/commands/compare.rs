@@ -6,6 +6,7 @@ use anyhow::Result;
 use indicatif::ProgressBar;
 
 use super::Global;
+use crate::cache::CannotEvict;
 use crate::cli::CompareArgs;
 use crate::error::print_stdout;
 use crate::input;
@@ -92,6 +93,29 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     };
     let comparison = measure::compare(&input, default_sample, &opts, &mut bar)?;
     bar.bar.finish_and_clear();
+    if let Some(why) = comparison.cold_refused {
+        eprintln!(
+            "{}",
+            match (lang, why) {
+                (Lang::En, CannotEvict::MemoryFilesystem { fs }) => format!(
+                    "zclab: --cold: {} is on {fs}, which keeps files in memory and cannot drop them; the runs were warm",
+                    input.path.display()
+                ),
+                (Lang::Zh, CannotEvict::MemoryFilesystem { fs }) => format!(
+                    "zclab：--cold：{} 位于 {fs}，文件本身就在内存中，无法清出；本次运行为热缓存",
+                    input.path.display()
+                ),
+                (Lang::En, CannotEvict::StayedResident { .. }) => format!(
+                    "zclab: --cold: the kernel kept {} in the page cache through 2 s of evictions; the runs were warm",
+                    input.path.display()
+                ),
+                (Lang::Zh, CannotEvict::StayedResident { .. }) => format!(
+                    "zclab：--cold：重试清出 2 秒后，内核仍把 {} 留在页缓存中；本次运行为热缓存",
+                    input.path.display()
+                ),
+            }
+        );
+    }
     if comparison.cold {
         // KERNEL-FACTS: after a sendfile over loopback the last pages can
         // stay pinned by socket buffers and survive the eviction.
@@ -111,12 +135,12 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
                 "{}",
                 match lang {
                     Lang::En => format!(
-                        "zclab: warning: part of the file stayed in the page cache after eviction in {} run(s) ({}): pages still pinned by the last transfer's socket buffers; only the rest was read from disk (see read_bytes)",
+                        "zclab: warning: part of the file stayed in the page cache through 2 s of evictions in {} run(s) ({}); only the rest was read from disk (see read_bytes)",
                         stuck.len(),
                         stuck.join(", ")
                     ),
                     Lang::Zh => format!(
-                        "zclab：警告：有 {} 次运行在清除页缓存后仍有部分文件留在缓存中（{}）：页面仍被上一次传输的 socket 缓冲区占用；只有其余部分从磁盘读入（见 read_bytes）",
+                        "zclab：警告：有 {} 次运行在重试清出 2 秒后仍有部分文件留在页缓存中（{}）；只有其余部分从磁盘读入（见 read_bytes）",
                         stuck.len(),
                         stuck.join("，")
                     ),

@@ -84,6 +84,7 @@ pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure:
         buffer_bytes: buffer_from(&args.buf)?,
         runs: args.runs,
         cold: args.cold,
+        receiver_close_after: crate::harness::receiver_close_after_from_env(),
     })
 }
 

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::cache::CannotEvict;
 use crate::counters::Snapshot;
-use crate::harness::RunOutcome;
+use crate::harness::{NoThroughput, RunOutcome};
 use crate::measure::{Comparison, MethodResult};
 use crate::model::Hop;
 
@@ -19,6 +20,10 @@ struct Doc<'a> {
     runs: u32,
     /// "warm" (read once before the runs) or "cold" (dropped before each).
     page_cache: &'static str,
+    /// `--cold` was asked but the file could not be dropped (the runs were
+    /// warm): why. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cold_refused: Option<CannotEvict>,
     methods: Vec<MethodDoc<'a>>,
     verified: bool,
 }
@@ -45,12 +50,26 @@ struct MethodDoc<'a> {
     interrupted_calls: u64,
     /// Raw deltas of the sending thread, under the kernel's field names.
     procfs: BTreeMap<&'static str, u64>,
+    /// Exact CPU time of the sending thread, ns: the `sum_exec_runtime`
+    /// delta of its schedstat (also in `procfs`).
+    cpu_ns: u64,
+    cpu_basis: &'static str,
+    /// getrusage's user/system split, apportioned by 10 ms ticks.
     cpu_user_us: u64,
     cpu_sys_us: u64,
+    /// Whether the run was long enough (≥ 100 ms) for that split to mean
+    /// something.
+    cpu_split_meaningful: bool,
+    /// Sender + consumer, ns.
+    cpu_ns_with_consumer: u64,
     elapsed_s: f64,
-    throughput_mib_s: f64,
-    throughput_mib_s_min: f64,
-    throughput_mib_s_max: f64,
+    /// `null` when the run was stopped early or sent nothing (see
+    /// `throughput_missing`).
+    throughput_mib_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    throughput_missing: Option<NoThroughput>,
+    throughput_mib_s_min: Option<f64>,
+    throughput_mib_s_max: Option<f64>,
     copies: &'a [Hop],
     consumer: ConsumerDoc,
     verified: bool,
@@ -67,6 +86,8 @@ struct ConsumerDoc {
     /// both methods.
     copy_bytes: u64,
     read_calls: u64,
+    /// Exact CPU time of the consumer thread, ns (schedstat).
+    cpu_ns: u64,
     cpu_user_us: u64,
     cpu_sys_us: u64,
     procfs: BTreeMap<&'static str, u64>,
@@ -75,7 +96,9 @@ struct ConsumerDoc {
 #[derive(Serialize)]
 struct RunDoc {
     elapsed_s: f64,
-    throughput_mib_s: f64,
+    throughput_mib_s: Option<f64>,
+    cpu_ns: u64,
+    consumer_cpu_ns: u64,
     cpu_user_us: u64,
     cpu_sys_us: u64,
     syscalls: u64,
@@ -102,6 +125,8 @@ fn run_doc(r: &RunOutcome) -> RunDoc {
     RunDoc {
         elapsed_s: r.elapsed.as_secs_f64(),
         throughput_mib_s: r.throughput_mib_s(),
+        cpu_ns: r.sender_cpu_ns(),
+        consumer_cpu_ns: r.receiver_cpu_ns(),
         cpu_user_us: r.sender_cpu.user_us,
         cpu_sys_us: r.sender_cpu.sys_us,
         syscalls: r.tally.syscalls(),
@@ -126,7 +151,7 @@ pub fn comparison_value(c: &Comparison) -> Result<serde_json::Value> {
         .iter()
         .map(|r| {
             let m = r.median_run();
-            let (lo, hi) = r.throughput_spread();
+            let spread = r.throughput_spread();
             MethodDoc {
                 method: r.method.name(),
                 syscalls: syscall_map(r),
@@ -136,17 +161,23 @@ pub fn comparison_value(c: &Comparison) -> Result<serde_json::Value> {
                 short_writes: m.tally.short_writes,
                 interrupted_calls: m.tally.interrupted,
                 procfs: procfs_map(&m.sender),
+                cpu_ns: m.sender_cpu_ns(),
+                cpu_basis: "sum_exec_runtime delta in /proc/self/task/<tid>/schedstat, read while the thread was parked (exact)",
                 cpu_user_us: m.sender_cpu.user_us,
                 cpu_sys_us: m.sender_cpu.sys_us,
+                cpu_split_meaningful: r.cpu_split_meaningful(),
+                cpu_ns_with_consumer: r.both_cpu_ns(),
                 elapsed_s: m.elapsed.as_secs_f64(),
                 throughput_mib_s: m.throughput_mib_s(),
-                throughput_mib_s_min: lo,
-                throughput_mib_s_max: hi,
+                throughput_missing: m.no_throughput(),
+                throughput_mib_s_min: spread.map(|s| s.0),
+                throughput_mib_s_max: spread.map(|s| s.1),
                 copies: &r.copies,
                 consumer: ConsumerDoc {
                     received_bytes: m.received_bytes,
                     copy_bytes: m.received_bytes,
                     read_calls: m.receiver_reads,
+                    cpu_ns: m.receiver_cpu_ns(),
                     cpu_user_us: m.receiver_cpu.user_us,
                     cpu_sys_us: m.receiver_cpu.sys_us,
                     procfs: procfs_map(&m.receiver),
@@ -169,6 +200,7 @@ pub fn comparison_value(c: &Comparison) -> Result<serde_json::Value> {
         buffer_bytes: c.buffer_bytes,
         runs: c.runs,
         page_cache: if c.cold { "cold" } else { "warm" },
+        cold_refused: c.cold_refused,
         methods,
         verified: c.verified(),
     };

@@ -8,11 +8,13 @@ use colored::Colorize;
 use comfy_table::presets::{UTF8_FULL, UTF8_FULL_CONDENSED};
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, TableStyle};
 
+use crate::cache::CannotEvict;
+use crate::harness::NoThroughput;
 use crate::lang::Lang;
-use crate::measure::{Comparison, MethodResult};
+use crate::measure::{Comparison, CpuVerdict, CpuVerdicts, MethodResult, ratio};
 use crate::methods::Method;
 use crate::model::{self, Evidence};
-use crate::size::{format_bytes, group_digits};
+use crate::size::{format_bytes, format_cpu_ns, format_rate, group_digits};
 
 /// A table laid out for the terminal (or 110 columns), styled only when
 /// colour is on.
@@ -61,11 +63,6 @@ fn article(lang: Lang, claim: &str) -> String {
     format!("{}{claim}", lang.t("article: ", "文章："))
 }
 
-/// The sender's CPU time in milliseconds.
-fn cpu_ms(r: &MethodResult) -> f64 {
-    r.median_run().sender_cpu.total_us() as f64 / 1000.0
-}
-
 /// "CPU measured, DMA modelled", or the exact split when a run measured
 /// a DMA hop (a cold read) or modelled a CPU one.
 fn evidence_summary(r: &MethodResult, lang: Lang) -> String {
@@ -98,6 +95,16 @@ fn evidence_summary(r: &MethodResult, lang: Lang) -> String {
 fn copies_cell(r: &MethodResult, lang: Lang) -> String {
     let (cpu, dma) = model::count_kinds(&r.copies);
     let m = r.median_run();
+    if m.received_bytes == 0 && m.tally.bytes_sent == 0 {
+        return lang
+            .t(
+                "0: no data was sent
+(the file is empty)",
+                "0 次：没有发送任何数据
+（文件为空）",
+            )
+            .to_string();
+    }
     let claim = match r.method {
         Method::ReadWrite => lang.t("4\ndisk→kernel→user→net", "4 次\n磁盘→内核→用户→网络"),
         Method::Sendfile => lang.t("2\ndisk→kernel→net", "2 次\n磁盘→内核→网络"),
@@ -122,10 +129,10 @@ fn copies_cell(r: &MethodResult, lang: Lang) -> String {
     }
 }
 
-fn mode_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
+fn mode_cell(r: &MethodResult, lang: Lang) -> String {
     let t = &r.median_run().tally;
     let switches = 2 * t.syscalls();
-    let units = r.units(c.file_bytes, c.buffer_bytes);
+    let units = r.units();
     let per = if units > 0 {
         format!("{:.2}", switches as f64 / units as f64)
     } else {
@@ -158,7 +165,7 @@ fn cpu_cell(r: &MethodResult, lang: Lang) -> String {
     let m = r.median_run();
     let secs = m.elapsed.as_secs_f64();
     let share = if secs > 0.0 {
-        m.sender_cpu.total_us() as f64 / 1e6 / secs * 100.0
+        m.sender_cpu_ns() as f64 / 1e9 / secs * 100.0
     } else {
         0.0
     };
@@ -166,19 +173,39 @@ fn cpu_cell(r: &MethodResult, lang: Lang) -> String {
         Method::ReadWrite => lang.t("high (many copies)", "高（数据多次拷贝）"),
         Method::Sendfile => lang.t("low (from page cache)", "低（直接从 PageCache 发送）"),
     };
+    let split = if r.cpu_split_meaningful() {
+        match lang {
+            Lang::En => format!(
+                "user {:.1} + system {:.1} ms [ticks]",
+                m.sender_cpu.user_us as f64 / 1000.0,
+                m.sender_cpu.sys_us as f64 / 1000.0
+            ),
+            Lang::Zh => format!(
+                "用户态 {:.1} + 内核态 {:.1} ms［按时钟节拍］",
+                m.sender_cpu.user_us as f64 / 1000.0,
+                m.sender_cpu.sys_us as f64 / 1000.0
+            ),
+        }
+    } else {
+        lang.t(
+            "user/system: too short to split",
+            "用户态/内核态：时间太短，不拆分",
+        )
+        .to_string()
+    };
     match lang {
         Lang::En => format!(
-            "{:.1} ms [getrusage]\nuser {:.1} + system {:.1}\n{share:.0}% of a core, sender\n{}",
-            cpu_ms(r),
-            m.sender_cpu.user_us as f64 / 1000.0,
-            m.sender_cpu.sys_us as f64 / 1000.0,
+            "{} sender [schedstat]\n+ {} consumer\n= {} both\n{split}\n{share:.0}% of a core, sender\n{}",
+            format_cpu_ns(m.sender_cpu_ns()),
+            format_cpu_ns(m.receiver_cpu_ns()),
+            format_cpu_ns(r.both_cpu_ns()),
             article(lang, claim)
         ),
         Lang::Zh => format!(
-            "{:.1} ms［getrusage］\n用户态 {:.1} + 内核态 {:.1}\n发送线程占单核 {share:.0}%\n{}",
-            cpu_ms(r),
-            m.sender_cpu.user_us as f64 / 1000.0,
-            m.sender_cpu.sys_us as f64 / 1000.0,
+            "发送端 {}［schedstat］\n+ 消费端 {}\n= 合计 {}\n{split}\n发送线程占单核 {share:.0}%\n{}",
+            format_cpu_ns(m.sender_cpu_ns()),
+            format_cpu_ns(m.receiver_cpu_ns()),
+            format_cpu_ns(r.both_cpu_ns()),
             article(lang, claim)
         ),
     }
@@ -186,34 +213,60 @@ fn cpu_cell(r: &MethodResult, lang: Lang) -> String {
 
 fn throughput_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
     let m = r.median_run();
-    let (lo, hi) = r.throughput_spread();
     let claim = match r.method {
         Method::ReadWrite => lang.t("low (CPU-bound)", "低（受 CPU 处理速度限制）"),
         Method::Sendfile => lang.t("high", "高（数据传输更快）"),
     };
+    let (Some(rate), Some((lo, hi))) = (m.throughput_mib_s(), r.throughput_spread()) else {
+        let why = match m.no_throughput() {
+            Some(NoThroughput::NothingSent) => {
+                lang.t("none: nothing was sent", "无：没有发送任何数据")
+            }
+            _ => lang.t(
+                "none: the run was stopped\nbefore the end of the file",
+                "无：运行在文件结束前\n被停止",
+            ),
+        };
+        return format!("{why}\n{}", article(lang, claim));
+    };
     match lang {
         Lang::En => format!(
-            "{:.0} MiB/s [median of {}]\nrange {lo:.0}–{hi:.0}\n{:.3} s to last byte\n{}",
-            m.throughput_mib_s(),
+            "{} [median of {}]\nrange {}–{}\n{:.3} s to last byte\n{}",
+            format_rate(rate),
             c.runs,
+            format_rate(lo),
+            format_rate(hi),
             m.elapsed.as_secs_f64(),
             article(lang, claim)
         ),
         Lang::Zh => format!(
-            "{:.0} MiB/s［{} 次中位数］\n范围 {lo:.0}–{hi:.0}\n收完最后一字节 {:.3} s\n{}",
-            m.throughput_mib_s(),
+            "{}［{} 次中位数］\n范围 {}–{}\n收完最后一字节 {:.3} s\n{}",
+            format_rate(rate),
             c.runs,
+            format_rate(lo),
+            format_rate(hi),
             m.elapsed.as_secs_f64(),
             article(lang, claim)
         ),
     }
 }
 
-fn ratio(a: f64, b: f64) -> Option<f64> {
-    if a > 0.0 && b > 0.0 {
-        Some(a / b)
-    } else {
-        None
+fn cpu_verdict_text(v: &CpuVerdict, lang: Lang) -> String {
+    match (v.ratio(), lang) {
+        (Some(x), Lang::En) if x >= 1.0 => {
+            format!("sendfile {:.0}% less ({x:.1}×)", (1.0 - 1.0 / x) * 100.0)
+        }
+        (Some(x), Lang::Zh) if x >= 1.0 => {
+            format!("sendfile 少 {:.0}%（{x:.1} 倍）", (1.0 - 1.0 / x) * 100.0)
+        }
+        (Some(x), Lang::En) => format!("sendfile MORE here ({:.1}×)", 1.0 / x),
+        (Some(x), Lang::Zh) => format!("本次 sendfile 反而更多（{:.1} 倍）", 1.0 / x),
+        (None, _) => lang
+            .t(
+                "too short to compare (< 1 ms)",
+                "时间太短，无法比较（< 1 ms）",
+            )
+            .to_string(),
     }
 }
 
@@ -251,30 +304,26 @@ fn ratio_cells(rw: &MethodResult, sf: &MethodResult, c: &Comparison, lang: Lang)
         },
         None => format!("{} → {}", group_digits(rw_sw), group_digits(sf_sw)),
     };
-    let cpu = match ratio(cpu_ms(rw), cpu_ms(sf)) {
-        Some(x) if x >= 1.0 => match lang {
-            Lang::En => format!(
-                "sendfile uses {:.0}% less\n({x:.1}× less)",
-                (1.0 - 1.0 / x) * 100.0
-            ),
-            Lang::Zh => format!(
-                "sendfile 少用 {:.0}%\n（{x:.1} 倍差距）",
-                (1.0 - 1.0 / x) * 100.0
-            ),
-        },
-        Some(x) => match lang {
-            Lang::En => format!("sendfile used MORE here\n({:.1}× as much)", 1.0 / x),
-            Lang::Zh => format!("本次 sendfile 反而更多\n（{:.1} 倍）", 1.0 / x),
-        },
-        None => lang
-            .t("too short to compare", "时间太短，无法比较")
-            .to_string(),
+    let v = CpuVerdicts::of(rw, sf);
+    let cpu = match lang {
+        Lang::En => format!(
+            "sender: {}\nsender + consumer:\n{}",
+            cpu_verdict_text(&v.sender, lang),
+            cpu_verdict_text(&v.sender_and_consumer, lang)
+        ),
+        Lang::Zh => format!(
+            "发送端：{}\n发送端 + 消费端：\n{}",
+            cpu_verdict_text(&v.sender, lang),
+            cpu_verdict_text(&v.sender_and_consumer, lang)
+        ),
     };
     let _ = c;
-    let thr = match ratio(
-        sf.median_run().throughput_mib_s(),
-        rw.median_run().throughput_mib_s(),
-    ) {
+    let thr = match sf
+        .median_run()
+        .throughput_mib_s()
+        .zip(rw.median_run().throughput_mib_s())
+        .and_then(|(a, b)| ratio(a, b))
+    {
         Some(x) if x >= 1.0 => match lang {
             Lang::En => format!("sendfile {x:.2}× faster"),
             Lang::Zh => format!("sendfile 快 {x:.2} 倍"),
@@ -284,7 +333,10 @@ fn ratio_cells(rw: &MethodResult, sf: &MethodResult, c: &Comparison, lang: Lang)
             Lang::Zh => format!("本次 sendfile 反而更慢\n（{x:.2} 倍）"),
         },
         None => lang
-            .t("too short to compare", "时间太短，无法比较")
+            .t(
+                "no ratio: a run has no\nthroughput",
+                "无比值：有一方\n没有吞吐量",
+            )
             .to_string(),
     };
     [copies, switches, cpu, thr]
@@ -306,10 +358,13 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
             format_bytes(c.file_bytes),
             format_bytes(c.buffer_bytes as u64),
             c.runs,
-            if c.cold {
-                "page cache cold (file dropped before each run)"
-            } else {
-                "page cache warm"
+            match (c.cold, c.cold_refused) {
+                (true, _) => "page cache cold (file dropped before each run)".to_string(),
+                (false, Some(why)) => format!(
+                    "page cache WARM: --cold cannot evict this file ({})",
+                    cannot_evict_text(&why, lang)
+                ),
+                (false, None) => "page cache warm".to_string(),
             }
         ),
         Lang::Zh => format!(
@@ -318,10 +373,13 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
             format_bytes(c.file_bytes),
             format_bytes(c.buffer_bytes as u64),
             c.runs,
-            if c.cold {
-                "页缓存冷（每次运行前清出该文件）"
-            } else {
-                "页缓存已预热"
+            match (c.cold, c.cold_refused) {
+                (true, _) => "页缓存冷（每次运行前清出该文件）".to_string(),
+                (false, Some(why)) => format!(
+                    "页缓存为热：--cold 无法清出此文件（{}）",
+                    cannot_evict_text(&why, lang)
+                ),
+                (false, None) => "页缓存已预热".to_string(),
             }
         ),
     };
@@ -353,7 +411,7 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
         for r in &c.methods {
             let text = match i {
                 0 => copies_cell(r, lang),
-                1 => mode_cell(r, c, lang),
+                1 => mode_cell(r, lang),
                 2 => cpu_cell(r, lang),
                 _ => throughput_cell(r, c, lang),
             };
@@ -371,12 +429,16 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
     for r in &c.methods {
         let m = r.median_run();
         let t = &m.tally;
-        let calls: Vec<String> = r
+        let mut calls: Vec<String> = r
             .method
             .syscall_names()
             .iter()
+            .filter(|n| t.calls(n) > 0)
             .map(|n| format!("{n} {}", group_digits(t.calls(n))))
             .collect();
+        if calls.is_empty() {
+            calls.push(lang.t("no calls", "没有调用").to_string());
+        }
         let (want_r, want_w) = match r.method {
             Method::ReadWrite => (t.read, t.write),
             Method::Sendfile => (t.sendfile, t.sendfile),
@@ -446,6 +508,16 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
     let _ = writeln!(out, "\n{}", lang.t("Data path of each method (the copy model; [measured] hops have a counter behind them):", "每种方式的数据路径（拷贝模型；标［实测］的一跳有计数器为证）：").bold());
     for r in &c.methods {
         let _ = writeln!(out, "  {}:", method_title(r.method, lang));
+        if r.copies.is_empty() {
+            let _ = writeln!(
+                out,
+                "    {}",
+                lang.t(
+                    "no data was sent: no copy happened, no hop to measure",
+                    "没有发送任何数据：没有发生拷贝，也就没有可测的一跳",
+                )
+            );
+        }
         for (i, h) in r.copies.iter().enumerate() {
             let kind = match h.kind {
                 model::CopyKind::Cpu => "CPU".yellow(),
@@ -572,49 +644,91 @@ fn notes(c: &Comparison, lang: Lang) -> Vec<String> {
         for r in &c.methods {
             v.push(cold_note(r, c.file_bytes, lang));
         }
-    } else if !any_disk {
+    } else if !any_disk && c.file_bytes > 0 {
         v.push(lang.t(
             "The file was already in the page cache (read_bytes +0), so the disk → page cache DMA did not happen during these runs; it is modelled. Kafka's consumers that keep up with producers are served the same way, straight from the page cache.",
             "文件已在页缓存中（read_bytes +0），所以磁盘 → 页缓存的 DMA 拷贝在这几次运行中没有发生，是模型。跟得上生产者的 Kafka 消费者也正是这样，直接从页缓存取数据。",
         ).to_string());
     }
     v.push(lang.t(
-        "CPU usage is the sending thread's own time from getrusage(RUSAGE_THREAD), in microseconds; throughput is file bytes over the time until the consumer received the last byte.",
-        "CPU 占用是发送线程自己的 CPU 时间，来自 getrusage(RUSAGE_THREAD)，精度微秒；吞吐量 = 文件字节数 ÷ 消费端收到最后一个字节所用的时间。",
+        "CPU usage is each thread's exact time on a CPU: the sum_exec_runtime delta in /proc/<pid>/task/<tid>/schedstat, read from another thread while the measured one was parked. The user/system split comes from getrusage, which apportions that time by 10 ms clock ticks: it is shown only for runs of 100 ms or more. A verdict compares the exact figures and says \"too short\" below 1 ms, where fixed costs are all there is. On loopback the receive side's TCP work runs on whichever thread the kernel picks (the sender right after it transmits, or the consumer in its read), so the split between the two threads moves from run to run while their sum holds: compare the sums too. Throughput is file bytes over the time until the consumer received the last byte.",
+        "CPU 占用是各线程在 CPU 上的准确时间：/proc/<pid>/task/<tid>/schedstat 中 sum_exec_runtime 的增量，由另一个线程在被测线程停住时读取。用户态/内核态的拆分来自 getrusage，它按 10 ms 的时钟节拍分摊这段时间，因此只在 100 ms 以上的运行中显示。结论比较的是准确数字；不到 1 ms 时只说“时间太短”，因为这时全是固定开销。在本机回环上，接收侧的 TCP 处理落在内核选中的那个线程上（发送端发送之后顺手处理，或消费端在 read 里处理），所以两个线程之间的分配每次都不同，而两者之和是稳定的：也请比较合计。吞吐量 = 文件字节数 ÷ 消费端收到最后一个字节所用的时间。",
     ).to_string());
+    if c.methods
+        .iter()
+        .any(|r| r.median_run().no_throughput().is_some())
+    {
+        v.push(lang.t(
+            "A run that was stopped early, or that sent nothing, has no throughput: its time is not the time of a transfer. Per-chunk and per-call figures divide by the chunks and calls that really happened.",
+            "提前停止的运行或没有发送数据的运行没有吞吐量：它的耗时不是一次传输的耗时。每块、每次调用的数字除以的是实际发生的块数和调用次数。",
+        ).to_string());
+    }
     v
+}
+
+/// Why `--cold` could not evict, in a few words.
+fn cannot_evict_text(why: &CannotEvict, lang: Lang) -> String {
+    match (why, lang) {
+        (CannotEvict::MemoryFilesystem { fs }, Lang::En) => {
+            format!("it is on {fs}, which keeps files in memory: there is no disk to read from")
+        }
+        (CannotEvict::MemoryFilesystem { fs }, Lang::Zh) => {
+            format!("它位于 {fs}，文件本身就在内存中，没有可读取的磁盘")
+        }
+        (CannotEvict::StayedResident { resident_bytes }, Lang::En) => format!(
+            "the kernel kept all {} in the page cache for 2 s of retries",
+            format_bytes(*resident_bytes)
+        ),
+        (CannotEvict::StayedResident { resident_bytes }, Lang::Zh) => format!(
+            "重试 2 秒后，内核仍把全部 {} 留在页缓存中",
+            format_bytes(*resident_bytes)
+        ),
+    }
 }
 
 /// What a cold run shows: how much of the file came from the disk.
 fn cold_note(r: &MethodResult, file_bytes: u64, lang: Lang) -> String {
     let m = r.median_run();
     let resident = m.resident_before.map(format_bytes);
+    let moved = m.sender.read_bytes > 0;
     let short = m.sender.read_bytes < file_bytes;
     match lang {
         Lang::En => format!(
-            "Cold run, {}: before it zclab asked the kernel to drop the file from the page cache (posix_fadvise DONTNEED){}; then read_bytes shows {} of {} coming from the disk by DMA: that hop is measured.{}",
+            "Cold run, {}: before it zclab asked the kernel to drop the file from the page cache (posix_fadvise DONTNEED) and checked with mincore{}; then read_bytes shows {} of {} coming from the disk by DMA: {}{}",
             r.method.name(),
             resident
-                .map(|b| format!(", leaving {b} resident by mincore"))
-                .unwrap_or_default(),
+                .map(|b| format!(" ({b} still resident)"))
+                .unwrap_or_else(
+                    || " (which cannot tell for a file you neither own nor may write)".into()
+                ),
             format_bytes(m.sender.read_bytes),
             format_bytes(file_bytes),
-            if short {
-                " Part of the file stayed cached (pages still pinned by a socket, or not evictable here), so less came from disk than the file's size."
+            if moved {
+                "that hop is measured."
+            } else {
+                "the counter did not move, so that hop is modelled."
+            },
+            if short && moved {
+                " Part of the file stayed cached, so less came from disk than the file's size."
             } else {
                 ""
             }
         ),
         Lang::Zh => format!(
-            "冷启动运行（{}）：运行前 zclab 请内核把文件清出页缓存（posix_fadvise DONTNEED）{}；随后 read_bytes 显示有 {} / {} 由磁盘经 DMA 读入：这一跳是实测的。{}",
+            "冷启动运行（{}）：运行前 zclab 请内核把文件清出页缓存（posix_fadvise DONTNEED），并用 mincore 检查{}；随后 read_bytes 显示有 {} / {} 由磁盘经 DMA 读入：{}{}",
             r.method.name(),
             resident
-                .map(|b| format!("，按 mincore 仍有 {b} 留在缓存中"))
-                .unwrap_or_default(),
+                .map(|b| format!("（仍有 {b} 留在缓存中）"))
+                .unwrap_or_else(|| "（对既不属于你、你也不能写的文件，mincore 无法判断）".into()),
             format_bytes(m.sender.read_bytes),
             format_bytes(file_bytes),
-            if short {
-                "部分文件仍留在缓存中（页面仍被 socket 占用，或此处无法清出），所以从磁盘读入的少于文件大小。"
+            if moved {
+                "这一跳是实测的。"
+            } else {
+                "计数器没有变化，所以这一跳是模型。"
+            },
+            if short && moved {
+                "部分文件仍留在缓存中，所以从磁盘读入的少于文件大小。"
             } else {
                 ""
             }
