@@ -122,6 +122,10 @@ pub struct CompareArgs {
     /// Re-run each method under zclab's ptrace tracer and show both counts side by side
     #[arg(long)]
     pub verify: bool,
+
+    /// Show everything under the table: system calls, /proc counters, data path, notes
+    #[arg(long)]
+    pub details: bool,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +161,10 @@ pub struct LessonArgs {
     /// Print the whole lesson and run its demos without waiting (handouts, scripts)
     #[arg(long)]
     pub no_pause: bool,
+
+    /// Record progress in a handout or a piped session too (on a terminal it always is)
+    #[arg(long)]
+    pub save: bool,
 
     /// Validate every lesson file and exit
     #[arg(long)]

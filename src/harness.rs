@@ -13,7 +13,7 @@
 //! receiver buffer, so the comparison is fair.
 
 use std::io::{Seek, SeekFrom};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, mpsc};
@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
 use crate::input::InputFile;
+use crate::loopback::{self, TransferWatch};
 use crate::methods::{self, Method, Observer, Tally, Transfer};
 
 /// The consumer's buffer: the same for every method.
@@ -32,9 +33,13 @@ pub const RECEIVER_BUFFER_BYTES: usize = 64 * 1024;
 
 /// For tests of the failure path: when set to N, the receiver closes its
 /// socket after N bytes, as a consumer that dies mid-transfer would. Read
-/// by the commands ([`receiver_close_after_from_env`]) and passed in
-/// [`RunOptions`].
+/// by the commands ([`Faults::from_env`]) and passed in [`RunOptions`].
 pub const FAULT_RECEIVER_CLOSE_AFTER: &str = "ZCLAB_FAULT_RECEIVER_CLOSE_AFTER";
+
+/// For tests of the stall limit: when set to N, the receiver stops reading
+/// after N bytes (without closing), as a hung consumer would. Read by the
+/// commands ([`Faults::from_env`]) and passed in [`RunOptions`].
+pub const FAULT_RECEIVER_STALL_AFTER: &str = "ZCLAB_FAULT_RECEIVER_STALL_AFTER";
 
 /// What a correct transfer must deliver: the file's length and CRC-32,
 /// read before the run.
@@ -192,9 +197,32 @@ pub struct RunOptions<'a> {
     pub buffer_bytes: usize,
     /// Bytes sent so far, for a progress bar on another thread.
     pub progress: &'a AtomicU64,
-    /// For tests of the failure path: the consumer closes its socket after
-    /// this many bytes, as a consumer that dies mid-transfer would.
+    /// Test hooks of the failure paths (none in normal runs).
+    pub faults: Faults,
+}
+
+/// Test hooks of the failure paths, set from the environment by the
+/// commands ([`Faults::from_env`]); nothing inside a run reads the
+/// environment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// The consumer closes its socket after this many bytes, as a consumer
+    /// that dies mid-transfer would.
     pub receiver_close_after: Option<u64>,
+    /// The consumer stops reading after this many bytes, as a hung consumer
+    /// would.
+    pub receiver_stall_after: Option<u64>,
+}
+
+impl Faults {
+    /// From [`FAULT_RECEIVER_CLOSE_AFTER`] and [`FAULT_RECEIVER_STALL_AFTER`].
+    pub fn from_env() -> Faults {
+        let var = |name| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        Faults {
+            receiver_close_after: var(FAULT_RECEIVER_CLOSE_AFTER),
+            receiver_stall_after: var(FAULT_RECEIVER_STALL_AFTER),
+        }
+    }
 }
 
 impl<'a> RunOptions<'a> {
@@ -202,17 +230,9 @@ impl<'a> RunOptions<'a> {
         RunOptions {
             buffer_bytes,
             progress,
-            receiver_close_after: None,
+            faults: Faults::default(),
         }
     }
-}
-
-/// The test hook of the failure path, from the environment (read by the
-/// commands, never inside a run).
-pub fn receiver_close_after_from_env() -> Option<u64> {
-    std::env::var(FAULT_RECEIVER_CLOSE_AFTER)
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
 }
 
 /// Runs `method` once over loopback and measures it, in the order the
@@ -231,21 +251,15 @@ pub fn run_once<O: Observer + Send>(
 ) -> Result<RunOutcome> {
     rewind(input)?;
     opts.progress.store(0, Ordering::Relaxed);
-    let (sender_sock, receiver_sock) = loopback_pair()?;
+    let (sender_sock, receiver_sock) = loopback::connected_pair("the loopback transfer")?;
+    let watch = TransferWatch::new(&[&sender_sock, &receiver_sock])?;
+    let mut observer = watch.observer(observer);
     let gates = Gates::new();
     let (tx, rx) = mpsc::channel::<Event>();
     std::thread::scope(|scope| -> Result<RunOutcome> {
-        spawn_sender(
-            scope,
-            &gates,
-            tx.clone(),
-            method,
-            input,
-            opts,
-            sender_sock,
-            observer,
-        );
-        spawn_receiver(scope, &gates, tx, receiver_sock, opts.receiver_close_after);
+        let sender = (method, input, opts, sender_sock);
+        spawn_sender(scope, &gates, tx.clone(), sender, &mut observer);
+        spawn_receiver(scope, &gates, tx, receiver_sock, opts, &watch);
         let tids = wait_ready(&rx)?;
         // Both threads are parked on the `go` gate.
         let before = snapshot_both(tids);
@@ -255,7 +269,7 @@ pub fn run_once<O: Observer + Send>(
         }
         let start = Instant::now();
         gates.go.wait();
-        let done = wait_done(&rx, on_wait);
+        let done = wait_done(&rx, on_wait, &watch, opts.progress);
         // Both threads are parked on the `after` gate.
         let after = before
             .as_ref()
@@ -263,6 +277,9 @@ pub fn run_once<O: Observer + Send>(
             .and_then(|(counters, _)| Ok((counters.0.snapshot()?, counters.1.snapshot()?)));
         gates.after.wait();
         on_wait();
+        if done.stall.is_some() {
+            return Err(stall_error(&watch, done.flags(), input.size, method));
+        }
         let (counters, before) = before?;
         outcome(
             method, input, expected, start, counters, before, after?, done,
@@ -276,20 +293,6 @@ fn rewind(input: &InputFile) -> Result<()> {
         .seek(SeekFrom::Start(0))
         .with_context(|| format!("cannot rewind {}", input.path.display()))?;
     Ok(())
-}
-
-/// A connected pair of TCP sockets on 127.0.0.1: (sender's, receiver's).
-fn loopback_pair() -> Result<(TcpStream, TcpStream)> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).context("cannot listen on 127.0.0.1")?;
-    let addr = listener
-        .local_addr()
-        .context("cannot read the listener's address")?;
-    let sender_sock =
-        TcpStream::connect(addr).with_context(|| format!("cannot connect to {addr}"))?;
-    let (receiver_sock, _) = listener
-        .accept()
-        .context("cannot accept the loopback connection")?;
-    Ok((sender_sock, receiver_sock))
 }
 
 /// Where the three threads meet: `go` releases the transfer, `after` the
@@ -312,15 +315,11 @@ impl Gates {
 
 /// The sending thread ("the broker"): reports its id, parks on `go`, runs
 /// the method, shuts its side of the socket, reports, parks on `after`.
-#[allow(clippy::too_many_arguments)]
 fn spawn_sender<'scope, 'env, O: Observer + Send>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     gates: &'env Gates,
     tx: mpsc::Sender<Event>,
-    method: Method,
-    input: &'env InputFile,
-    opts: &'env RunOptions<'env>,
-    sock: TcpStream,
+    (method, input, opts, sock): (Method, &'env InputFile, &'env RunOptions<'env>, TcpStream),
     observer: &'env mut O,
 ) {
     scope.spawn(move || {
@@ -360,7 +359,8 @@ fn spawn_receiver<'scope, 'env>(
     gates: &'env Gates,
     tx: mpsc::Sender<Event>,
     sock: TcpStream,
-    close_after: Option<u64>,
+    opts: &'env RunOptions<'env>,
+    watch: &'env TransferWatch,
 ) {
     scope.spawn(move || {
         let _ = tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
@@ -368,7 +368,7 @@ fn spawn_receiver<'scope, 'env>(
         let report = if gates.abort.load(Ordering::SeqCst) {
             Err(anyhow!("the run was aborted before the transfer"))
         } else {
-            receive(sock, close_after)
+            receive(sock, opts, watch)
         };
         let _ = tx.send(Event::ReceiverDone(report));
         gates.after.wait();
@@ -406,20 +406,43 @@ fn snapshot_both(tids: (i32, i32)) -> Result<(Pair<ThreadCounters>, Pair<Snapsho
 struct Done {
     sender: Option<(Result<Tally, methods::TransferError>, Result<CpuTime>)>,
     receiver: Option<Result<ReceiverReport>>,
+    /// The watch called the transfer off: bytes sent by then, and which
+    /// threads had finished.
+    stall: Option<(u64, (bool, bool))>,
 }
 
-/// Waits for both threads' reports, calling `on_wait` every 100 ms.
-fn wait_done(rx: &mpsc::Receiver<Event>, on_wait: &mut dyn FnMut()) -> Done {
+impl Done {
+    fn flags(&self) -> (u64, (bool, bool)) {
+        self.stall.unwrap_or_default()
+    }
+}
+
+/// Waits for both threads' reports, calling `on_wait` every 100 ms and
+/// asking the watch whether the transfer has stalled.
+fn wait_done(
+    rx: &mpsc::Receiver<Event>,
+    on_wait: &mut dyn FnMut(),
+    watch: &TransferWatch,
+    progress: &AtomicU64,
+) -> Done {
     let mut done = Done {
         sender: None,
         receiver: None,
+        stall: None,
     };
     while done.sender.is_none() || done.receiver.is_none() {
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Event::SenderDone(result, cpu)) => done.sender = Some((result, cpu)),
             Ok(Event::ReceiverDone(report)) => done.receiver = Some(report),
             Ok(_) => {}
-            Err(mpsc::RecvTimeoutError::Timeout) => on_wait(),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                on_wait();
+                let sent = progress.load(Ordering::Relaxed);
+                if done.stall.is_none() && watch.stalled(sent) {
+                    let finished = (done.sender.is_some(), done.receiver.is_some());
+                    done.stall = Some((sent, finished));
+                }
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
@@ -493,7 +516,15 @@ fn outcome(
 }
 
 /// The consumer: drains the socket with `read(2)` until end of stream.
-fn receive(sock: TcpStream, close_after: Option<u64>) -> Result<ReceiverReport> {
+fn receive(
+    sock: TcpStream,
+    opts: &RunOptions<'_>,
+    watch: &TransferWatch,
+) -> Result<ReceiverReport> {
+    let (close_after, stall_after) = (
+        opts.faults.receiver_close_after,
+        opts.faults.receiver_stall_after,
+    );
     let cpu0 = CpuTime::of_this_thread()?;
     let mut buf = vec![0u8; RECEIVER_BUFFER_BYTES];
     let mut hasher = crc32fast::Hasher::new();
@@ -517,12 +548,21 @@ fn receive(sock: TcpStream, close_after: Option<u64>) -> Result<ReceiverReport> 
             Some(limit) => ((limit - bytes) as usize).min(buf.len()),
             None => buf.len(),
         };
+        if stall_after.is_some_and(|limit| bytes >= limit) {
+            // Simulated hung consumer: stop reading until the run is
+            // called off.
+            while !watch.aborted() {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            break;
+        }
         reads += 1;
         match nix::unistd::read(&sock, &mut buf[..want]) {
             Ok(0) => break,
             Ok(n) => {
                 hasher.update(&buf[..n]);
                 bytes += n as u64;
+                watch.set_received(bytes);
             }
             Err(Errno::EINTR) => {}
             Err(e) => return Err(anyhow!("the receiver's read() failed: {e}")),
@@ -537,4 +577,27 @@ fn receive(sock: TcpStream, close_after: Option<u64>) -> Result<ReceiverReport> 
         cpu,
         end,
     })
+}
+
+/// Says what stalled, once `watch` has called the run off.
+fn stall_error(
+    watch: &TransferWatch,
+    (sent, (sender_done, receiver_done)): (u64, (bool, bool)),
+    size: u64,
+    method: Method,
+) -> anyhow::Error {
+    let received = watch.received();
+    let secs = watch.limit().as_secs();
+    if !sender_done {
+        anyhow!(
+            "the transfer stalled: the sending thread's {} made no progress for {secs} s after {sent} of {size} bytes; the receiving thread read {received} bytes and stopped reading",
+            method.name()
+        )
+    } else if !receiver_done {
+        anyhow!(
+            "the transfer stalled: the sender finished ({sent} of {size} bytes sent) but the receiving thread got nothing for {secs} s after {received} bytes"
+        )
+    } else {
+        anyhow!("the transfer stalled: nothing moved for {secs} s")
+    }
 }

@@ -7,8 +7,6 @@ use std::sync::atomic::AtomicU64;
 
 use anyhow::Result;
 
-use serde::Serialize;
-
 use crate::cache::{CannotEvict, Eviction};
 use crate::harness::{self, Expected, RunOptions, RunOutcome};
 use crate::input::InputFile;
@@ -23,8 +21,8 @@ pub struct CompareOptions {
     pub runs: u32,
     /// Drop the file from the page cache before every run.
     pub cold: bool,
-    /// Test hook of the failure path (see [`harness::RunOptions`]).
-    pub receiver_close_after: Option<u64>,
+    /// Test hooks of the failure paths (see [`harness::Faults`]).
+    pub faults: harness::Faults,
 }
 
 /// All runs of one method, with the median picked out.
@@ -125,71 +123,6 @@ pub const CPU_COMPARE_MIN_NS: u64 = 1_000_000;
 /// 10 ms, so the apportioning error is about a tenth or less.
 pub const CPU_SPLIT_MIN_NS: u64 = 100_000_000;
 
-/// How two exact CPU figures compare.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum CpuVerdict {
-    /// One of the figures is under [`CPU_COMPARE_MIN_NS`]: no ratio.
-    TooShort {
-        read_write_ns: u64,
-        sendfile_ns: u64,
-    },
-    /// `ratio` = read-write ÷ sendfile (above 1: sendfile used less).
-    Ratio {
-        read_write_ns: u64,
-        sendfile_ns: u64,
-        ratio: f64,
-    },
-}
-
-impl CpuVerdict {
-    pub fn of(read_write_ns: u64, sendfile_ns: u64) -> CpuVerdict {
-        if read_write_ns.min(sendfile_ns) < CPU_COMPARE_MIN_NS {
-            CpuVerdict::TooShort {
-                read_write_ns,
-                sendfile_ns,
-            }
-        } else {
-            CpuVerdict::Ratio {
-                read_write_ns,
-                sendfile_ns,
-                ratio: read_write_ns as f64 / sendfile_ns as f64,
-            }
-        }
-    }
-
-    /// The ratio, when there is one.
-    pub fn ratio(&self) -> Option<f64> {
-        match self {
-            CpuVerdict::Ratio { ratio, .. } => Some(*ratio),
-            CpuVerdict::TooShort { .. } => None,
-        }
-    }
-}
-
-/// The CPU verdicts of a comparison of both methods: the sender's alone
-/// (what the article's table means), and sender plus consumer (what holds
-/// on loopback, where the receive work moves between the two threads).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct CpuVerdicts {
-    pub sender: CpuVerdict,
-    pub sender_and_consumer: CpuVerdict,
-}
-
-impl CpuVerdicts {
-    pub fn of(rw: &MethodResult, sf: &MethodResult) -> CpuVerdicts {
-        CpuVerdicts {
-            sender: CpuVerdict::of(rw.sender_cpu_ns(), sf.sender_cpu_ns()),
-            sender_and_consumer: CpuVerdict::of(rw.both_cpu_ns(), sf.both_cpu_ns()),
-        }
-    }
-}
-
-/// A ratio of two figures, only when both are non-zero: `a / b`.
-pub fn ratio(a: f64, b: f64) -> Option<f64> {
-    (a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite()).then(|| a / b)
-}
-
 impl MethodResult {}
 
 /// A finished comparison.
@@ -270,7 +203,7 @@ pub fn compare(
     let mut runs: Vec<Vec<RunOutcome>> = vec![Vec::new(); opts.methods.len()];
     let sent = AtomicU64::new(0);
     let run_opts = RunOptions {
-        receiver_close_after: opts.receiver_close_after,
+        faults: opts.faults,
         ..RunOptions::new(opts.buffer_bytes, &sent)
     };
     for run in 0..opts.runs {

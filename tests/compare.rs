@@ -434,7 +434,14 @@ fn an_empty_file_sends_nothing_and_says_so() {
         assert!(!text.contains("MiB/s"), "{lang}: {text}");
         if lang == "en" {
             assert!(text.contains("CPU copies 0 → 0"), "{text}");
-            assert!(text.contains("sendfile    no calls"), "{text}");
+            let details = zclab(home.path())
+                .args(["compare", "--runs", "1", "--details"])
+                .arg(&path)
+                .output()
+                .expect("run");
+            let details = String::from_utf8_lossy(&details.stdout);
+            assert!(details.contains("sendfile    no calls"), "{details}");
+            assert!(details.contains("no hop to measure"), "{details}");
         }
     }
 }

@@ -201,7 +201,7 @@ fn a_malformed_manifest_and_mismatched_languages_are_reported() {
 #[test]
 fn progress_survives_a_restart_and_reset_clears_it() {
     let home = temp_home();
-    ok(zclab(home.path()).args(["lesson", "6", "--no-pause"]));
+    ok(zclab(home.path()).args(["lesson", "6", "--no-pause", "--save"]));
     let saved = std::fs::read_to_string(state_file(home.path())).expect("progress file written");
     let state: serde_json::Value = serde_json::from_str(&saved).expect("progress is JSON");
     assert_eq!(state["format_version"], 1);
@@ -209,8 +209,8 @@ fn progress_survives_a_restart_and_reset_clears_it() {
     assert_eq!(state["current"]["lesson"], "reading-proc");
 
     // A new process sees it: the list marks lesson 6 done and continues
-    // with lesson 7.
-    let out = ok(zclab(home.path()).args(["lesson", "--no-pause"]));
+    // with lesson 7 (and, asked to, records it).
+    let out = ok(zclab(home.path()).args(["lesson", "--no-pause", "--save"]));
     assert!(out.contains("[#>------] 1/7"), "{out}");
     assert!(out.contains("✓  6"), "{out}");
     assert!(out.contains("▶  7"), "{out}");
@@ -282,11 +282,123 @@ fn an_unwritable_state_folder_warns_but_does_not_stop_the_lesson() {
     // A file where the state folder should be: nothing can be saved there.
     let blocked = home.path().join("blocked");
     std::fs::write(&blocked, "").expect("write");
-    let (success, stdout, stderr) =
-        run(zclab(home.path())
-            .env("XDG_STATE_HOME", &blocked)
-            .args(["lesson", "6", "--no-pause"]));
+    let (success, stdout, stderr) = run(zclab(home.path()).env("XDG_STATE_HOME", &blocked).args([
+        "lesson",
+        "6",
+        "--no-pause",
+        "--save",
+    ]));
     assert!(success, "{stdout}\n{stderr}");
     assert!(stdout.contains("Lesson 6 · "), "{stdout}");
     assert!(stderr.contains("progress will not be saved"), "{stderr}");
+}
+
+/// A handout (`--no-pause`, or stdout redirected) shows the lesson without
+/// moving the student's progress; `--save` is the way to ask for it.
+#[test]
+fn a_handout_leaves_progress_alone_unless_asked() {
+    let home = temp_home();
+    ok(zclab(home.path()).args(["lesson", "5", "--no-pause"]));
+    assert!(
+        !state_file(home.path()).exists(),
+        "a handout wrote the progress file"
+    );
+    let mine = r#"{"format_version": 1, "current": {"lesson": "sendfile", "step": 3}, "done": ["traditional-path"]}"#;
+    std::fs::create_dir_all(state_file(home.path()).parent().expect("dir")).expect("mkdir");
+    std::fs::write(state_file(home.path()), mine).expect("write");
+    ok(zclab(home.path()).args(["lesson", "5", "--no-pause"]));
+    assert_eq!(
+        std::fs::read_to_string(state_file(home.path())).expect("read"),
+        mine,
+        "a handout changed the progress file"
+    );
+    ok(zclab(home.path()).args(["lesson", "5", "--no-pause", "--save"]));
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(state_file(home.path())).expect("read"))
+            .expect("json");
+    assert_eq!(
+        state["done"],
+        serde_json::json!(["traditional-path", "why-kafka"])
+    );
+}
+
+/// One piped answer line answers one question: the lesson stops at the
+/// next question instead of answering it by itself, and is not marked done.
+#[test]
+fn a_piped_answer_answers_only_its_question() {
+    let home = temp_home();
+    let (success, out, err) = run(zclab(home.path()).args(["lesson", "1"]).write_stdin("5\n"));
+    assert!(success, "{out}\n{err}");
+    assert!(
+        out.contains("Your answer: 5\n  ✓ Right: the run measures 5"),
+        "{out}"
+    );
+    // The second predict (the writes) is asked, not answered.
+    let second = out
+        .find("Predict: And how many write() calls?")
+        .unwrap_or_else(|| panic!("second question not asked\n{out}"));
+    assert!(
+        !out[second..].contains("Answer, as measured") && !out[second..].contains('✓'),
+        "later questions were answered by themselves:\n{}",
+        &out[second..]
+    );
+    assert!(err.contains("standard input ended"), "{err}");
+    assert!(!state_file(home.path()).exists(), "progress was written");
+}
+
+/// `zclab lesson next` keeps the language the student chose with --lang.
+#[test]
+fn next_keeps_the_chosen_language() {
+    let home = temp_home();
+    ok(zclab(home.path()).args(["lesson", "5", "--no-pause", "--save", "--lang", "zh"]));
+    let out = ok(zclab(home.path()).args(["lesson", "next", "--no-pause", "--save"]));
+    assert!(out.contains("第 6 课 · "), "{out}");
+    // An explicit choice changes it again.
+    let out =
+        ok(zclab(home.path()).args(["lesson", "next", "--no-pause", "--save", "--lang", "en"]));
+    assert!(out.contains("Lesson 7 · "), "{out}");
+    let out = ok(zclab(home.path()).args(["lesson", "6", "--no-pause"]));
+    assert!(out.contains("Lesson 6 · "), "{out}");
+}
+
+/// Going back to an earlier, finished lesson is a review: the place in the
+/// lesson the student is working on is kept.
+#[test]
+fn lesson_prev_keeps_the_saved_position() {
+    let home = temp_home();
+    let saved = r#"{"format_version": 1, "current": {"lesson": "four-optimizations", "step": 4}, "done": ["traditional-path", "sendfile"]}"#;
+    std::fs::create_dir_all(state_file(home.path()).parent().expect("dir")).expect("mkdir");
+    std::fs::write(state_file(home.path()), saved).expect("write");
+    let (status, out, restored) = common::on_a_pty(
+        home.path(),
+        &["lesson", "prev", "--color", "never"],
+        &["\r", "q"],
+    );
+    assert!(status.success() && restored, "{status:?}\n{out}");
+    assert!(out.contains("Lesson 2/7"), "{out}");
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(state_file(home.path())).expect("read"))
+            .expect("json");
+    assert_eq!(state["current"]["lesson"], "four-optimizations", "{state}");
+    assert_eq!(state["current"]["step"], 4, "{state}");
+    let (status, out, _) = common::on_a_pty(home.path(), &["lesson", "--color", "never"], &["q"]);
+    assert!(status.success(), "{status:?}\n{out}");
+    assert!(
+        out.contains("Lesson 3/7") && out.contains("step 5/13"),
+        "{out}"
+    );
+}
+
+/// `l` lists the lessons and lets the student pick one.
+#[test]
+fn the_list_key_picks_a_lesson() {
+    let home = temp_home();
+    let (status, out, restored) = common::on_a_pty(
+        home.path(),
+        &["lesson", "1", "--color", "never"],
+        &["l", "6", "\r", "q"],
+    );
+    assert!(status.success() && restored, "{status:?}\n{out}");
+    assert!(out.contains("Enter: open"), "{out}");
+    assert!(out.contains("Lesson 6/7"), "{out}");
 }

@@ -227,7 +227,7 @@ fn two_chunks_are_four_switches_each_and_no_throughput() {
     assert_eq!(m["throughput_missing"], "stopped_early");
     for (lang, per, none) in [
         ("en", "≈ 4.00 per chunk", "none: the run was stopped"),
-        ("zh", "≈ 4.00 次（每块）", "无：运行在文件结束前"),
+        ("zh", "约每块 4.00 次", "无：运行在文件结束前"),
     ] {
         let out = zclab(home.path())
             .args(["trace", "--chunks", "2", "--lang", lang])

@@ -55,7 +55,7 @@ pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
     let text = if opts.json {
         report::count::count_json(&opts.command, &outcome)?
     } else {
-        report::count::count_table(&opts.command, &outcome, lang, global.color)
+        report::count::count_table(&opts.command, &outcome, &global.ctx())
     };
     print_stdout(&text)?;
     Ok(ExitCode::from(clamp_code(outcome.status.shell_exit_code())))

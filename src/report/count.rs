@@ -11,8 +11,9 @@ use colored::Colorize;
 use comfy_table::{Attribute, Cell, CellAlignment, Color};
 use serde::Serialize;
 
+use crate::ctx::Ctx;
 use crate::lang::Lang;
-use crate::report::table::condensed_table;
+use crate::report::layout::condensed_table;
 use crate::size::{format_bytes, group_digits};
 use crate::tracer::{
     CommandStatus, SyscallGroup, SyscallStats, TraceError, TraceOutcome, group_of,
@@ -148,7 +149,8 @@ fn share(part: u64, total: u64) -> String {
 }
 
 /// The `zclab count` report.
-pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool) -> String {
+pub fn count_table(argv: &[OsString], o: &TraceOutcome, ctx: &Ctx) -> String {
+    let lang = ctx.lang;
     let mut out = String::new();
     let total = o.total_calls();
     let threads = o.threads.len();
@@ -194,7 +196,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
         let _ = writeln!(out, "  {}", lang.t("(none)", "（无）"));
     } else {
         let mut t = condensed_table(
-            color,
+            ctx,
             vec![
                 head(lang.t("system call", "系统调用")),
                 head(lang.t("group", "类别")),
@@ -241,7 +243,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             .bold()
         );
         let mut t = condensed_table(
-            color,
+            ctx,
             vec![
                 head(lang.t("system call", "系统调用")),
                 head(lang.t("calls", "次数")),
@@ -316,7 +318,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             ),
         ],
     };
-    let width = crate::style::table_width() as usize;
+    let width = ctx.width;
     for line in &summary {
         let _ = writeln!(out, "{}", super::wrap(line, width, "", 2));
     }
@@ -332,7 +334,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             .bold()
         );
         let mut t = condensed_table(
-            color,
+            ctx,
             vec![
                 head(lang.t("thread", "线程")),
                 head(lang.t("process", "进程")),
@@ -390,7 +392,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             "sendfile、splice 和 copy_file_range 在内核内部把数据从文件搬到文件或 socket：这些字节从不进入用户空间，这就是 Kafka 依赖的零拷贝。",
         ).to_string());
     }
-    let width = crate::style::table_width() as usize;
+    let width = ctx.width;
     for (i, n) in notes.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -579,7 +581,8 @@ pub fn trace_error(e: &TraceError, lang: Lang) -> String {
 }
 
 /// The `compare --verify` section: both witnesses side by side.
-pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
+pub fn verify_table(v: &Verification, ctx: &Ctx) -> String {
+    let lang = ctx.lang;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -591,7 +594,7 @@ pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
         .bold()
     );
     let mut t = condensed_table(
-        color,
+        ctx,
         vec![
             head(lang.t("method", "方式")),
             head(lang.t("system call", "系统调用")),
@@ -672,7 +675,7 @@ pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
                 m.elapsed.as_secs_f64()
             ),
         };
-        let width = crate::style::table_width() as usize;
+        let width = ctx.width;
         let _ = writeln!(out, "{}", super::wrap(&line, width, "  ", 4));
     }
     let verdict = if v.agrees() {
@@ -862,10 +865,10 @@ mod tests {
 
     #[test]
     fn verify_table_says_when_the_witnesses_agree() {
-        let text = verify_table(&check(1, 1), Lang::En, false);
+        let text = verify_table(&check(1, 1), &Ctx::plain(Lang::En, 100));
         assert!(text.contains("agree ✓"), "{text}");
         assert!(text.contains("Both witnesses agree"), "{text}");
-        let text = verify_table(&check(1, 1), Lang::Zh, false);
+        let text = verify_table(&check(1, 1), &Ctx::plain(Lang::Zh, 100));
         assert!(
             text.contains("一致 ✓") && text.contains("两个证人"),
             "{text}"
@@ -876,7 +879,7 @@ mod tests {
     fn verify_table_shows_the_difference_plainly() {
         let v = check(1, 2);
         assert!(!v.agrees());
-        let text = verify_table(&v, Lang::En, false);
+        let text = verify_table(&v, &Ctx::plain(Lang::En, 100));
         assert!(text.contains("DIFFER by +1"), "{text}");
         assert!(text.contains("The witnesses DIFFER"), "{text}");
         let json = add_verify_json("{\"methods\": []}", &v).expect("JSON");

@@ -15,7 +15,7 @@
 
 mod engine;
 pub mod names;
-mod table;
+mod syscall_table;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use colored::Colorize;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Step, TraceResult};
+use super::{Step, WalkResult};
 use crate::lang::Lang;
 use crate::methods::Method;
 use crate::model::{self, CopyKind, Evidence, HopRole, Place};
@@ -236,7 +236,7 @@ pub fn step(s: &Step, method: Method, expected_calls: u64, lang: Lang) -> String
 
 /// The lines after the last step: how the walk ended and how the steps add
 /// up.
-pub fn ending(t: &TraceResult, file_bytes: u64, lang: Lang) -> String {
+pub fn ending(t: &WalkResult, file_bytes: u64, lang: Lang) -> String {
     let mut out = String::new();
     let o = &t.outcome;
     if t.quit {
@@ -326,7 +326,7 @@ pub fn ending(t: &TraceResult, file_bytes: u64, lang: Lang) -> String {
 mod tests {
     use super::*;
     use crate::methods::Call;
-    use crate::trace::{Totals, make_step_for_test};
+    use crate::walk::{Totals, make_step_for_test};
 
     fn steps_of(method: Method, calls: &[(Call, usize)]) -> Vec<Step> {
         let mut totals = Totals::default();
