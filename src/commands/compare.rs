@@ -124,6 +124,7 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
             &input.path,
             &opts.methods,
             opts.buffer_bytes,
+            comparison.expected,
         )?)
     } else {
         None

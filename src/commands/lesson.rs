@@ -271,6 +271,9 @@ impl Executor for InProcess {
                     ctx.t(crate::text::walk::SUMMARY_HEADING),
                     report::compare::Detail::Full,
                 ));
+                // The same caveat `zclab trace` prints under its table.
+                text.push_str(&ctx.wrap(ctx.t(crate::text::walk::PAUSES_NOTE), "", 0));
+                text.push('\n');
                 Ok(RunOutput {
                     text,
                     json: serde_json::from_str(&json).context("trace's JSON does not parse")?,

@@ -76,6 +76,8 @@ pub fn run() -> Result<ExitCode> {
                 command: args.command,
                 json: args.json,
                 hide_output: args.hide_output,
+                pid: args.pid,
+                for_duration: args.for_duration,
             },
         ),
     }

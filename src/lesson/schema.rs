@@ -160,6 +160,17 @@ impl RunShape {
     }
 }
 
+/// Number fields of the `--json` documents that no rendered table shows
+/// under that name (the `/proc` counters are shown under their kernel
+/// names, so they are not here).
+pub fn json_only_fields() -> impl Iterator<Item = &'static str> {
+    METHOD_NUMBERS.into_iter().chain(
+        TRACE_TOTALS
+            .into_iter()
+            .filter(|f| !METHOD_NUMBERS.contains(f)),
+    )
+}
+
 fn syscalls_of(method: &str) -> &'static [&'static str] {
     match method {
         "sendfile" => &["sendfile"],

@@ -3,6 +3,7 @@
 //! context (`crate::ctx::Ctx`) and returns text; see `compare` for the
 //! pattern.
 
+pub mod attach;
 pub mod compare;
 pub mod count;
 pub mod json;
