@@ -474,7 +474,7 @@ fn cold_on_tmpfs_says_it_cannot_evict_and_runs_warm() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("cannot drop them; the runs were warm"),
+        stderr.contains("keeps files in memory: there is no disk to read from; the runs were warm"),
         "{stderr}"
     );
     for name in ["read-write", "sendfile"] {
