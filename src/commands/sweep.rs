@@ -67,6 +67,7 @@ fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
             buffers: vec![ibm::BUFFER_BYTES],
             runs: args.runs,
             cold: args.cold,
+            faults: crate::harness::Faults::from_env(),
         };
         return Ok((opts, Some(divisor)));
     }
@@ -97,6 +98,7 @@ fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
         buffers,
         runs: args.runs,
         cold: args.cold,
+        faults: crate::harness::Faults::from_env(),
     };
     if opts.points() > MAX_POINTS {
         return Err(error::input(format!(
@@ -265,6 +267,7 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
             options: opts.clone(),
             points: Vec::new(),
             stopped: true,
+            cold_refused: false,
         }
     } else {
         grid::run(&opts, &|s| sweep::sample_path(&dir, s), &mut bar, &stop)?

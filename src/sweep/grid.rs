@@ -26,6 +26,8 @@ pub struct SweepOptions {
     /// Runs per method per point.
     pub runs: u32,
     pub cold: bool,
+    /// Test hooks of the harness (a consumer that dies or hangs).
+    pub faults: crate::harness::Faults,
 }
 
 impl SweepOptions {
@@ -80,7 +82,7 @@ impl Point {
             max_ns: elapsed_ns.iter().copied().max().unwrap_or(0),
             elapsed_ns,
             calls: m.tally.syscalls(),
-            sender_cpu_ns: m.sender.sum_exec_runtime,
+            sender_cpu_ns: m.sender_cpu_ns(),
             verified: r.verified(),
         }
     }
@@ -108,6 +110,9 @@ pub struct SweepResult {
     pub points: Vec<Point>,
     /// Ctrl-C stopped the sweep before every point was measured.
     pub stopped: bool,
+    /// `cold` was asked but the files could not be dropped from the page
+    /// cache (tmpfs, ramfs, pages the kernel kept): the runs were warm.
+    pub cold_refused: bool,
 }
 
 /// What the sweep reports while it runs.
@@ -161,6 +166,7 @@ pub fn run(
     let mut group = 0;
     let mut sent: u64 = 0;
     let mut stopped = false;
+    let mut cold_refused = false;
     'sizes: for &size in &opts.sizes {
         let input = input::open_regular(&sample(size))?;
         for &buffer in &opts.buffers {
@@ -188,6 +194,7 @@ pub fn run(
                     buffer_bytes: buffer,
                     runs: 1,
                     cold: opts.cold,
+                    faults: opts.faults,
                 };
                 let mut fwd = Forward {
                     inner: progress,
@@ -198,6 +205,7 @@ pub fn run(
                 };
                 let cmp = measure::compare(&input, false, &round_opts, &mut fwd)?;
                 sent += size * order.len() as u64;
+                cold_refused |= cmp.cold_refused.is_some();
                 for (slot, &i) in order.iter().enumerate() {
                     if let Some(r) = cmp.methods.get(slot) {
                         runs[i].extend(r.runs.iter().cloned());
@@ -215,5 +223,6 @@ pub fn run(
         options: opts.clone(),
         points,
         stopped,
+        cold_refused,
     })
 }

@@ -31,6 +31,8 @@ texts! {
     unknown: "unknown", "未知";
     stopped: "Stopped by Ctrl-C after {0} of {1} points: below is what was measured so far.",
         "已按 Ctrl-C 停止：{1} 个测量点中完成了 {0} 个，下面是已测得的结果。";
+    cold_refused: "--cold was asked, but the sample files could not be dropped from the page cache here (a file system kept in memory, or pages the kernel kept): every run was warm.",
+        "虽然指定了 --cold，但这里无法把样本文件清出页缓存（文件系统位于内存中，或内核保留了这些页面）：所有运行都是热缓存。";
     nothing_measured: "Nothing was measured.", "还没有测得任何数据。";
     not_verified: "NOT VERIFIED: a run did not deliver the file byte for byte (see the table).",
         "未通过校验：有一次运行接收端收到的数据与文件不一致（见表格）。";

@@ -53,8 +53,11 @@ pub struct OptionsView {
     pub sizes_bytes: Vec<u64>,
     pub buffers_bytes: Vec<usize>,
     pub runs: u32,
-    /// "warm" or "cold".
+    /// "warm" or "cold" (what the runs really were).
     pub page_cache: &'static str,
+    /// `--cold` was asked but the files could not be dropped from the page
+    /// cache, so the runs were warm.
+    pub cold_refused: bool,
     pub ibm: bool,
 }
 
@@ -192,7 +195,12 @@ impl SweepView {
                 sizes_bytes: o.sizes.clone(),
                 buffers_bytes: o.buffers.clone(),
                 runs: o.runs,
-                page_cache: if o.cold { "cold" } else { "warm" },
+                page_cache: if o.cold && !r.cold_refused {
+                    "cold"
+                } else {
+                    "warm"
+                },
+                cold_refused: r.cold_refused,
                 ibm: input.ibm.is_some(),
             },
             complete: !r.stopped && r.points.len() == o.points(),

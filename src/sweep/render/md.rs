@@ -40,6 +40,10 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
         ],
     ));
     out.push_str(&format!(" · zclab {}\n\n", v.zclab_version));
+    if o.cold_refused {
+        out.push_str(tx::cold_refused(l));
+        out.push_str("\n\n");
+    }
     if v.stopped_by_user {
         out.push_str(&fill(
             tx::stopped(l),

@@ -92,6 +92,9 @@ fn header(v: &SweepView, ctx: &Ctx, out: &mut String) {
     );
     out.push_str(&paint(&wrap(&machine, ctx.width, "", 2), "dim", ctx));
     out.push('\n');
+    if v.options.cold_refused {
+        para(tx::cold_refused(l), ctx, out);
+    }
     if v.stopped_by_user {
         out.push('\n');
         para(
