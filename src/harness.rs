@@ -135,13 +135,14 @@ pub fn digest_file(input: &InputFile) -> Result<Expected> {
         }
     }
     if pos != input.size {
-        return Err(anyhow!(
+        // Refused before any run: bad input (exit 2), not a failed run.
+        return Err(crate::error::input(format!(
             "{} does not stay still: its size says {} bytes but reading it gave {}{}; zclab measures files whose content matches their size (copy it to a regular file first)",
             input.path.display(),
             input.size,
             pos,
             if pos > input.size { " or more" } else { "" }
-        ));
+        )));
     }
     Ok(Expected {
         bytes: pos,
@@ -354,7 +355,7 @@ fn receive(
             Some(limit) if bytes >= limit => {
                 // Simulated consumer crash: close with data unread, which
                 // makes the kernel reset the connection.
-                drop(sock);
+                watch.close(sock);
                 let cpu = CpuTime::of_this_thread()?.since(&cpu0);
                 return Ok(ReceiverReport {
                     bytes,

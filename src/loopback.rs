@@ -190,7 +190,8 @@ impl StallWatch {
 /// calls the transfer off by shutting every socket down, which wakes any
 /// thread blocked on them.
 pub struct TransferWatch {
-    sockets: Vec<TcpStream>,
+    /// Duplicates of the transfer's sockets, to shut them down.
+    sockets: Mutex<Vec<TcpStream>>,
     received: AtomicU64,
     calls: AtomicU64,
     paused: AtomicBool,
@@ -206,7 +207,7 @@ impl TransferWatch {
             .map(|s| s.try_clone().context("cannot duplicate a socket"))
             .collect::<Result<Vec<_>>>()?;
         Ok(TransferWatch {
-            sockets,
+            sockets: Mutex::new(sockets),
             received: AtomicU64::new(0),
             calls: AtomicU64::new(0),
             paused: AtomicBool::new(false),
@@ -256,11 +257,24 @@ impl TransferWatch {
         };
         if stalled {
             self.aborted.store(true, Ordering::SeqCst);
-            for s in &self.sockets {
-                let _ = s.shutdown(Shutdown::Both);
+            if let Ok(sockets) = self.sockets.lock() {
+                for s in sockets.iter() {
+                    let _ = s.shutdown(Shutdown::Both);
+                }
             }
         }
         stalled
+    }
+
+    /// Really closes `sock`: drops the watch's duplicate of it too, so the
+    /// kernel sees the socket closed (a crashing consumer's reset).
+    pub fn close(&self, sock: TcpStream) {
+        let id = |s: &TcpStream| (s.local_addr().ok(), s.peer_addr().ok());
+        let mine = id(&sock);
+        if let Ok(mut sockets) = self.sockets.lock() {
+            sockets.retain(|s| id(s) != mine);
+        }
+        drop(sock);
     }
 }
 

@@ -127,7 +127,20 @@ pub fn read_key() -> Result<Key> {
             }
         }
     }
+    if buf == [0x03] {
+        CTRL_C.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
     Ok(decode(&buf))
+}
+
+/// Set when Ctrl-C was read as a key: the command then quits cleanly as with
+/// its quit key, but zclab exits with 130 like a process stopped by Ctrl-C
+/// (the shell's convention), so scripts can tell it from a finished run.
+static CTRL_C: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether Ctrl-C was pressed as a key during this run.
+pub fn ctrl_c_pressed() -> bool {
+    CTRL_C.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Waits up to `timeout` for a key; `Ok(None)` when none came.

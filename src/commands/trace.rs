@@ -11,10 +11,8 @@ use crate::error::{self, print_stdout};
 use crate::input;
 use crate::lang::Lang;
 use crate::methods::Flow;
-use crate::report;
 use crate::sample;
 use crate::terminal::{self, Key, RawMode};
-use crate::text;
 use crate::view::compare::CompareView;
 use crate::walk::{self, WalkOptions, render};
 
@@ -199,17 +197,7 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     if json {
         print_stdout(&walk::json::trace(&result, &summary)?)?;
     } else {
-        let mut text = render::ending(&result, input.size, lang);
-        text.push('\n');
-        text.push_str(&report::compare::render(
-            &summary,
-            &ctx,
-            ctx.t(text::walk::SUMMARY_HEADING),
-            report::compare::Detail::Full,
-        ));
-        text.push_str(&ctx.wrap(ctx.t(text::walk::PAUSES_NOTE), "", 0));
-        text.push('\n');
-        print_stdout(&text)?;
+        print_stdout(&render::render_trace_run(&result, &summary, &ctx))?;
     }
     let complete = !result.quit && !result.outcome.tally.stopped_early;
     if complete && !result.outcome.verified {

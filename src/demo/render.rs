@@ -12,11 +12,12 @@ use serde::Serialize;
 
 use super::{DemoOutcome, SettingRun};
 use crate::ctx::Ctx;
-use crate::report::count::{CountsDoc, byte_flows, counts_doc};
+use crate::report::count::counts_doc;
 use crate::report::layout::condensed_table as table;
 use crate::size::{format_bytes, group_digits};
 use crate::text::demo as t;
 use crate::tracer::group_of;
+use crate::view::count::{CountsView as CountsDoc, byte_flows};
 
 fn setting(r: &SettingRun) -> &'static str {
     if r.sendfile { "on" } else { "off" }
@@ -222,11 +223,11 @@ struct DemoDoc<'a> {
     nginx_version: &'a str,
     file_size: u64,
     requests: u64,
-    runs: Vec<RunDoc<'a>>,
+    runs: Vec<RunDoc>,
 }
 
 #[derive(Serialize)]
-struct RunDoc<'a> {
+struct RunDoc {
     sendfile: bool,
     master_pid: i32,
     worker_pid: i32,
@@ -236,7 +237,7 @@ struct RunDoc<'a> {
     worker_cpu_s: Option<f64>,
     four_rows: FourRows,
     window_s: f64,
-    worker: CountsDoc<'a>,
+    worker: CountsDoc,
 }
 
 /// The `--json` document (with a final newline).

@@ -322,6 +322,27 @@ pub fn ending(t: &WalkResult, file_bytes: u64, lang: Lang) -> String {
     out
 }
 
+/// Everything a finished walk shows after its steps: how it ended, the same
+/// run as compare's table, and the caveat that its CPU and throughput
+/// include the pauses. `zclab trace` and the lessons both print this.
+pub fn render_trace_run(
+    t: &WalkResult,
+    summary: &crate::view::compare::CompareView,
+    ctx: &crate::ctx::Ctx,
+) -> String {
+    let mut text = ending(t, summary.file.bytes, ctx.lang);
+    text.push('\n');
+    text.push_str(&crate::report::compare::render(
+        summary,
+        ctx,
+        ctx.t(crate::text::walk::SUMMARY_HEADING),
+        crate::report::compare::Detail::Full,
+    ));
+    text.push_str(&ctx.wrap(ctx.t(crate::text::walk::PAUSES_NOTE), "", 0));
+    text.push('\n');
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
