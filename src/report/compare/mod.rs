@@ -163,4 +163,4 @@ fn verification(v: &CompareView, ctx: &Ctx, full: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
