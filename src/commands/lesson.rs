@@ -20,6 +20,7 @@ use crate::lesson::{
 };
 use crate::measure::{self, Progress};
 use crate::methods::{Flow, Method};
+use crate::terminal::RawMode;
 use crate::walk::{self, WalkOptions};
 use crate::{input, report};
 
@@ -350,17 +351,22 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     let Some(mut number) = pick(&course, &session, target)? else {
         return Ok(ExitCode::SUCCESS);
     };
+    // Restores the terminal on every way out of this function.
+    let raw = match mode {
+        Mode::Interactive => Some(RawMode::enter()?),
+        _ => None,
+    };
     loop {
         let Some(lesson) = course.lesson(number) else {
             bail!("no lesson {number}");
         };
-        let outcome = match mode {
-            Mode::Interactive => {
+        let outcome = match &raw {
+            Some(raw) => {
                 // Resume where the student left this lesson.
                 let start = session.state.place(&lesson.meta.id);
-                session.play_interactive(lesson, start)?
+                session.play_interactive(raw, lesson, start)?
             }
-            Mode::Lines | Mode::Print => session.play_linear(lesson)?,
+            None => session.play_linear(lesson)?,
         };
         match outcome {
             Outcome::Open(n) => number = n,

@@ -471,7 +471,10 @@ mod tests {
         assert_eq!(join_lines(&["日志段，", "4 KiB"]), "日志段，4 KiB");
         assert_eq!(join_lines(&["读完。", "Linux 也"]), "读完。Linux 也");
         assert_eq!(join_lines(&["数据进入", "Socket"]), "数据进入 Socket");
-        assert_eq!(join_lines(&["并不能让", "*文件*那一侧"]), "并不能让*文件*那一侧");
+        assert_eq!(
+            join_lines(&["并不能让", "*文件*那一侧"]),
+            "并不能让*文件*那一侧"
+        );
         let r = markdown("放进：**Socket 缓冲区**。 Linux", 80, false);
         assert_eq!(r, "放进：Socket 缓冲区。Linux\n");
         // No line ends with an opening bracket or quote, none starts with a
