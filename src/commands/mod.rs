@@ -108,6 +108,7 @@ pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure:
         buffer_bytes: buffer_from(&args.buf)?,
         runs: args.runs,
         cold: args.cold,
+        faults: crate::harness::Faults::from_env(),
     })
 }
 
