@@ -88,9 +88,16 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     let comparison = measure::compare(&input, default_sample, &opts, &mut bar)?;
     bar.bar.finish_and_clear();
     let view = CompareView::new(&comparison);
+    if let Some(why) = &view.cold_refused {
+        let why = report::compare::cannot_evict(why, &ctx);
+        let path = input.path.display().to_string();
+        eprintln!(
+            "{}",
+            ctx.f(t::WARN_COLD_REFUSED, &[("path", &path), ("why", &why)])
+        );
+    }
     if !view.pinned_after_eviction.is_empty() {
-        // KERNEL-FACTS: after a sendfile over loopback the last pages can
-        // stay pinned by socket buffers and survive the eviction.
+        // Pages the kernel kept through 2 s of evictions (cache::evict).
         let runs: Vec<String> = view
             .pinned_after_eviction
             .iter()

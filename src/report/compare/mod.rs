@@ -15,6 +15,7 @@ mod path;
 mod syscalls;
 mod table;
 
+use crate::cache::CannotEvict;
 use crate::ctx::Ctx;
 use crate::report::layout::{Paint, paint};
 use crate::size::{format_bytes, group_digits};
@@ -63,10 +64,13 @@ pub fn render(v: &CompareView, ctx: &Ctx, heading: &str, detail: Detail) -> Stri
 }
 
 fn title(v: &CompareView, ctx: &Ctx, heading: &str) -> String {
-    let cache = ctx.t(match v.page_cache {
-        PageCache::Warm => t::CACHE_WARM,
-        PageCache::Cold => t::CACHE_COLD,
-    });
+    let cache = match (v.page_cache, &v.cold_refused) {
+        (PageCache::Warm, Some(why)) => {
+            ctx.f(t::CACHE_WARM_REFUSED, &[("why", &cannot_evict(why, ctx))])
+        }
+        (PageCache::Warm, None) => ctx.t(t::CACHE_WARM).to_string(),
+        (PageCache::Cold, _) => ctx.t(t::CACHE_COLD).to_string(),
+    };
     let line = ctx.f(
         t::TITLE,
         &[
@@ -81,6 +85,17 @@ fn title(v: &CompareView, ctx: &Ctx, heading: &str) -> String {
     let mut out = paint(ctx, &ctx.wrap(&line, "", 0), Paint::Bold);
     out.push('\n');
     out
+}
+
+/// Why `--cold` could not drop the file, in a few words.
+pub fn cannot_evict(why: &CannotEvict, ctx: &Ctx) -> String {
+    match why {
+        CannotEvict::MemoryFilesystem { fs } => ctx.f(t::REFUSED_MEMORY_FS, &[("fs", fs)]),
+        CannotEvict::StayedResident { resident_bytes } => ctx.f(
+            t::REFUSED_RESIDENT,
+            &[("bytes", &format_bytes(*resident_bytes))],
+        ),
+    }
 }
 
 /// One sentence: what sendfile saved against read + write.
@@ -115,6 +130,7 @@ fn verdict(vs: &Versus, ctx: &Ctx) -> String {
             ctx.f(t::VERDICT_SLOWER, &[("x", &format!("{factor:.2}"))])
         }
         SpeedVerdict::TooShort => ctx.t(t::VERDICT_SPEED_SHORT).to_string(),
+        SpeedVerdict::NoFigure => ctx.t(t::VERDICT_SPEED_NONE).to_string(),
     };
     let line = ctx.f(
         t::VERDICT,
