@@ -248,11 +248,11 @@ impl Executor for InProcess {
                 let input = input::open_regular(sample)?;
                 let expected_calls =
                     walk::expected_calls(opts.method, input.size, opts.buffer_bytes);
-                let lang = self.lang;
+                let ctx = self.ctx();
                 let mut text = String::new();
                 // Every step at once: the lesson runner does the pacing.
                 let result = walk::run(&opts, &input, &mut |step| {
-                    text.push_str(&walk::render::step(step, opts.method, expected_calls, lang));
+                    text.push_str(&walk::render::step(step, opts.method, expected_calls, &ctx));
                     text.push('\n');
                     Ok(Flow::Continue)
                 })?;
