@@ -31,6 +31,7 @@ use crate::lang::Lang;
 pub mod common;
 pub mod compare;
 pub mod count;
+pub mod demo;
 pub mod errors;
 pub mod walk;
 
@@ -107,10 +108,11 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 5] = [
+    let parts: [(&str, &[Text]); 6] = [
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
+        ("demo", demo::ALL),
         ("errors", errors::ALL),
         ("walk", walk::ALL),
     ];
