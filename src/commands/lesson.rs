@@ -20,6 +20,7 @@ use crate::lesson::{
 };
 use crate::measure::{self, Progress};
 use crate::methods::{Flow, Method};
+use crate::terminal::RawMode;
 use crate::walk::{self, WalkOptions};
 use crate::{input, report};
 
@@ -261,11 +262,11 @@ impl Executor for InProcess {
                 let input = input::open_regular(sample)?;
                 let expected_calls =
                     walk::expected_calls(opts.method, input.size, opts.buffer_bytes);
-                let lang = self.lang;
+                let ctx = self.ctx();
                 let mut text = String::new();
                 // Every step at once: the lesson runner does the pacing.
                 let result = walk::run(&opts, &input, &mut |step| {
-                    text.push_str(&walk::render::step(step, opts.method, expected_calls, lang));
+                    text.push_str(&walk::render::step(step, opts.method, expected_calls, &ctx));
                     text.push('\n');
                     Ok(Flow::Continue)
                 })?;
@@ -364,17 +365,22 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     let Some(mut number) = pick(&course, &session, target)? else {
         return Ok(ExitCode::SUCCESS);
     };
+    // Restores the terminal on every way out of this function.
+    let raw = match mode {
+        Mode::Interactive => Some(RawMode::enter()?),
+        _ => None,
+    };
     loop {
         let Some(lesson) = course.lesson(number) else {
             bail!("no lesson {number}");
         };
-        let outcome = match mode {
-            Mode::Interactive => {
+        let outcome = match &raw {
+            Some(raw) => {
                 // Resume where the student left this lesson.
                 let start = session.state.place(&lesson.meta.id);
-                session.play_interactive(lesson, start)?
+                session.play_interactive(raw, lesson, start)?
             }
-            Mode::Lines | Mode::Print => session.play_linear(lesson)?,
+            None => session.play_linear(lesson)?,
         };
         match outcome {
             Outcome::Open(n) => number = n,
