@@ -31,6 +31,7 @@ use crate::lang::Lang;
 pub mod common;
 pub mod compare;
 pub mod count;
+pub mod demo;
 pub mod errors;
 pub mod kafka;
 pub mod walk;
@@ -112,6 +113,7 @@ pub fn all() -> Vec<(&'static str, Text)> {
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
+        ("demo", demo::ALL),
         ("errors", errors::ALL),
         ("kafka", kafka::ALL),
         ("walk", walk::ALL),
