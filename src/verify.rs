@@ -353,13 +353,33 @@ mod tests {
     fn any_difference_is_refused_and_named() {
         let cases: [(&str, Value, &str); 8] = [
             ("/file/path", serde_json::json!("other"), "file \"other\""),
-            ("/file/bytes", serde_json::json!(268435456u64), "268435456 bytes"),
-            ("/file/crc32", serde_json::json!("00000000"), "CRC-32 \"00000000\""),
-            ("/file/default_sample", serde_json::json!(true), "the default sample"),
+            (
+                "/file/bytes",
+                serde_json::json!(268435456u64),
+                "268435456 bytes",
+            ),
+            (
+                "/file/crc32",
+                serde_json::json!("00000000"),
+                "CRC-32 \"00000000\"",
+            ),
+            (
+                "/file/default_sample",
+                serde_json::json!(true),
+                "the default sample",
+            ),
             ("/buffer_bytes", serde_json::json!(8192), "buffer 8192"),
             ("/runs", serde_json::json!(3), "3 runs"),
-            ("/page_cache", serde_json::json!("cold"), "page cache \"cold\""),
-            ("/methods", serde_json::json!([{"method": "read-write"}]), "methods [\"read-write\"]"),
+            (
+                "/page_cache",
+                serde_json::json!("cold"),
+                "page cache \"cold\"",
+            ),
+            (
+                "/methods",
+                serde_json::json!([{"method": "read-write"}]),
+                "methods [\"read-write\"]",
+            ),
         ];
         for (pointer, value, says) in cases {
             let mut d = doc();
