@@ -9,6 +9,7 @@
 //! longer alive) from one being written right now.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -18,6 +19,17 @@ use signal_hook::iterator::Signals;
 pub const TEMP_MARKER: &str = ".zclab-tmp-";
 
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Set by a command that stops gracefully on SIGINT/SIGTERM itself (a
+/// server): the signal thread then only removes temporary files.
+static HANDLED_BY_CALLER: AtomicBool = AtomicBool::new(false);
+
+/// Call when this command handles SIGINT and SIGTERM itself (with its own
+/// `signal_hook::flag`): once no temporary file is being written, zclab's
+/// signal thread then leaves those signals to it instead of ending the
+/// process.
+pub fn signals_handled_by_caller() {
+    HANDLED_BY_CALLER.store(true, Ordering::SeqCst);
+}
 static HANDLER: OnceLock<bool> = OnceLock::new();
 
 /// The temporary name for `name` in `dir`: `dir/.NAME.zclab-tmp-PID`.
@@ -35,8 +47,11 @@ fn install_handler() -> bool {
         std::thread::Builder::new()
             .name("zclab-signals".into())
             .spawn(move || {
-                if let Some(sig) = signals.forever().next() {
-                    remove_live();
+                for sig in signals.forever() {
+                    let removed = remove_live();
+                    if removed == 0 && HANDLED_BY_CALLER.load(Ordering::SeqCst) {
+                        continue;
+                    }
                     let _ = signal_hook::low_level::emulate_default_handler(sig);
                     std::process::exit(128 + sig);
                 }
@@ -45,14 +60,16 @@ fn install_handler() -> bool {
     })
 }
 
-fn remove_live() {
+/// Removes the live temporary files; returns how many there were.
+fn remove_live() -> usize {
     let paths = match LIVE.lock() {
         Ok(g) => g.clone(),
         Err(p) => p.into_inner().clone(),
     };
-    for p in paths {
-        let _ = std::fs::remove_file(&p);
+    for p in &paths {
+        let _ = std::fs::remove_file(p);
     }
+    paths.len()
 }
 
 /// A path being written: removed on drop, on SIGINT/SIGTERM/SIGHUP, unless

@@ -203,8 +203,12 @@ pub struct HopFacts {
     pub file_bytes: u64,
 }
 
-/// The hops of `method` for one run, each marked measured or modelled.
+/// The hops of `method` for one run, each marked measured or modelled. A
+/// run that sent nothing (an empty file) made no copy: no hops.
 pub fn evaluate(method: Method, facts: &HopFacts) -> Vec<Hop> {
+    if facts.file_bytes == 0 {
+        return Vec::new();
+    }
     path(method)
         .iter()
         .map(|spec| {
@@ -328,6 +332,13 @@ mod tests {
         assert_eq!(cold[0].evidence, Evidence::Measured);
         assert_eq!(cold[0].bytes, Some(4096));
         assert_eq!(count_kinds(&cold), (0, 2));
+    }
+
+    #[test]
+    fn nothing_sent_no_hops() {
+        let facts = HopFacts::default();
+        assert!(evaluate(Method::ReadWrite, &facts).is_empty());
+        assert!(evaluate(Method::Sendfile, &facts).is_empty());
     }
 
     #[test]

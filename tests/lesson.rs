@@ -9,7 +9,28 @@ use std::path::{Path, PathBuf};
 
 use common::{temp_home, zclab};
 
-const LESSONS: u32 = 7;
+/// How many lessons the course has (other lessons get appended; the tests
+/// follow the manifest).
+fn lessons() -> u32 {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/course.toml");
+    std::fs::read_to_string(manifest)
+        .expect("read course.toml")
+        .lines()
+        .filter(|l| l.trim() == "[[lesson]]")
+        .count() as u32
+}
+
+/// The list's progress bar for `done` finished lessons, e.g. `[#>------] 1/7`.
+fn bar(done: u32) -> String {
+    let total = lessons();
+    let filled = (done * 8 / total) as usize;
+    let mut b = "#".repeat(filled);
+    if filled < 8 {
+        b.push('>');
+        b.push_str(&"-".repeat(7 - filled));
+    }
+    format!("[{b}] {done}/{total}")
+}
 
 fn run(cmd: &mut assert_cmd::Command) -> (bool, String, String) {
     let out = cmd.output().expect("cannot run zclab");
@@ -55,7 +76,7 @@ fn check_passes_on_the_embedded_course_and_on_disk() {
     let home = temp_home();
     let out = ok(zclab(home.path()).args(["lesson", "--check"]));
     assert!(
-        out.contains("7 lessons") && out.contains("all checks passed"),
+        out.contains(&format!("{} lessons", lessons())) && out.contains("all checks passed"),
         "{out}"
     );
     let dir = copy_course(home.path());
@@ -68,7 +89,7 @@ fn check_passes_on_the_embedded_course_and_on_disk() {
 #[test]
 fn every_lesson_plays_to_the_end_in_both_languages() {
     let home = temp_home();
-    for n in 1..=LESSONS {
+    for n in 1..=lessons() {
         for lang in ["en", "zh"] {
             let out = ok(zclab(home.path()).args([
                 "lesson",
@@ -84,6 +105,15 @@ fn every_lesson_plays_to_the_end_in_both_languages() {
             assert!(out.contains(&title), "lesson {n} {lang}: no title\n{out}");
             // Every lesson runs at least one real measurement, verified.
             assert!(out.contains("$ zclab "), "lesson {n} {lang}: no run\n{out}");
+            // A trace's table in a lesson carries the caveat `zclab trace`
+            // prints: its CPU and throughput include the pauses.
+            if out.contains("$ zclab trace") {
+                let note = match lang {
+                    "en" => "include the pauses",
+                    _ => "停顿",
+                };
+                assert!(out.contains(note), "lesson {n} {lang}: no caveat\n{out}");
+            }
             // A handout shows the answers of predicts and quizzes.
             assert!(
                 out.contains('✓'),
@@ -211,7 +241,7 @@ fn progress_survives_a_restart_and_reset_clears_it() {
     // A new process sees it: the list marks lesson 6 done and continues
     // with lesson 7 (and, asked to, records it).
     let out = ok(zclab(home.path()).args(["lesson", "--no-pause", "--save"]));
-    assert!(out.contains("[#>------] 1/7"), "{out}");
+    assert!(out.contains(&bar(1)), "{out}");
     assert!(out.contains("✓  6"), "{out}");
     assert!(out.contains("▶  7"), "{out}");
     assert!(out.contains("Lesson 7 · "), "{out}");
@@ -226,7 +256,7 @@ fn progress_survives_a_restart_and_reset_clears_it() {
     ok(zclab(home.path()).args(["lesson", "reset"]));
     assert!(!state_file(home.path()).exists());
     let out = ok(zclab(home.path()).args(["lesson", "--no-pause"]));
-    assert!(out.contains("[>-------] 0/7"), "{out}");
+    assert!(out.contains(&bar(0)), "{out}");
     assert!(out.contains("Lesson 1 · "), "{out}");
 }
 
@@ -251,7 +281,7 @@ fn on_a_terminal_keys_drive_the_lesson_and_the_terminal_is_restored() {
     let (status, out, restored) =
         common::on_a_pty(home.path(), &["lesson", "3", "--color", "never"], &keys);
     assert!(status.success(), "{status:?}\n{out}");
-    assert!(out.contains("Lesson 3/7"), "{out}");
+    assert!(out.contains(&format!("Lesson 3/{}", lessons())), "{out}");
     assert!(out.contains("Enter/space next"), "{out}");
     assert!(out.contains("✓ Right: the run measures 257"), "{out}");
     assert!(restored, "terminal not restored after q");
@@ -376,7 +406,7 @@ fn lesson_prev_keeps_the_saved_position() {
         &["\r", "q"],
     );
     assert!(status.success() && restored, "{status:?}\n{out}");
-    assert!(out.contains("Lesson 2/7"), "{out}");
+    assert!(out.contains(&format!("Lesson 2/{}", lessons())), "{out}");
     let state: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(state_file(home.path())).expect("read"))
             .expect("json");
@@ -385,7 +415,7 @@ fn lesson_prev_keeps_the_saved_position() {
     let (status, out, _) = common::on_a_pty(home.path(), &["lesson", "--color", "never"], &["q"]);
     assert!(status.success(), "{status:?}\n{out}");
     assert!(
-        out.contains("Lesson 3/7") && out.contains("step 5/13"),
+        out.contains(&format!("Lesson 3/{}", lessons())) && out.contains("step 5/13"),
         "{out}"
     );
 }
@@ -401,5 +431,61 @@ fn the_list_key_picks_a_lesson() {
     );
     assert!(status.success() && restored, "{status:?}\n{out}");
     assert!(out.contains("Enter: open"), "{out}");
-    assert!(out.contains("Lesson 6/7"), "{out}");
+    assert!(out.contains(&format!("Lesson 6/{}", lessons())), "{out}");
+}
+
+/// `--check` catches classes of mistakes in the words: a JSON-only field
+/// named as if it were on screen, and Chinese that breaks ZH-STYLE.md.
+#[test]
+fn check_catches_json_only_names_and_chinese_style() {
+    let home = temp_home();
+    let dir = copy_course(home.path());
+    let en = dir.join("en").join("03-four-optimizations.md");
+    let text = std::fs::read_to_string(&en).expect("read");
+    std::fs::write(
+        &en,
+        format!("{text}\nLook at `cpu_sys_us` in both columns.\n"),
+    )
+    .expect("write");
+    let zh = dir.join("zh").join("03-four-optimizations.md");
+    let text = std::fs::read_to_string(&zh).expect("read");
+    std::fs::write(&zh, format!("{text}\n这里发生了\"模式切换\"。\n")).expect("write");
+    let (success, _, stderr) = run(zclab(home.path())
+        .env("ZCLAB_LESSONS_DIR", &dir)
+        .args(["lesson", "--check"]));
+    assert!(!success);
+    assert!(
+        stderr.contains("en/03-four-optimizations.md:")
+            && stderr.contains("`cpu_sys_us` is a --json field"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("not 模式切换") && stderr.contains("“…”"),
+        "{stderr}"
+    );
+}
+
+/// The lessons' static copy of the JSON contract (what a predict may point
+/// at) against the real `--json` output of both subcommands and methods:
+/// every pointer `lesson --check` accepts names a number zclab prints.
+#[test]
+fn every_pointer_the_check_accepts_is_in_the_real_json() {
+    let home = temp_home();
+    let file = common::file_of(home.path(), "s.log", 16384);
+    for line in [
+        "compare --runs 1",
+        "compare --runs 1 --method sendfile",
+        "trace --method read-write",
+        "trace --method sendfile",
+    ] {
+        let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let shape = zclab::lesson::RunShape::from_args(&args).expect("a lesson run line");
+        let doc = common::json_of(zclab(home.path()).args(&args).arg(&file).arg("--json"));
+        for p in shape.pointers() {
+            assert!(
+                doc.pointer(&p).is_some_and(serde_json::Value::is_number),
+                "`zclab {line} --json` has no number at {p}"
+            );
+        }
+    }
 }

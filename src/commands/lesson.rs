@@ -226,7 +226,6 @@ impl Executor for InProcess {
                     bail!("the receiver did not get the file byte for byte");
                 }
                 let view = crate::view::compare::CompareView::new(&c);
-                let json = report::json::comparison(&view)?;
                 let ctx = self.ctx();
                 Ok(RunOutput {
                     text: report::compare::render(
@@ -235,7 +234,7 @@ impl Executor for InProcess {
                         ctx.t(crate::text::compare::HEADING),
                         report::compare::Detail::Full,
                     ),
-                    json: serde_json::from_str(&json).context("compare's JSON does not parse")?,
+                    json: report::json::comparison_value(&view)?,
                 })
             }
             Command::Trace(a) => {
@@ -248,11 +247,11 @@ impl Executor for InProcess {
                 let input = input::open_regular(sample)?;
                 let expected_calls =
                     walk::expected_calls(opts.method, input.size, opts.buffer_bytes);
-                let lang = self.lang;
+                let ctx = self.ctx();
                 let mut text = String::new();
                 // Every step at once: the lesson runner does the pacing.
                 let result = walk::run(&opts, &input, &mut |step| {
-                    text.push_str(&walk::render::step(step, opts.method, expected_calls, lang));
+                    text.push_str(&walk::render::step(step, opts.method, expected_calls, &ctx));
                     text.push('\n');
                     Ok(Flow::Continue)
                 })?;
@@ -261,19 +260,14 @@ impl Executor for InProcess {
                 }
                 let summary =
                     crate::view::compare::CompareView::new(&result.summary(&input, false));
-                let json = walk::json::trace(&result, &summary)?;
-                text.push_str(&walk::render::ending(&result, input.size, lang));
-                text.push('\n');
-                let ctx = self.ctx();
-                text.push_str(&report::compare::render(
+                text.push_str(&walk::render::render_trace_run(
+                    &result,
                     &summary,
-                    &ctx,
-                    ctx.t(crate::text::walk::SUMMARY_HEADING),
-                    report::compare::Detail::Full,
+                    &self.ctx(),
                 ));
                 Ok(RunOutput {
                     text,
-                    json: serde_json::from_str(&json).context("trace's JSON does not parse")?,
+                    json: walk::json::trace_value(&result, &summary)?,
                 })
             }
             _ => bail!("lessons can run `compare` or `trace`"),
