@@ -19,6 +19,7 @@ pub mod cli;
 pub mod commands;
 pub mod counters;
 pub mod ctx;
+pub mod demo;
 pub mod error;
 pub mod harness;
 pub mod input;
