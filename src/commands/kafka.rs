@@ -23,6 +23,7 @@ use crate::text::kafka as t;
 /// A flag set by Ctrl-C (SIGINT) or SIGTERM.
 fn stop_flag() -> Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
+    crate::cleanup::signals_handled_by_caller();
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(sig, Arc::clone(&stop))
             .context("cannot install the Ctrl-C handler")?;

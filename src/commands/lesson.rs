@@ -177,7 +177,7 @@ fn sample_path(rel: &str, dir: Option<&Path>) -> Result<PathBuf> {
     let name = Path::new(rel)
         .file_name()
         .with_context(|| format!("sample {rel} has no file name"))?;
-    let folder = crate::sample::cache_dir().join("lesson-samples");
+    let folder = crate::sample::ensure_cache_dir()?.join("lesson-samples");
     let dest = folder.join(name);
     if std::fs::read(&dest).is_ok_and(|have| have == bytes) {
         return Ok(dest);
