@@ -14,6 +14,7 @@
 //! something else: one method run one system call at a time (`zclab trace`).
 
 pub mod cache;
+pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod counters;
