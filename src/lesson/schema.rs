@@ -225,8 +225,9 @@ fn syscalls_of(method: &str) -> &'static [&'static str] {
     }
 }
 
-const METHOD_NUMBERS: [&str; 6] = [
+const METHOD_NUMBERS: [&str; 7] = [
     "mode_switches",
+    "cpu_ns",
     "user_copy_bytes",
     "cpu_user_us",
     "cpu_sys_us",
