@@ -14,6 +14,7 @@ use crate::style::{self, ColorChoice};
 
 mod compare;
 mod count;
+mod demo;
 mod kafka;
 mod lesson;
 mod sample;
@@ -82,6 +83,7 @@ pub fn run() -> Result<ExitCode> {
                 for_duration: args.for_duration,
             },
         ),
+        Command::Demo(args) => demo::run(&global, args),
     }
 }
 
