@@ -109,7 +109,7 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 6] = [
+    let parts: [(&str, &[Text]); 7] = [
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
