@@ -10,8 +10,8 @@ pub mod term;
 use unicode_width::UnicodeWidthStr;
 
 use super::ibm::Verdict;
-use super::text as tx;
 use crate::lang::Lang;
+use crate::text::sweep as st;
 
 /// A duration given in ns, with three significant figures: `812 µs`,
 /// `4.21 ms`, `1.23 s`.
@@ -75,23 +75,23 @@ pub fn rpad(s: &str, w: usize) -> String {
 
 pub fn verdict_word(v: Verdict, lang: Lang) -> &'static str {
     match v {
-        Verdict::Holds => tx::verdict_holds(lang),
-        Verdict::HoldsLarger => tx::verdict_holds_larger(lang),
-        Verdict::HoldsSmaller => tx::verdict_holds_smaller(lang),
-        Verdict::NoClearDifference => tx::verdict_no_clear(lang),
-        Verdict::Reversed => tx::verdict_reversed(lang),
+        Verdict::Holds => st::VERDICT_HOLDS.get(lang),
+        Verdict::HoldsLarger => st::VERDICT_HOLDS_LARGER.get(lang),
+        Verdict::HoldsSmaller => st::VERDICT_HOLDS_SMALLER.get(lang),
+        Verdict::NoClearDifference => st::VERDICT_NO_CLEAR.get(lang),
+        Verdict::Reversed => st::VERDICT_REVERSED.get(lang),
     }
 }
 
 pub fn verdict_sentence(v: Verdict, then: f64, now: f64, lang: Lang) -> String {
     let t = match v {
-        Verdict::Holds => tx::verdict_sentence_holds(lang),
-        Verdict::HoldsLarger => tx::verdict_sentence_larger(lang),
-        Verdict::HoldsSmaller => tx::verdict_sentence_smaller(lang),
-        Verdict::NoClearDifference => tx::verdict_sentence_no_clear(lang),
-        Verdict::Reversed => tx::verdict_sentence_reversed(lang),
+        Verdict::Holds => st::VERDICT_SENTENCE_HOLDS.get(lang),
+        Verdict::HoldsLarger => st::VERDICT_SENTENCE_LARGER.get(lang),
+        Verdict::HoldsSmaller => st::VERDICT_SENTENCE_SMALLER.get(lang),
+        Verdict::NoClearDifference => st::VERDICT_SENTENCE_NO_CLEAR.get(lang),
+        Verdict::Reversed => st::VERDICT_SENTENCE_REVERSED.get(lang),
     };
-    tx::fill(t, &[&pct(then), &pct(now)])
+    super::text::fill(t, &[&pct(then), &pct(now)])
 }
 
 #[cfg(test)]
@@ -111,3 +111,6 @@ mod tests {
         assert_eq!(rpad("中文", 6), "  中文");
     }
 }
+
+#[cfg(test)]
+mod snapshot_tests;
