@@ -15,11 +15,13 @@
 
 pub mod cache;
 pub mod checker;
+pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod counters;
 pub mod cpus;
 pub mod ctx;
+pub mod demo;
 pub mod error;
 pub mod harness;
 pub mod input;
@@ -34,6 +36,7 @@ pub mod report;
 pub mod sample;
 pub mod size;
 pub mod style;
+pub mod sweep;
 pub mod terminal;
 pub mod text;
 pub mod tracer;

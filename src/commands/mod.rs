@@ -14,9 +14,11 @@ use crate::style::{self, ColorChoice};
 
 mod compare;
 mod count;
+mod demo;
 mod kafka;
 mod lesson;
 mod sample;
+mod sweep;
 mod trace;
 
 /// Settings every subcommand shares.
@@ -71,6 +73,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Sample(args) => sample::run(&global, args),
         Command::Trace(args) => trace::run(&global, args),
         Command::Lesson(args) => lesson::run(&global, args),
+        Command::Sweep(args) => sweep::run(&global, args),
         Command::Kafka(args) => kafka::run(&global, args),
         Command::Count(args) => count::run(
             &global,
@@ -82,6 +85,7 @@ pub fn run() -> Result<ExitCode> {
                 for_duration: args.for_duration,
             },
         ),
+        Command::Demo(args) => demo::run(&global, args),
     }
 }
 

@@ -31,7 +31,9 @@ use crate::lang::Lang;
 pub mod common;
 pub mod compare;
 pub mod count;
+pub mod demo;
 pub mod errors;
+pub mod kafka;
 pub mod walk;
 
 /// One catalogue entry: the same text in both languages.
@@ -107,11 +109,13 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 5] = [
+    let parts: [(&str, &[Text]); 7] = [
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
+        ("demo", demo::ALL),
         ("errors", errors::ALL),
+        ("kafka", kafka::ALL),
         ("walk", walk::ALL),
     ];
     parts

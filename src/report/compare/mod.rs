@@ -27,6 +27,9 @@ use crate::view::compare::{CompareView, CpuVerdict, PageCache, SpeedVerdict, Ver
 pub enum Detail {
     /// Title, table, verdict, pointer to `--details`.
     Brief,
+    /// Title, table, verdict and verification, no pointer (for reports
+    /// that have no `--details`, like trace's summary).
+    Table,
     /// Everything.
     Full,
 }
@@ -37,14 +40,16 @@ pub fn render(v: &CompareView, ctx: &Ctx, heading: &str, detail: Detail) -> Stri
     out.push_str(&table::render(v, ctx));
     out.push('\n');
     match detail {
-        Detail::Brief => {
+        Detail::Brief | Detail::Table => {
             if let Some(vs) = &v.versus {
                 out.push_str(&ctx.wrap(&verdict(vs, ctx), "", 0));
                 out.push('\n');
             }
             out.push_str(&verification(v, ctx, false));
-            out.push_str(&ctx.wrap(ctx.t(t::MORE_DETAILS), "", 0));
-            out.push('\n');
+            if detail == Detail::Brief {
+                out.push_str(&ctx.wrap(ctx.t(t::MORE_DETAILS), "", 0));
+                out.push('\n');
+            }
         }
         Detail::Full => {
             out.push_str(&syscalls::render(v, ctx));
