@@ -20,6 +20,8 @@ pub struct CompareOptions {
     pub runs: u32,
     /// Drop the file from the page cache before every run.
     pub cold: bool,
+    /// Methods asked for that cannot run here, and why (not run).
+    pub skipped: Vec<(Method, crate::methods::io_uring::Unavailable)>,
 }
 
 /// All runs of one method, with the median picked out.
@@ -50,6 +52,9 @@ impl MethodResult {
                 bytes_out_of_user: m.tally.bytes_out_of_user,
                 read_bytes: m.sender.read_bytes,
                 file_bytes: m.received_bytes,
+                zc_sent: m.tally.zerocopy.sent,
+                zc_copied: m.tally.zerocopy.copied,
+                zc_code: model::zerocopy_code(method),
             },
         );
         MethodResult {
@@ -85,8 +90,8 @@ impl MethodResult {
     /// sendfile, the number of calls.
     pub fn units(&self, file_bytes: u64, buffer_bytes: usize) -> u64 {
         match self.method {
-            Method::ReadWrite => file_bytes.div_ceil(buffer_bytes as u64),
             Method::Sendfile => self.median_run().tally.sendfile,
+            _ => file_bytes.div_ceil(buffer_bytes as u64),
         }
     }
 }

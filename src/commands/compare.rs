@@ -43,6 +43,15 @@ impl Progress for Bar {
 pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     let opts = super::compare_options(&args)?;
     let lang = global.lang;
+    for (m, why) in &opts.skipped {
+        eprintln!("{}", report::roads::skipped_line(*m, why, lang));
+    }
+    if opts.methods.is_empty() {
+        return Err(anyhow::anyhow!(match lang {
+            Lang::En => "no method left to run (see the line above)",
+            Lang::Zh => "没有可以运行的方式了（见上一行）",
+        }));
+    }
     let (path, default_sample) = match args.file {
         Some(p) => (p, false),
         None => {

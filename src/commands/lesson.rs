@@ -222,7 +222,7 @@ impl Executor for InProcess {
             }
             Command::Trace(a) => {
                 let opts = TraceOptions {
-                    method: method_from(a.method),
+                    method: method_from(a.method)?,
                     buffer_bytes: buffer_from(&a.buf)?,
                     chunks: a.chunks,
                     max_steps: a.max_steps,

@@ -62,36 +62,65 @@ pub fn run() -> Result<ExitCode> {
 }
 
 /// The methods named on the command line, in order, without repeats;
-/// both when none is named.
+/// the article's two when none is named, every one for `all`.
 pub fn methods_from(args: &[MethodArg]) -> Vec<Method> {
     if args.is_empty() {
         return Method::ALL.to_vec();
     }
     let mut out = Vec::new();
     for &a in args {
-        let m = method_from(a);
-        if !out.contains(&m) {
-            out.push(m);
+        let named: &[Method] = match a {
+            MethodArg::All => &Method::EVERY,
+            one => &[one_method(one)],
+        };
+        for &m in named {
+            if !out.contains(&m) {
+                out.push(m);
+            }
         }
     }
     out
 }
 
-/// The typed options of `compare` (shared by the lessons' runs).
+/// The typed options of `compare` (shared by the lessons' runs). A method
+/// that cannot run here (io-uring where io_uring is switched off) is moved
+/// to `skipped`, with the reason.
 pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure::CompareOptions> {
+    let mut methods = methods_from(&args.method);
+    let mut skipped = Vec::new();
+    if methods.contains(&Method::IoUring)
+        && let Err(why) = crate::methods::io_uring::available()
+    {
+        methods.retain(|&m| m != Method::IoUring);
+        skipped.push((Method::IoUring, why));
+    }
     Ok(crate::measure::CompareOptions {
-        methods: methods_from(&args.method),
+        methods,
         buffer_bytes: buffer_from(&args.buf)?,
         runs: args.runs,
         cold: args.cold,
+        skipped,
     })
 }
 
-/// The method named by a `--method` flag.
-pub fn method_from(arg: MethodArg) -> Method {
+/// The one method named by `trace --method` (`all` is for compare).
+pub fn method_from(arg: MethodArg) -> Result<Method> {
+    if arg == MethodArg::All {
+        return Err(crate::error::input(
+            "--method all: trace walks one method at a time; name one (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)",
+        ));
+    }
+    Ok(one_method(arg))
+}
+
+fn one_method(arg: MethodArg) -> Method {
     match arg {
-        MethodArg::ReadWrite => Method::ReadWrite,
+        MethodArg::ReadWrite | MethodArg::All => Method::ReadWrite,
         MethodArg::Sendfile => Method::Sendfile,
+        MethodArg::Mmap => Method::Mmap,
+        MethodArg::Splice => Method::Splice,
+        MethodArg::MsgZerocopy => Method::MsgZerocopy,
+        MethodArg::IoUring => Method::IoUring,
     }
 }
 

@@ -97,7 +97,7 @@ fn wait(pace: &mut Pace, auto: Duration, lang: Lang) -> Result<Flow> {
 pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     let lang = global.lang;
     let opts = TraceOptions {
-        method: method_from(args.method),
+        method: method_from(args.method)?,
         buffer_bytes: buffer_from(&args.buf)?,
         chunks: args.chunks,
         max_steps: args.max_steps,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::counters::Snapshot;
 use crate::harness::RunOutcome;
 use crate::measure::{Comparison, MethodResult};
+use crate::methods::Method;
 use crate::model::Hop;
 
 #[derive(Serialize)]
@@ -58,6 +59,30 @@ struct MethodDoc<'a> {
     sender_tid: i32,
     median_run: usize,
     all_runs: Vec<RunDoc>,
+    /// mmap: minor page faults of the sending thread (`minflt`), the
+    /// evidence that the mapping, not a buffer, fed the writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minflt: Option<u64>,
+    /// splice: the pipe's capacity after `F_SETPIPE_SZ`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pipe_bytes: Option<u64>,
+    /// msg-zerocopy, io-uring: the kernel's completion notifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zerocopy: Option<ZeroCopyDoc>,
+}
+
+#[derive(Serialize)]
+struct ZeroCopyDoc {
+    /// Sends the kernel accepted.
+    sent: u64,
+    /// Of those, sends the kernel reports it copied after all.
+    copied: u64,
+    /// Notifications read, and the sends they covered.
+    completions: u64,
+    covered: u64,
+    /// The flag that reports a copy.
+    code: &'static str,
+    enobufs_retries: u64,
 }
 
 #[derive(Serialize)]
@@ -155,6 +180,19 @@ pub fn comparison_value(c: &Comparison) -> Result<serde_json::Value> {
                 sender_tid: m.sender_tid,
                 median_run: r.median,
                 all_runs: r.runs.iter().map(run_doc).collect(),
+                minflt: (r.method == Method::Mmap).then_some(m.sender.minflt),
+                pipe_bytes: (r.method == Method::Splice).then_some(m.tally.pipe_bytes),
+                zerocopy: matches!(r.method, Method::MsgZerocopy | Method::IoUring).then(|| {
+                    let z = &m.tally.zerocopy;
+                    ZeroCopyDoc {
+                        sent: z.sent,
+                        copied: z.copied,
+                        completions: z.completions,
+                        covered: z.covered,
+                        code: crate::model::zerocopy_code(r.method),
+                        enobufs_retries: z.enobufs,
+                    }
+                }),
             }
         })
         .collect();

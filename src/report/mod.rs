@@ -4,6 +4,7 @@
 pub mod count;
 pub mod json;
 pub mod progress;
+pub mod roads;
 pub mod table;
 
 /// Wraps `text` to `width` display columns, the first line after `first`

@@ -44,16 +44,13 @@ fn head(text: &str) -> Cell {
 }
 
 fn method_title(m: Method, lang: Lang) -> &'static str {
-    match m {
-        Method::ReadWrite => lang.t("read() + write()", "传统方式（read + write）"),
-        Method::Sendfile => lang.t("sendfile()", "Kafka（sendfile）"),
-    }
+    super::roads::title(m, lang)
 }
 
 fn unit_word(m: Method, lang: Lang) -> &'static str {
     match m {
-        Method::ReadWrite => lang.t("per chunk", "每块"),
         Method::Sendfile => lang.t("per call", "每次调用"),
+        _ => lang.t("per chunk", "每块"),
     }
 }
 
@@ -99,8 +96,12 @@ fn copies_cell(r: &MethodResult, lang: Lang) -> String {
     let (cpu, dma) = model::count_kinds(&r.copies);
     let m = r.median_run();
     let claim = match r.method {
-        Method::ReadWrite => lang.t("4\ndisk→kernel→user→net", "4 次\n磁盘→内核→用户→网络"),
-        Method::Sendfile => lang.t("2\ndisk→kernel→net", "2 次\n磁盘→内核→网络"),
+        Method::ReadWrite => article(
+            lang,
+            lang.t("4\ndisk→kernel→user→net", "4 次\n磁盘→内核→用户→网络"),
+        ),
+        Method::Sendfile => article(lang, lang.t("2\ndisk→kernel→net", "2 次\n磁盘→内核→网络")),
+        m => super::roads::expectation(m, super::roads::Row::Copies, lang),
     };
     match lang {
         Lang::En => format!(
@@ -109,7 +110,7 @@ fn copies_cell(r: &MethodResult, lang: Lang) -> String {
             unit_word(r.method, lang),
             evidence_summary(r, lang),
             format_bytes(m.tally.user_copy_bytes()),
-            article(lang, claim)
+            claim
         ),
         Lang::Zh => format!(
             "CPU {cpu} + DMA {dma} = {} {} 次\n{}\n经过用户空间：{}［自计数］\n{}",
@@ -117,7 +118,7 @@ fn copies_cell(r: &MethodResult, lang: Lang) -> String {
             cpu + dma,
             evidence_summary(r, lang),
             format_bytes(m.tally.user_copy_bytes()),
-            article(lang, claim)
+            claim
         ),
     }
 }
@@ -132,8 +133,12 @@ fn mode_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
         "–".into()
     };
     let claim = match r.method {
-        Method::ReadWrite => lang.t("4 per chunk (costly)", "每块 4 次\n（CPU 开销大）"),
-        Method::Sendfile => lang.t("2 (light)", "2 次\n（CPU 负担小）"),
+        Method::ReadWrite => article(
+            lang,
+            lang.t("4 per chunk (costly)", "每块 4 次\n（CPU 开销大）"),
+        ),
+        Method::Sendfile => article(lang, lang.t("2 (light)", "2 次\n（CPU 负担小）")),
+        m => super::roads::expectation(m, super::roads::Row::ModeSwitches, lang),
     };
     match lang {
         Lang::En => format!(
@@ -142,14 +147,14 @@ fn mode_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
             group_digits(t.syscalls()),
             if t.syscalls() == 1 { "" } else { "s" },
             unit_word(r.method, lang),
-            article(lang, claim)
+            claim
         ),
         Lang::Zh => format!(
             "{}［推算］\n= 2 × {} 次系统调用\n≈ {per} 次（{}）\n{}",
             group_digits(switches),
             group_digits(t.syscalls()),
             unit_word(r.method, lang),
-            article(lang, claim)
+            claim
         ),
     }
 }
@@ -163,8 +168,12 @@ fn cpu_cell(r: &MethodResult, lang: Lang) -> String {
         0.0
     };
     let claim = match r.method {
-        Method::ReadWrite => lang.t("high (many copies)", "高（数据多次拷贝）"),
-        Method::Sendfile => lang.t("low (from page cache)", "低（直接从 PageCache 发送）"),
+        Method::ReadWrite => article(lang, lang.t("high (many copies)", "高（数据多次拷贝）")),
+        Method::Sendfile => article(
+            lang,
+            lang.t("low (from page cache)", "低（直接从 PageCache 发送）"),
+        ),
+        m => super::roads::expectation(m, super::roads::Row::Cpu, lang),
     };
     match lang {
         Lang::En => format!(
@@ -172,14 +181,14 @@ fn cpu_cell(r: &MethodResult, lang: Lang) -> String {
             cpu_ms(r),
             m.sender_cpu.user_us as f64 / 1000.0,
             m.sender_cpu.sys_us as f64 / 1000.0,
-            article(lang, claim)
+            claim
         ),
         Lang::Zh => format!(
             "{:.1} ms［getrusage］\n用户态 {:.1} + 内核态 {:.1}\n发送线程占单核 {share:.0}%\n{}",
             cpu_ms(r),
             m.sender_cpu.user_us as f64 / 1000.0,
             m.sender_cpu.sys_us as f64 / 1000.0,
-            article(lang, claim)
+            claim
         ),
     }
 }
@@ -188,8 +197,9 @@ fn throughput_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
     let m = r.median_run();
     let (lo, hi) = r.throughput_spread();
     let claim = match r.method {
-        Method::ReadWrite => lang.t("low (CPU-bound)", "低（受 CPU 处理速度限制）"),
-        Method::Sendfile => lang.t("high", "高（数据传输更快）"),
+        Method::ReadWrite => article(lang, lang.t("low (CPU-bound)", "低（受 CPU 处理速度限制）")),
+        Method::Sendfile => article(lang, lang.t("high", "高（数据传输更快）")),
+        m => super::roads::expectation(m, super::roads::Row::Throughput, lang),
     };
     match lang {
         Lang::En => format!(
@@ -197,14 +207,14 @@ fn throughput_cell(r: &MethodResult, c: &Comparison, lang: Lang) -> String {
             m.throughput_mib_s(),
             c.runs,
             m.elapsed.as_secs_f64(),
-            article(lang, claim)
+            claim
         ),
         Lang::Zh => format!(
             "{:.0} MiB/s［{} 次中位数］\n范围 {lo:.0}–{hi:.0}\n收完最后一字节 {:.3} s\n{}",
             m.throughput_mib_s(),
             c.runs,
             m.elapsed.as_secs_f64(),
-            article(lang, claim)
+            claim
         ),
     }
 }
@@ -329,42 +339,47 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
 
     let rw = c.method(Method::ReadWrite);
     let sf = c.method(Method::Sendfile);
-    let both = rw.is_some() && sf.is_some();
-    let mut header = vec![head(lang.t("Optimization", "优化点"))];
-    for r in &c.methods {
-        header.push(head(method_title(r.method, lang)));
-    }
-    if both {
-        header.push(head(lang.t("read-write vs sendfile", "对比")));
-    }
-    let mut table = new_table(color, header);
+    // The ratio column compares the article's two methods when they are
+    // all that ran; with more methods the table has no room for it.
+    let ratios = match (rw, sf) {
+        (Some(a), Some(b)) if c.methods.len() == 2 => Some(ratio_cells(a, b, c, lang)),
+        _ => None,
+    };
     let rows = [
         lang.t("Data copies", "数据拷贝次数"),
         lang.t("Mode switches\n(user ↔ kernel)", "用户态/内核态切换"),
         lang.t("CPU usage", "CPU 占用"),
         lang.t("Throughput", "吞吐量"),
     ];
-    let ratios = match (rw, sf) {
-        (Some(a), Some(b)) => Some(ratio_cells(a, b, c, lang)),
-        _ => None,
-    };
-    for (i, name) in rows.iter().enumerate() {
-        let mut row = vec![head(name)];
-        for r in &c.methods {
-            let text = match i {
-                0 => copies_cell(r, lang),
-                1 => mode_cell(r, c, lang),
-                2 => cpu_cell(r, lang),
-                _ => throughput_cell(r, c, lang),
-            };
-            row.push(Cell::new(text));
+    // More methods than fit side by side: one table per group, each with
+    // the row names, so that every column keeps a readable width.
+    for group in method_groups(c.methods.len(), crate::style::table_width()) {
+        let mut header = vec![head(lang.t("Optimization", "优化点"))];
+        for r in &c.methods[group.clone()] {
+            header.push(head(method_title(r.method, lang)));
         }
-        if let Some(ratios) = &ratios {
-            row.push(Cell::new(&ratios[i]).fg(Color::Cyan));
+        if ratios.is_some() {
+            header.push(head(lang.t("read-write vs sendfile", "对比")));
         }
-        table.add_row(row);
+        let mut table = new_table(color, header);
+        for (i, name) in rows.iter().enumerate() {
+            let mut row = vec![head(name)];
+            for r in &c.methods[group.clone()] {
+                let text = match i {
+                    0 => copies_cell(r, lang),
+                    1 => mode_cell(r, c, lang),
+                    2 => cpu_cell(r, lang),
+                    _ => throughput_cell(r, c, lang),
+                };
+                row.push(Cell::new(text));
+            }
+            if let Some(ratios) = &ratios {
+                row.push(Cell::new(&ratios[i]).fg(Color::Cyan));
+            }
+            table.add_row(row);
+        }
+        let _ = writeln!(out, "{table}");
     }
-    let _ = writeln!(out, "{table}");
 
     // System calls, like `strace -c`, with the /proc cross-check.
     let _ = writeln!(out, "\n{}", lang.t("System calls of the sending thread (zclab's own count, median run) and the /proc cross-check:", "发送线程的系统调用（zclab 自计数，中位数那次）与 /proc 交叉核对：").bold());
@@ -377,10 +392,7 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
             .iter()
             .map(|n| format!("{n} {}", group_digits(t.calls(n))))
             .collect();
-        let (want_r, want_w) = match r.method {
-            Method::ReadWrite => (t.read, t.write),
-            Method::Sendfile => (t.sendfile, t.sendfile),
-        };
+        let (want_r, want_w) = super::roads::proc_expectation(r);
         let ok = m.sender.syscr == want_r && m.sender.syscw == want_w;
         let mark = if ok {
             lang.t("agrees", "一致").green()
@@ -389,7 +401,7 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
         };
         let _ = writeln!(
             out,
-            "  {:<11} {}   /proc: syscr +{} syscw +{} ({mark}){}",
+            "  {:<12} {}   /proc: syscr +{} syscw +{} ({mark}){}",
             r.method.name(),
             calls.join(", "),
             group_digits(m.sender.syscr),
@@ -407,40 +419,57 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
 
     // Raw /proc deltas.
     let _ = writeln!(out, "\n{}", lang.t("/proc counters, deltas over the median run (sender = the \"broker\" thread, consumer = the receiving thread):", "/proc 计数器在中位数那次运行中的增量（发送端 = “broker”线程，消费端 = 接收线程）：").bold());
-    let mut header = vec![head(lang.t("counter", "计数器"))];
-    for r in &c.methods {
-        header.push(head(&format!(
-            "{} {}",
-            r.method.name(),
-            lang.t("sender", "发送端")
-        )));
-    }
-    for r in &c.methods {
-        header.push(head(&format!(
-            "{} {}",
-            r.method.name(),
-            lang.t("consumer", "消费端")
-        )));
-    }
-    let mut counters = condensed_table(color, header);
-    for (idx, (name, _)) in c.methods[0].median_run().sender.fields().iter().enumerate() {
-        if matches!(*name, "cancelled_write_bytes" | "utime" | "stime") {
-            continue;
-        }
-        let mut row = vec![Cell::new(name)];
-        for r in &c.methods {
-            row.push(Cell::new(group_digits(
-                r.median_run().sender.fields()[idx].1,
+    // Two narrow columns per method (sender, consumer): about as wide as
+    // one column of the main table, so the same groups.
+    for group in method_groups(c.methods.len(), crate::style::table_width()) {
+        let methods = &c.methods[group];
+        let mut header = vec![head(lang.t("counter", "计数器"))];
+        for r in methods {
+            header.push(head(&format!(
+                "{} {}",
+                r.method.name(),
+                lang.t("sender", "发送端")
             )));
         }
-        for r in &c.methods {
-            row.push(Cell::new(group_digits(
-                r.median_run().receiver.fields()[idx].1,
+        for r in methods {
+            header.push(head(&format!(
+                "{} {}",
+                r.method.name(),
+                lang.t("consumer", "消费端")
             )));
         }
-        counters.add_row(row);
+        let mut counters = condensed_table(color, header);
+        for (idx, (name, _)) in c.methods[0].median_run().sender.fields().iter().enumerate() {
+            if matches!(*name, "cancelled_write_bytes" | "utime" | "stime") {
+                continue;
+            }
+            let mut row = vec![Cell::new(name)];
+            for r in methods {
+                row.push(Cell::new(group_digits(
+                    r.median_run().sender.fields()[idx].1,
+                )));
+            }
+            for r in methods {
+                row.push(Cell::new(group_digits(
+                    r.median_run().receiver.fields()[idx].1,
+                )));
+            }
+            counters.add_row(row);
+        }
+        let _ = writeln!(out, "{counters}");
     }
-    let _ = writeln!(out, "{counters}");
+    let evidence = super::roads::evidence_section(c, lang);
+    if !evidence.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}\n{evidence}",
+            lang.t(
+                "What the kernel itself reports for the other roads:",
+                "其他几条路上内核自己报告的证据：",
+            )
+            .bold()
+        );
+    }
 
     // The copy path, hop by hop.
     let _ = writeln!(out, "\n{}", lang.t("Data path of each method (the copy model; [measured] hops have a counter behind them):", "每种方式的数据路径（拷贝模型；标［实测］的一跳有计数器为证）：").bold());
@@ -540,6 +569,16 @@ pub fn report(c: &Comparison, lang: Lang, color: bool, heading: &str) -> String 
     out
 }
 
+/// Splits `n` method columns into groups that fit `width` columns side by
+/// side: about 26 columns per method beside the row names, at least one.
+fn method_groups(n: usize, width: u16) -> Vec<std::ops::Range<usize>> {
+    let per = ((width as usize).saturating_sub(18) / 26).max(1);
+    // Even groups: 6 methods at 4 a table make 3 + 3, not 4 + 2.
+    let tables = n.div_ceil(per).max(1);
+    let size = n.div_ceil(tables).max(1);
+    (0..n).step_by(size).map(|i| i..(i + size).min(n)).collect()
+}
+
 fn notes(c: &Comparison, lang: Lang) -> Vec<String> {
     let mut v = Vec::new();
     v.push(lang.t(
@@ -578,6 +617,7 @@ fn notes(c: &Comparison, lang: Lang) -> Vec<String> {
             "文件已在页缓存中（read_bytes +0），所以磁盘 → 页缓存的 DMA 拷贝在这几次运行中没有发生，是模型。跟得上生产者的 Kafka 消费者也正是这样，直接从页缓存取数据。",
         ).to_string());
     }
+    v.extend(super::roads::notes(c, lang));
     v.push(lang.t(
         "CPU usage is the sending thread's own time from getrusage(RUSAGE_THREAD), in microseconds; throughput is file bytes over the time until the consumer received the last byte.",
         "CPU 占用是发送线程自己的 CPU 时间，来自 getrusage(RUSAGE_THREAD)，精度微秒；吞吐量 = 文件字节数 ÷ 消费端收到最后一个字节所用的时间。",

@@ -113,6 +113,51 @@ pub fn diagram(method: Method, active: &[HopRole], lang: Lang) -> String {
             ));
             kernel.0.push_str(&boxed(Place::Nic, lang));
         }
+        Method::Mmap => {
+            user.put(
+                pc_end,
+                lang.t(
+                    "(mapped here: the page cache itself)",
+                    "（映射到此处：就是页缓存本身）",
+                ),
+            );
+            kernel
+                .0
+                .push_str(&format!(" ─{}→ ", label(HopRole::FromMapping)));
+            kernel.0.push_str(&boxed(Place::SocketBuffer, lang));
+            kernel.0.push_str(&format!(" ─{}→ ", label(HopRole::ToNic)));
+            kernel.0.push_str(&boxed(Place::Nic, lang));
+        }
+        Method::Splice => {
+            user.put(
+                pc_end,
+                lang.t(
+                    "(no byte here: page references pass a pipe)",
+                    "（数据不进用户态：页面引用经过管道）",
+                ),
+            );
+            kernel.0.push_str(&format!(
+                " ─{}{}→ ",
+                lang.t("pipe ", "管道 "),
+                label(HopRole::ToNic)
+            ));
+            kernel.0.push_str(&boxed(Place::Nic, lang));
+        }
+        Method::MsgZerocopy | Method::IoUring => {
+            let ub = boxed(Place::UserBuffer, lang);
+            let up = format!("↗{}", label(HopRole::IntoUser));
+            let down = format!(
+                "↘{}{}",
+                label(HopRole::ZeroCopySend),
+                lang.t("(zero copy)", "（零拷贝）")
+            );
+            let gap = (ub.width() + 4).max(up.width() + down.width() + 4);
+            let ub_col = pc_end + (gap - ub.width()) / 2;
+            user.put(ub_col, &ub);
+            arrows.put(pc_end - 1, &up);
+            arrows.put(pc_end + gap - down.width() + 1, &down);
+            kernel.put(pc_end + gap, &boxed(Place::Nic, lang));
+        }
     }
     let width = user.width().max(kernel.width()).max(arrows.width());
     let mut rule = "─".repeat(pw);
