@@ -184,7 +184,7 @@ fn truncating_the_file_during_an_mmap_run_is_exit_1_with_one_line() {
     let home = temp_home();
     let path = file_of(home.path(), "shrinks.bin", 1 << 20);
     let marker = home.path().join("paused");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zclab"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_zclab"))
         .env_clear()
         .envs(common::clean_env(home.path()))
         .env("ZCLAB_FAULT_MMAP_PAUSE", &marker)
