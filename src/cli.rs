@@ -89,7 +89,13 @@ zclab count --hide-output -- cp samples/kafka-segment-1MiB.log /tmp/copy.log\n  
 zclab count -- python3 -c \"import shutil; shutil.copyfile('a', 'b')\"\n  \
 zclab count --hide-output -- dd if=samples/kafka-segment-1MiB.log of=/dev/null bs=4k\n  \
 zclab count -- zclab compare samples/kafka-segment-1MiB.log --method sendfile --runs 1 --json\n  \
-zclab count --json -- ls"
+zclab count --json -- ls\n\n\
+With --pid, zclab attaches to processes that are already running (every thread, and every \
+thread or child they start), counts until Ctrl-C, --for DURATION or their exit, then detaches \
+and leaves them running, untouched. Exit codes: 0 report printed, 1 the attach failed (another \
+tracer holds the process, ptrace is blocked), 2 bad input (no such process, not yours).\n\n\
+Examples:\n  zclab count --pid 1234\n  zclab count --pid 1234 --for 10s\n  \
+zclab count --pid 1234,1240 --json"
     )]
     Count(CountArgs),
 }
@@ -122,6 +128,10 @@ pub struct CompareArgs {
     /// Re-run each method under zclab's ptrace tracer and show both counts side by side
     #[arg(long)]
     pub verify: bool,
+
+    /// Show everything under the table: system calls, /proc counters, data path, notes
+    #[arg(long)]
+    pub details: bool,
 }
 
 #[derive(Debug, Args)]
@@ -131,12 +141,20 @@ pub struct CountArgs {
     pub json: bool,
 
     /// Send the command's standard output to /dev/null (its write calls still happen and count)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "pid")]
     pub hide_output: bool,
+
+    /// Attach to running processes instead (comma-separated PIDs); Ctrl-C detaches
+    #[arg(long, value_name = "PID[,PID…]", conflicts_with = "command")]
+    pub pid: Option<String>,
+
+    /// With --pid: detach after DURATION (e.g. 10s, 500ms, 2m)
+    #[arg(long = "for", value_name = "DURATION", requires = "pid")]
+    pub for_duration: Option<String>,
 
     /// The command to trace and its arguments, after `--`
     #[arg(
-        required = true,
+        required_unless_present = "pid",
         trailing_var_arg = true,
         allow_hyphen_values = true,
         value_name = "COMMAND"
@@ -157,6 +175,10 @@ pub struct LessonArgs {
     /// Print the whole lesson and run its demos without waiting (handouts, scripts)
     #[arg(long)]
     pub no_pause: bool,
+
+    /// Record progress in a handout or a piped session too (on a terminal it always is)
+    #[arg(long)]
+    pub save: bool,
 
     /// Validate every lesson file and exit
     #[arg(long)]

@@ -10,6 +10,9 @@ use std::fmt;
 pub const EXIT_FAILURE: u8 = 1;
 /// Bad usage or bad input: a missing file, a directory, a bad size.
 pub const EXIT_USAGE: u8 = 2;
+/// Stopped by Ctrl-C (128 + SIGINT, the shell's convention), whether the
+/// signal killed zclab or zclab read Ctrl-C as a key and quit cleanly.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// An error in what the user gave us (a path, a size, a flag value). It maps
 /// to exit code 2, like clap's own usage errors.

@@ -13,7 +13,7 @@
 //! receiver buffer, so the comparison is fair.
 
 use std::io::{Seek, SeekFrom};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, mpsc};
@@ -24,6 +24,7 @@ use nix::errno::Errno;
 
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
 use crate::input::InputFile;
+use crate::loopback::{self, TransferWatch};
 use crate::methods::{self, Method, Observer, Tally, Transfer};
 
 /// The consumer's buffer: the same for every method.
@@ -32,6 +33,10 @@ pub const RECEIVER_BUFFER_BYTES: usize = 64 * 1024;
 /// For tests of the failure path: when set to N, the receiver closes its
 /// socket after N bytes, as a consumer that dies mid-transfer would.
 pub const FAULT_RECEIVER_CLOSE_AFTER: &str = "ZCLAB_FAULT_RECEIVER_CLOSE_AFTER";
+
+/// For tests of the stall limit: when set to N, the receiver stops reading
+/// after N bytes (without closing), as a hung consumer would.
+pub const FAULT_RECEIVER_STALL_AFTER: &str = "ZCLAB_FAULT_RECEIVER_STALL_AFTER";
 
 /// What a correct transfer must deliver: the file's length and CRC-32,
 /// read before the run.
@@ -130,13 +135,14 @@ pub fn digest_file(input: &InputFile) -> Result<Expected> {
         }
     }
     if pos != input.size {
-        return Err(anyhow!(
+        // Refused before any run: bad input (exit 2), not a failed run.
+        return Err(crate::error::input(format!(
             "{} does not stay still: its size says {} bytes but reading it gave {}{}; zclab measures files whose content matches their size (copy it to a regular file first)",
             input.path.display(),
             input.size,
             pos,
             if pos > input.size { " or more" } else { "" }
-        ));
+        )));
     }
     Ok(Expected {
         bytes: pos,
@@ -165,16 +171,10 @@ pub fn run_once<O: Observer + Send>(
         .with_context(|| format!("cannot rewind {path}"))?;
     progress.store(0, Ordering::Relaxed);
 
-    let listener = TcpListener::bind(("127.0.0.1", 0)).context("cannot listen on 127.0.0.1")?;
-    let addr = listener
-        .local_addr()
-        .context("cannot read the listener's address")?;
-    let sender_sock =
-        TcpStream::connect(addr).with_context(|| format!("cannot connect to {addr}"))?;
-    let (receiver_sock, _) = listener
-        .accept()
-        .context("cannot accept the loopback connection")?;
-    drop(listener);
+    let (sender_sock, receiver_sock) = loopback::connected_pair("the loopback transfer")?;
+    let watch = TransferWatch::new(&[&sender_sock, &receiver_sock])?;
+    let mut observer = watch.observer(observer);
+    let mut stall = None;
 
     let close_after = std::env::var(FAULT_RECEIVER_CLOSE_AFTER)
         .ok()
@@ -203,7 +203,7 @@ pub fn run_once<O: Observer + Send>(
                     buffer_bytes,
                     progress,
                 };
-                let result = methods::run(method, &transfer, observer);
+                let result = methods::run(method, &transfer, &mut observer);
                 let cpu1 = CpuTime::of_this_thread();
                 let cpu = match (cpu0, cpu1) {
                     (Ok(a), Ok(b)) => Ok(b.since(&a)),
@@ -219,11 +219,11 @@ pub fn run_once<O: Observer + Send>(
         });
 
         let receiver_tx = tx.clone();
-        let (go_r, after_r) = (&go, &after);
+        let (go_r, after_r, watch_r) = (&go, &after, &watch);
         scope.spawn(move || {
             let _ = receiver_tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
             go_r.wait();
-            let report = receive(receiver_sock, close_after);
+            let report = receive(receiver_sock, close_after, watch_r);
             let _ = receiver_tx.send(Event::ReceiverDone(report));
             after_r.wait();
         });
@@ -260,7 +260,14 @@ pub fn run_once<O: Observer + Send>(
                 Ok(Event::SenderDone(result, cpu)) => sender_done = Some((result, cpu)),
                 Ok(Event::ReceiverDone(report)) => receiver_done = Some(report),
                 Ok(_) => {}
-                Err(mpsc::RecvTimeoutError::Timeout) => on_wait(),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    on_wait();
+                    let sent = progress.load(Ordering::Relaxed);
+                    if stall.is_none() && watch.stalled(sent) {
+                        let done = (sender_done.is_some(), receiver_done.is_some());
+                        stall = Some(stall_error(&watch, sent, done, input.size, method));
+                    }
+                }
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
@@ -271,6 +278,9 @@ pub fn run_once<O: Observer + Send>(
         after.wait();
         on_wait();
 
+        if let Some(stall) = stall {
+            return Err(stall);
+        }
         let (s_counters, _r, s_before, r_before) = before?;
         let (s_after, r_after) = after_snaps?;
         let (sent, sender_cpu) =
@@ -327,7 +337,14 @@ pub fn run_once<O: Observer + Send>(
 }
 
 /// The consumer: drains the socket with `read(2)` until end of stream.
-fn receive(sock: TcpStream, close_after: Option<u64>) -> Result<ReceiverReport> {
+fn receive(
+    sock: TcpStream,
+    close_after: Option<u64>,
+    watch: &TransferWatch,
+) -> Result<ReceiverReport> {
+    let stall_after = std::env::var(FAULT_RECEIVER_STALL_AFTER)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
     let cpu0 = CpuTime::of_this_thread()?;
     let mut buf = vec![0u8; RECEIVER_BUFFER_BYTES];
     let mut hasher = crc32fast::Hasher::new();
@@ -338,7 +355,7 @@ fn receive(sock: TcpStream, close_after: Option<u64>) -> Result<ReceiverReport> 
             Some(limit) if bytes >= limit => {
                 // Simulated consumer crash: close with data unread, which
                 // makes the kernel reset the connection.
-                drop(sock);
+                watch.close(sock);
                 let cpu = CpuTime::of_this_thread()?.since(&cpu0);
                 return Ok(ReceiverReport {
                     bytes,
@@ -351,12 +368,21 @@ fn receive(sock: TcpStream, close_after: Option<u64>) -> Result<ReceiverReport> 
             Some(limit) => ((limit - bytes) as usize).min(buf.len()),
             None => buf.len(),
         };
+        if stall_after.is_some_and(|limit| bytes >= limit) {
+            // Simulated hung consumer: stop reading until the run is
+            // called off.
+            while !watch.aborted() {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            break;
+        }
         reads += 1;
         match nix::unistd::read(&sock, &mut buf[..want]) {
             Ok(0) => break,
             Ok(n) => {
                 hasher.update(&buf[..n]);
                 bytes += n as u64;
+                watch.set_received(bytes);
             }
             Err(Errno::EINTR) => {}
             Err(e) => return Err(anyhow!("the receiver's read() failed: {e}")),
@@ -371,4 +397,28 @@ fn receive(sock: TcpStream, close_after: Option<u64>) -> Result<ReceiverReport> 
         cpu,
         end,
     })
+}
+
+/// Says what stalled, once `watch` has called the run off.
+fn stall_error(
+    watch: &TransferWatch,
+    sent: u64,
+    (sender_done, receiver_done): (bool, bool),
+    size: u64,
+    method: Method,
+) -> anyhow::Error {
+    let received = watch.received();
+    let secs = watch.limit().as_secs();
+    if !sender_done {
+        anyhow!(
+            "the transfer stalled: the sending thread's {} made no progress for {secs} s after {sent} of {size} bytes; the receiving thread read {received} bytes and stopped reading",
+            method.name()
+        )
+    } else if !receiver_done {
+        anyhow!(
+            "the transfer stalled: the sender finished ({sent} of {size} bytes sent) but the receiving thread got nothing for {secs} s after {received} bytes"
+        )
+    } else {
+        anyhow!("the transfer stalled: nothing moved for {secs} s")
+    }
 }

@@ -10,17 +10,20 @@
 //!
 //! A second witness stands beside zclab's own counts: `tracer` counts the
 //! system calls of any command with ptrace (`zclab count`), and `verify`
-//! re-runs compare's methods under it (`compare --verify`).
+//! re-runs compare's methods under it (`compare --verify`). The `walk` is
+//! something else: one method run one system call at a time (`zclab trace`).
 
 pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod counters;
+pub mod ctx;
 pub mod error;
 pub mod harness;
 pub mod input;
 pub mod lang;
 pub mod lesson;
+pub mod loopback;
 pub mod measure;
 pub mod methods;
 pub mod model;
@@ -29,6 +32,8 @@ pub mod sample;
 pub mod size;
 pub mod style;
 pub mod terminal;
-pub mod trace;
+pub mod text;
 pub mod tracer;
 pub mod verify;
+pub mod view;
+pub mod walk;

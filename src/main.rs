@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match zclab::commands::run() {
+    let code = match zclab::commands::run() {
         Ok(code) => code,
         Err(err) => {
             let code = zclab::error::exit_code(&err);
@@ -10,5 +10,12 @@ fn main() -> ExitCode {
             }
             ExitCode::from(code)
         }
+    };
+    // Ctrl-C read as a key (trace, lesson) ends the run cleanly but still
+    // exits 130; the documented quit key (q) exits 0.
+    if zclab::terminal::ctrl_c_pressed() {
+        ExitCode::from(zclab::error::EXIT_INTERRUPTED)
+    } else {
+        code
     }
 }

@@ -4,6 +4,9 @@
 
 use std::io::IsTerminal;
 
+use crate::ctx::Ctx;
+use crate::lang::Lang;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
@@ -36,15 +39,38 @@ pub fn progress_enabled() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// The width tables are laid out for: the terminal's, else a width that
-/// fits a projector and a handout.
-pub fn table_width() -> u16 {
-    if std::io::stdout().is_terminal()
+/// The width output is laid out for: the terminal's when stdout is one,
+/// else `COLUMNS` when it holds a number, else [`Ctx::DEFAULT_WIDTH`]
+/// (never below [`Ctx::MIN_WIDTH`]). Called once, by `commands/`; renderers
+/// get the answer in their [`Ctx`].
+pub fn output_width() -> usize {
+    let width = if std::io::stdout().is_terminal()
         && let Ok(ws) = terminal_size()
     {
-        return ws.max(60);
+        ws as usize
+    } else {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&w| w > 0)
+            .unwrap_or(Ctx::DEFAULT_WIDTH)
+    };
+    width.max(Ctx::MIN_WIDTH)
+}
+
+/// The render context for this process: decided once from the flags and
+/// the terminal.
+pub fn ctx(lang: Lang, color: bool) -> Ctx {
+    Ctx {
+        lang,
+        color,
+        width: output_width(),
     }
-    110
+}
+
+/// Old name of [`output_width`], for code not yet handed a [`Ctx`].
+pub fn table_width() -> u16 {
+    output_width().min(u16::MAX as usize) as u16
 }
 
 fn terminal_size() -> Result<u16, ()> {

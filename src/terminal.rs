@@ -21,6 +21,10 @@ pub enum Key {
     Backspace,
     Left,
     Right,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
     /// Ctrl-C or Ctrl-D.
     Interrupt,
     Char(char),
@@ -109,7 +113,34 @@ pub fn read_key() -> Result<Key> {
         got += n;
     }
     buf.extend_from_slice(&rest[..got]);
+    // PgUp/PgDn send ESC [ 5 ~ / ESC [ 6 ~: read the closing `~` too, so it
+    // does not arrive as a key of its own.
+    if buf.len() == 3 && buf[1] == b'[' && buf[2].is_ascii_digit() {
+        let mut tail = [0u8; 1];
+        for _ in 0..4 {
+            if read_into(&mut tail)? == 0 {
+                break;
+            }
+            buf.push(tail[0]);
+            if tail[0] == b'~' {
+                break;
+            }
+        }
+    }
+    if buf == [0x03] {
+        CTRL_C.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
     Ok(decode(&buf))
+}
+
+/// Set when Ctrl-C was read as a key: the command then quits cleanly as with
+/// its quit key, but zclab exits with 130 like a process stopped by Ctrl-C
+/// (the shell's convention), so scripts can tell it from a finished run.
+static CTRL_C: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether Ctrl-C was pressed as a key during this run.
+pub fn ctrl_c_pressed() -> bool {
+    CTRL_C.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Waits up to `timeout` for a key; `Ok(None)` when none came.
@@ -141,6 +172,10 @@ fn decode(bytes: &[u8]) -> Key {
         [0x03] | [0x04] => Key::Interrupt,
         [0x1b, b'[', b'C', ..] => Key::Right,
         [0x1b, b'[', b'D', ..] => Key::Left,
+        [0x1b, b'[', b'A', ..] => Key::Up,
+        [0x1b, b'[', b'B', ..] => Key::Down,
+        [0x1b, b'[', b'5', b'~'] => Key::PageUp,
+        [0x1b, b'[', b'6', b'~'] => Key::PageDown,
         bytes => match std::str::from_utf8(bytes)
             .ok()
             .and_then(|s| s.chars().next())
@@ -164,6 +199,9 @@ mod tests {
         assert_eq!(decode(b" "), Key::Space);
         assert_eq!(decode(&[3]), Key::Interrupt);
         assert_eq!(decode(b"\x1b[C"), Key::Right);
+        assert_eq!(decode(b"\x1b[B"), Key::Down);
+        assert_eq!(decode(b"\x1b[6~"), Key::PageDown);
+        assert_eq!(decode(b"\x1b[5~"), Key::PageUp);
         assert_eq!(decode(b"q"), Key::Char('q'));
         assert_eq!(decode("中".as_bytes()), Key::Char('中'));
         assert_eq!(decode(b"\x1b"), Key::Other);

@@ -22,6 +22,7 @@ use anyhow::{Context, Result, anyhow};
 use nix::sys::memfd::{MFdFlags, memfd_create};
 use serde_json::Value;
 
+use crate::harness::Expected;
 use crate::methods::Method;
 use crate::tracer::{self, CommandStatus, SyscallStats, TraceOptions};
 
@@ -99,8 +100,14 @@ impl Verification {
 
 /// Re-runs each method once under the tracer and collects both counts.
 /// Call it when this process has no other children running: the tracer
-/// waits for any child.
-pub fn verify(file: &Path, methods: &[Method], buffer_bytes: usize) -> Result<Verification> {
+/// waits for any child. `expected` is the file's length and CRC-32 as this
+/// process read it: a child that measured anything else is refused.
+pub fn verify(
+    file: &Path,
+    methods: &[Method],
+    buffer_bytes: usize,
+    expected: Expected,
+) -> Result<Verification> {
     // /proc/self/exe would also do, but current_exe gives a readable path
     // for error messages.
     let exe = std::env::current_exe().context("cannot find zclab's own executable to re-run it")?;
@@ -110,7 +117,6 @@ pub fn verify(file: &Path, methods: &[Method], buffer_bytes: usize) -> Result<Ve
         let argv: Vec<OsString> = vec![
             exe.clone().into_os_string(),
             "compare".into(),
-            file.as_os_str().to_owned(),
             "--method".into(),
             method.name().into(),
             "--runs".into(),
@@ -122,8 +128,17 @@ pub fn verify(file: &Path, methods: &[Method], buffer_bytes: usize) -> Result<Ve
             "never".into(),
             "--lang".into(),
             "en".into(),
+            // Whatever the file is called (`--cold`, `-x`), it is a path.
+            "--".into(),
+            file.as_os_str().to_owned(),
         ];
-        let (check, bytes) = verify_one(method, &argv)?;
+        let want = Wanted {
+            path: file.display().to_string(),
+            expected,
+            method,
+            buffer_bytes,
+        };
+        let (check, bytes) = verify_one(&want, &argv)?;
         file_bytes = bytes;
         checks.push(check);
     }
@@ -134,7 +149,80 @@ pub fn verify(file: &Path, methods: &[Method], buffer_bytes: usize) -> Result<Ve
     })
 }
 
-fn verify_one(method: Method, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
+/// What the traced child must have measured.
+struct Wanted {
+    path: String,
+    expected: Expected,
+    method: Method,
+    buffer_bytes: usize,
+}
+
+/// Refuses a child document that measured another file or with other
+/// options than asked: its counts would then say nothing about ours.
+fn check_same_run(doc: &Value, want: &Wanted) -> Result<()> {
+    let file = doc.get("file");
+    let field = |v: Option<&Value>| v.map_or_else(|| "nothing".to_string(), Value::to_string);
+    let mut diffs = Vec::new();
+    let path = file.and_then(|f| f.get("path"));
+    if path.and_then(Value::as_str) != Some(want.path.as_str()) {
+        diffs.push(format!("file {} instead of {:?}", field(path), want.path));
+    }
+    let bytes = file.and_then(|f| f.get("bytes"));
+    if bytes.and_then(Value::as_u64) != Some(want.expected.bytes) {
+        diffs.push(format!(
+            "{} bytes instead of {}",
+            field(bytes),
+            want.expected.bytes
+        ));
+    }
+    let crc = file.and_then(|f| f.get("crc32"));
+    let want_crc = format!("{:08x}", want.expected.crc32);
+    if crc.and_then(Value::as_str) != Some(want_crc.as_str()) {
+        diffs.push(format!("CRC-32 {} instead of {want_crc}", field(crc)));
+    }
+    if file.and_then(|f| f.get("default_sample")) != Some(&Value::Bool(false)) {
+        diffs.push("the default sample instead of the file".to_string());
+    }
+    let buffer = doc.get("buffer_bytes");
+    if buffer.and_then(Value::as_u64) != Some(want.buffer_bytes as u64) {
+        diffs.push(format!(
+            "buffer {} instead of {}",
+            field(buffer),
+            want.buffer_bytes
+        ));
+    }
+    let runs = doc.get("runs");
+    if runs.and_then(Value::as_u64) != Some(1) {
+        diffs.push(format!("{} runs instead of 1", field(runs)));
+    }
+    let cache = doc.get("page_cache");
+    if cache.and_then(Value::as_str) != Some("warm") {
+        diffs.push(format!("page cache {} instead of \"warm\"", field(cache)));
+    }
+    let methods: Vec<&str> = doc
+        .get("methods")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|m| m.get("method")?.as_str()).collect())
+        .unwrap_or_default();
+    if methods != [want.method.name()] {
+        diffs.push(format!(
+            "methods {methods:?} instead of [{:?}]",
+            want.method.name()
+        ));
+    }
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "--verify: the traced re-run of {} measured something else ({}), so its counts cannot confirm these; nothing was verified",
+            want.method.name(),
+            diffs.join(", ")
+        ))
+    }
+}
+
+fn verify_one(want: &Wanted, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
+    let method = want.method;
     // Memory files, not pipes: the tracer's loop cannot drain a pipe while
     // it waits for the child, and a full pipe would block the child.
     let stdout = memfd("zclab-verify-stdout")?;
@@ -161,6 +249,7 @@ fn verify_one(method: Method, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
     }
     let doc: Value = serde_json::from_str(&out)
         .with_context(|| format!("the traced re-run of {} printed no JSON", method.name()))?;
+    check_same_run(&doc, want)?;
     let m = doc
         .get("methods")
         .and_then(|v| v.get(0))
@@ -229,4 +318,77 @@ fn read_all(fd: OwnedFd) -> Result<String> {
     f.read_to_string(&mut s)
         .context("cannot read the traced re-run's output")?;
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn want() -> Wanted {
+        Wanted {
+            path: "--cold".to_string(),
+            expected: Expected {
+                bytes: 1024,
+                crc32: 0xdeadbeef,
+            },
+            method: Method::Sendfile,
+            buffer_bytes: 4096,
+        }
+    }
+
+    fn doc() -> Value {
+        serde_json::json!({
+            "file": {"path": "--cold", "bytes": 1024, "crc32": "deadbeef", "default_sample": false},
+            "buffer_bytes": 4096,
+            "runs": 1,
+            "page_cache": "warm",
+            "methods": [{"method": "sendfile"}],
+        })
+    }
+
+    #[test]
+    fn the_same_run_passes() {
+        check_same_run(&doc(), &want()).expect("same run");
+    }
+
+    #[test]
+    fn any_difference_is_refused_and_named() {
+        let cases: [(&str, Value, &str); 8] = [
+            ("/file/path", serde_json::json!("other"), "file \"other\""),
+            (
+                "/file/bytes",
+                serde_json::json!(268435456u64),
+                "268435456 bytes",
+            ),
+            (
+                "/file/crc32",
+                serde_json::json!("00000000"),
+                "CRC-32 \"00000000\"",
+            ),
+            (
+                "/file/default_sample",
+                serde_json::json!(true),
+                "the default sample",
+            ),
+            ("/buffer_bytes", serde_json::json!(8192), "buffer 8192"),
+            ("/runs", serde_json::json!(3), "3 runs"),
+            (
+                "/page_cache",
+                serde_json::json!("cold"),
+                "page cache \"cold\"",
+            ),
+            (
+                "/methods",
+                serde_json::json!([{"method": "read-write"}]),
+                "methods [\"read-write\"]",
+            ),
+        ];
+        for (pointer, value, says) in cases {
+            let mut d = doc();
+            *d.pointer_mut(pointer).expect("pointer") = value;
+            let err = check_same_run(&d, &want()).expect_err(pointer).to_string();
+            assert!(err.contains(says), "{pointer}: {err}");
+            assert!(err.contains("nothing was verified"), "{err}");
+        }
+    }
 }

@@ -558,3 +558,72 @@ fn zclab_under_another_tracer_says_only_one_tracer_is_allowed() {
         "{err}"
     );
 }
+
+/// A file whose name looks like a flag is still the file the traced re-run
+/// measures: `--cold` once made the child measure the default sample cold
+/// (and say "agree"), `-x` made it fail with a usage error.
+#[test]
+fn compare_verify_measures_files_named_like_flags() {
+    let home = temp_home();
+    for name in ["--cold", "-x"] {
+        file_of(home.path(), name, MIB);
+        let doc = json_of(zclab(home.path()).args([
+            "compare",
+            "--runs",
+            "1",
+            "--method",
+            "read-write",
+            "--verify",
+            "--json",
+            "--",
+            name,
+        ]));
+        assert_eq!(doc["file"]["path"], name);
+        let v = &doc["verify"];
+        assert_eq!(v["agrees"], true, "{v}");
+        let m = &v["methods"][0];
+        // The re-run sent this 1 MiB file in 4 KiB reads, not another file.
+        assert_eq!(u(&m["calls"]["read"]["traced"]), 257, "{m}");
+        assert_eq!(u(&m["calls"]["read"]["traced_bytes"]), MIB as u64, "{m}");
+    }
+    // Nothing made the default sample.
+    assert!(
+        !home
+            .path()
+            .join("cache/zclab/kafka-sample-256MiB.log")
+            .exists()
+    );
+}
+
+/// `zclab count -- CMD | head -1`: the reader goes away, the command and then
+/// zclab's own table meet a closed pipe; zclab still exits with the
+/// command's status.
+#[test]
+fn count_keeps_the_command_status_when_stdout_closes_early() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let home = temp_home();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zclab"))
+        .env_clear()
+        .envs(common::clean_env(home.path()))
+        .current_dir(home.path())
+        .args([
+            "count",
+            "--",
+            "sh",
+            "-c",
+            "head -c 4000000 /dev/zero; exit 7",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn zclab");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 1];
+    out.read_exact(&mut first).expect("one byte");
+    // Far more than a pipe holds is still unwritten: the command cannot
+    // have ended, and neither can zclab's table have been written.
+    drop(out);
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(7), "{status:?}");
+}

@@ -9,7 +9,28 @@ use std::path::{Path, PathBuf};
 
 use common::{temp_home, zclab};
 
-const LESSONS: u32 = 7;
+/// How many lessons the course has (other lessons get appended; the tests
+/// follow the manifest).
+fn lessons() -> u32 {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/course.toml");
+    std::fs::read_to_string(manifest)
+        .expect("read course.toml")
+        .lines()
+        .filter(|l| l.trim() == "[[lesson]]")
+        .count() as u32
+}
+
+/// The list's progress bar for `done` finished lessons, e.g. `[#>------] 1/7`.
+fn bar(done: u32) -> String {
+    let total = lessons();
+    let filled = (done * 8 / total) as usize;
+    let mut b = "#".repeat(filled);
+    if filled < 8 {
+        b.push('>');
+        b.push_str(&"-".repeat(7 - filled));
+    }
+    format!("[{b}] {done}/{total}")
+}
 
 fn run(cmd: &mut assert_cmd::Command) -> (bool, String, String) {
     let out = cmd.output().expect("cannot run zclab");
@@ -55,7 +76,7 @@ fn check_passes_on_the_embedded_course_and_on_disk() {
     let home = temp_home();
     let out = ok(zclab(home.path()).args(["lesson", "--check"]));
     assert!(
-        out.contains("7 lessons") && out.contains("all checks passed"),
+        out.contains(&format!("{} lessons", lessons())) && out.contains("all checks passed"),
         "{out}"
     );
     let dir = copy_course(home.path());
@@ -68,7 +89,7 @@ fn check_passes_on_the_embedded_course_and_on_disk() {
 #[test]
 fn every_lesson_plays_to_the_end_in_both_languages() {
     let home = temp_home();
-    for n in 1..=LESSONS {
+    for n in 1..=lessons() {
         for lang in ["en", "zh"] {
             let out = ok(zclab(home.path()).args([
                 "lesson",
@@ -84,6 +105,15 @@ fn every_lesson_plays_to_the_end_in_both_languages() {
             assert!(out.contains(&title), "lesson {n} {lang}: no title\n{out}");
             // Every lesson runs at least one real measurement, verified.
             assert!(out.contains("$ zclab "), "lesson {n} {lang}: no run\n{out}");
+            // A trace's table in a lesson carries the caveat `zclab trace`
+            // prints: its CPU and throughput include the pauses.
+            if out.contains("$ zclab trace") {
+                let note = match lang {
+                    "en" => "include the pauses",
+                    _ => "停顿",
+                };
+                assert!(out.contains(note), "lesson {n} {lang}: no caveat\n{out}");
+            }
             // A handout shows the answers of predicts and quizzes.
             assert!(
                 out.contains('✓'),
@@ -201,7 +231,7 @@ fn a_malformed_manifest_and_mismatched_languages_are_reported() {
 #[test]
 fn progress_survives_a_restart_and_reset_clears_it() {
     let home = temp_home();
-    ok(zclab(home.path()).args(["lesson", "6", "--no-pause"]));
+    ok(zclab(home.path()).args(["lesson", "6", "--no-pause", "--save"]));
     let saved = std::fs::read_to_string(state_file(home.path())).expect("progress file written");
     let state: serde_json::Value = serde_json::from_str(&saved).expect("progress is JSON");
     assert_eq!(state["format_version"], 1);
@@ -209,9 +239,9 @@ fn progress_survives_a_restart_and_reset_clears_it() {
     assert_eq!(state["current"]["lesson"], "reading-proc");
 
     // A new process sees it: the list marks lesson 6 done and continues
-    // with lesson 7.
-    let out = ok(zclab(home.path()).args(["lesson", "--no-pause"]));
-    assert!(out.contains("[#>------] 1/7"), "{out}");
+    // with lesson 7 (and, asked to, records it).
+    let out = ok(zclab(home.path()).args(["lesson", "--no-pause", "--save"]));
+    assert!(out.contains(&bar(1)), "{out}");
     assert!(out.contains("✓  6"), "{out}");
     assert!(out.contains("▶  7"), "{out}");
     assert!(out.contains("Lesson 7 · "), "{out}");
@@ -226,7 +256,7 @@ fn progress_survives_a_restart_and_reset_clears_it() {
     ok(zclab(home.path()).args(["lesson", "reset"]));
     assert!(!state_file(home.path()).exists());
     let out = ok(zclab(home.path()).args(["lesson", "--no-pause"]));
-    assert!(out.contains("[>-------] 0/7"), "{out}");
+    assert!(out.contains(&bar(0)), "{out}");
     assert!(out.contains("Lesson 1 · "), "{out}");
 }
 
@@ -251,7 +281,7 @@ fn on_a_terminal_keys_drive_the_lesson_and_the_terminal_is_restored() {
     let (status, out, restored) =
         common::on_a_pty(home.path(), &["lesson", "3", "--color", "never"], &keys);
     assert!(status.success(), "{status:?}\n{out}");
-    assert!(out.contains("Lesson 3/7"), "{out}");
+    assert!(out.contains(&format!("Lesson 3/{}", lessons())), "{out}");
     assert!(out.contains("Enter/space next"), "{out}");
     assert!(out.contains("✓ Right: the run measures 257"), "{out}");
     assert!(restored, "terminal not restored after q");
@@ -268,7 +298,8 @@ fn on_a_terminal_keys_drive_the_lesson_and_the_terminal_is_restored() {
         &["lesson", "3", "--color", "never"],
         &["\r", "\x03"],
     );
-    assert!(status.success(), "{status:?}\n{out}");
+    // Ctrl-C quits like q but exits 130 (README's exit codes), not 0.
+    assert_eq!(status.code(), Some(130), "{status:?}\n{out}");
     assert!(
         out.contains("step 5/13"),
         "did not resume at the saved step:\n{out}"
@@ -282,11 +313,154 @@ fn an_unwritable_state_folder_warns_but_does_not_stop_the_lesson() {
     // A file where the state folder should be: nothing can be saved there.
     let blocked = home.path().join("blocked");
     std::fs::write(&blocked, "").expect("write");
-    let (success, stdout, stderr) =
-        run(zclab(home.path())
-            .env("XDG_STATE_HOME", &blocked)
-            .args(["lesson", "6", "--no-pause"]));
+    let (success, stdout, stderr) = run(zclab(home.path()).env("XDG_STATE_HOME", &blocked).args([
+        "lesson",
+        "6",
+        "--no-pause",
+        "--save",
+    ]));
     assert!(success, "{stdout}\n{stderr}");
     assert!(stdout.contains("Lesson 6 · "), "{stdout}");
     assert!(stderr.contains("progress will not be saved"), "{stderr}");
+}
+
+/// A handout (`--no-pause`, or stdout redirected) shows the lesson without
+/// moving the student's progress; `--save` is the way to ask for it.
+#[test]
+fn a_handout_leaves_progress_alone_unless_asked() {
+    let home = temp_home();
+    ok(zclab(home.path()).args(["lesson", "5", "--no-pause"]));
+    assert!(
+        !state_file(home.path()).exists(),
+        "a handout wrote the progress file"
+    );
+    let mine = r#"{"format_version": 1, "current": {"lesson": "sendfile", "step": 3}, "done": ["traditional-path"]}"#;
+    std::fs::create_dir_all(state_file(home.path()).parent().expect("dir")).expect("mkdir");
+    std::fs::write(state_file(home.path()), mine).expect("write");
+    ok(zclab(home.path()).args(["lesson", "5", "--no-pause"]));
+    assert_eq!(
+        std::fs::read_to_string(state_file(home.path())).expect("read"),
+        mine,
+        "a handout changed the progress file"
+    );
+    ok(zclab(home.path()).args(["lesson", "5", "--no-pause", "--save"]));
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(state_file(home.path())).expect("read"))
+            .expect("json");
+    assert_eq!(
+        state["done"],
+        serde_json::json!(["traditional-path", "why-kafka"])
+    );
+}
+
+/// One piped answer line answers one question: the lesson stops at the
+/// next question instead of answering it by itself, and is not marked done.
+#[test]
+fn a_piped_answer_answers_only_its_question() {
+    let home = temp_home();
+    let (success, out, err) = run(zclab(home.path()).args(["lesson", "1"]).write_stdin("5\n"));
+    assert!(success, "{out}\n{err}");
+    assert!(
+        out.contains("Your answer: 5\n  ✓ Right: the run measures 5"),
+        "{out}"
+    );
+    // The second predict (the writes) is asked, not answered.
+    let second = out
+        .find("Predict: And how many write() calls?")
+        .unwrap_or_else(|| panic!("second question not asked\n{out}"));
+    assert!(
+        !out[second..].contains("Answer, as measured") && !out[second..].contains('✓'),
+        "later questions were answered by themselves:\n{}",
+        &out[second..]
+    );
+    assert!(err.contains("standard input ended"), "{err}");
+    assert!(!state_file(home.path()).exists(), "progress was written");
+}
+
+/// `zclab lesson next` keeps the language the student chose with --lang.
+#[test]
+fn next_keeps_the_chosen_language() {
+    let home = temp_home();
+    ok(zclab(home.path()).args(["lesson", "5", "--no-pause", "--save", "--lang", "zh"]));
+    let out = ok(zclab(home.path()).args(["lesson", "next", "--no-pause", "--save"]));
+    assert!(out.contains("第 6 课 · "), "{out}");
+    // An explicit choice changes it again.
+    let out =
+        ok(zclab(home.path()).args(["lesson", "next", "--no-pause", "--save", "--lang", "en"]));
+    assert!(out.contains("Lesson 7 · "), "{out}");
+    let out = ok(zclab(home.path()).args(["lesson", "6", "--no-pause"]));
+    assert!(out.contains("Lesson 6 · "), "{out}");
+}
+
+/// Going back to an earlier, finished lesson is a review: the place in the
+/// lesson the student is working on is kept.
+#[test]
+fn lesson_prev_keeps_the_saved_position() {
+    let home = temp_home();
+    let saved = r#"{"format_version": 1, "current": {"lesson": "four-optimizations", "step": 4}, "done": ["traditional-path", "sendfile"]}"#;
+    std::fs::create_dir_all(state_file(home.path()).parent().expect("dir")).expect("mkdir");
+    std::fs::write(state_file(home.path()), saved).expect("write");
+    let (status, out, restored) = common::on_a_pty(
+        home.path(),
+        &["lesson", "prev", "--color", "never"],
+        &["\r", "q"],
+    );
+    assert!(status.success() && restored, "{status:?}\n{out}");
+    assert!(out.contains(&format!("Lesson 2/{}", lessons())), "{out}");
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(state_file(home.path())).expect("read"))
+            .expect("json");
+    assert_eq!(state["current"]["lesson"], "four-optimizations", "{state}");
+    assert_eq!(state["current"]["step"], 4, "{state}");
+    let (status, out, _) = common::on_a_pty(home.path(), &["lesson", "--color", "never"], &["q"]);
+    assert!(status.success(), "{status:?}\n{out}");
+    assert!(
+        out.contains(&format!("Lesson 3/{}", lessons())) && out.contains("step 5/13"),
+        "{out}"
+    );
+}
+
+/// `l` lists the lessons and lets the student pick one.
+#[test]
+fn the_list_key_picks_a_lesson() {
+    let home = temp_home();
+    let (status, out, restored) = common::on_a_pty(
+        home.path(),
+        &["lesson", "1", "--color", "never"],
+        &["l", "6", "\r", "q"],
+    );
+    assert!(status.success() && restored, "{status:?}\n{out}");
+    assert!(out.contains("Enter: open"), "{out}");
+    assert!(out.contains(&format!("Lesson 6/{}", lessons())), "{out}");
+}
+
+/// `--check` catches classes of mistakes in the words: a JSON-only field
+/// named as if it were on screen, and Chinese that breaks ZH-STYLE.md.
+#[test]
+fn check_catches_json_only_names_and_chinese_style() {
+    let home = temp_home();
+    let dir = copy_course(home.path());
+    let en = dir.join("en").join("03-four-optimizations.md");
+    let text = std::fs::read_to_string(&en).expect("read");
+    std::fs::write(
+        &en,
+        format!("{text}\nLook at `cpu_sys_us` in both columns.\n"),
+    )
+    .expect("write");
+    let zh = dir.join("zh").join("03-four-optimizations.md");
+    let text = std::fs::read_to_string(&zh).expect("read");
+    std::fs::write(&zh, format!("{text}\n这里发生了\"模式切换\"。\n")).expect("write");
+    let (success, _, stderr) = run(zclab(home.path())
+        .env("ZCLAB_LESSONS_DIR", &dir)
+        .args(["lesson", "--check"]));
+    assert!(!success);
+    assert!(
+        stderr.contains("en/03-four-optimizations.md:")
+            && stderr.contains("`cpu_sys_us` is a --json field"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("not 模式切换") && stderr.contains("“…”"),
+        "{stderr}"
+    );
 }

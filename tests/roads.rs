@@ -421,7 +421,7 @@ fn method_all_prints_six_methods_in_both_languages() {
         (
             "zh",
             [
-                "mmap + write（RocketMQ）",
+                "RocketMQ",
                 "内核报告 16 次发送中拷贝了 16 次",
                 "根本不计 splice",
                 "次缺页",
@@ -435,8 +435,14 @@ fn method_all_prints_six_methods_in_both_languages() {
             .expect("run zclab");
         assert!(out.status.success(), "{out:?}");
         let text = String::from_utf8_lossy(&out.stdout);
+        // Wrapped prose, joined again (Chinese breaks between characters).
+        let flat = text
+            .lines()
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(if lang == "en" { " " } else { "" });
         for want in wants {
-            assert!(text.contains(want), "{lang}: no {want:?} in\n{text}");
+            assert!(flat.contains(want), "{lang}: no {want:?} in\n{text}");
         }
         assert!(!text.contains('\x1b'), "no colour when piped");
         // The tables (grouped, three methods a table) and the evidence
@@ -453,7 +459,7 @@ fn method_all_prints_six_methods_in_both_languages() {
         let tables = text
             .lines()
             .filter(|l| l.starts_with(['┌', '│', '├', '╞', '└']));
-        assert!(text.matches('┌').count() >= 4, "grouped tables:\n{text}");
+        assert!(text.matches('┌').count() >= 2, "grouped tables:\n{text}");
         for line in tables.chain(evidence.lines()) {
             let w = unicode_width::UnicodeWidthStr::width(line);
             assert!(w <= 110, "{lang}: {w} columns: {line}");

@@ -7,17 +7,21 @@ use indicatif::ProgressBar;
 
 use super::Global;
 use crate::cli::CompareArgs;
+use crate::ctx::Ctx;
 use crate::error::print_stdout;
 use crate::input;
-use crate::lang::Lang;
 use crate::measure::{self, Progress};
 use crate::methods::Method;
+use crate::report::compare::Detail;
 use crate::report::{self, progress::bytes_bar};
 use crate::sample;
+use crate::size::format_bytes;
+use crate::text::{common, compare as t};
+use crate::view::compare::CompareView;
 
 struct Bar {
     bar: ProgressBar,
-    lang: Lang,
+    ctx: Ctx,
     file_bytes: u64,
     started: u64,
     done_before: u64,
@@ -27,11 +31,9 @@ impl Progress for Bar {
     fn started(&mut self, method: Method, run: u32) {
         self.done_before = self.started * self.file_bytes;
         self.started += 1;
-        self.bar.set_message(format!(
-            "{} {} {}",
-            method.name(),
-            self.lang.t("run", "第"),
-            run + 1
+        self.bar.set_message(self.ctx.f(
+            t::PROGRESS_RUN,
+            &[("method", &method.name()), ("n", &(run + 1))],
         ));
     }
     fn tick(&mut self, bytes: u64) {
@@ -40,151 +42,122 @@ impl Progress for Bar {
     }
 }
 
+/// The file to send: the user's, or the default sample (made on first use).
+fn input_path(
+    global: &Global,
+    ctx: &Ctx,
+    file: Option<std::path::PathBuf>,
+) -> Result<(std::path::PathBuf, bool)> {
+    if let Some(p) = file {
+        return Ok((p, false));
+    }
+    let bar = bytes_bar(
+        global.progress,
+        sample::DEFAULT_SAMPLE_BYTES,
+        ctx.t(t::PROGRESS_MAKING_SAMPLE),
+    );
+    let (path, created) = sample::ensure_default_sample(&mut |n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    let shown = path.display();
+    let text = if created {
+        t::MADE_SAMPLE
+    } else {
+        t::USING_SAMPLE
+    };
+    eprintln!("{}", ctx.f(text, &[("path", &shown)]));
+    Ok((path, true))
+}
+
 pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     let opts = super::compare_options(&args)?;
-    let lang = global.lang;
+    let ctx = global.ctx();
     for (m, why) in &opts.skipped {
-        eprintln!("{}", report::roads::skipped_line(*m, why, lang));
+        eprintln!(
+            "{}",
+            crate::report::compare::roads::skipped_line(*m, why, &ctx)
+        );
     }
     if opts.methods.is_empty() {
-        return Err(anyhow::anyhow!(match lang {
-            Lang::En => "no method left to run (see the line above)",
-            Lang::Zh => "没有可以运行的方式了（见上一行）",
-        }));
+        return Err(anyhow::anyhow!(ctx.t(crate::text::roads::NO_METHOD_LEFT)));
     }
-    let (path, default_sample) = match args.file {
-        Some(p) => (p, false),
-        None => {
-            let bar = bytes_bar(
-                global.progress,
-                sample::DEFAULT_SAMPLE_BYTES,
-                lang.t("making the default sample", "生成默认样本"),
-            );
-            let (path, created) = sample::ensure_default_sample(&mut |n| bar.set_position(n))?;
-            bar.finish_and_clear();
-            let shown = path.display();
-            if created {
-                eprintln!(
-                    "{}",
-                    match lang {
-                        Lang::En => format!(
-                            "zclab: made the default sample (256 MiB of Kafka-like log records) at {shown}; later runs reuse it"
-                        ),
-                        Lang::Zh => format!(
-                            "zclab：已生成默认样本（256 MiB 类 Kafka 日志记录）：{shown}，之后的运行会复用它"
-                        ),
-                    }
-                );
-            } else {
-                eprintln!(
-                    "{}",
-                    match lang {
-                        Lang::En => format!("zclab: using the default sample {shown}"),
-                        Lang::Zh => format!("zclab：使用默认样本 {shown}"),
-                    }
-                );
-            }
-            (path, true)
-        }
-    };
+    let (path, default_sample) = input_path(global, &ctx, args.file.clone())?;
     let input = input::open_regular(&path)?;
     let total = input
         .size
         .saturating_mul(opts.runs as u64)
         .saturating_mul(opts.methods.len() as u64);
     let mut bar = Bar {
-        bar: bytes_bar(global.progress, total, lang.t("sending", "发送中")),
-        lang,
+        bar: bytes_bar(global.progress, total, ctx.t(t::PROGRESS_SENDING)),
+        ctx,
         file_bytes: input.size,
         started: 0,
         done_before: 0,
     };
     let comparison = measure::compare(&input, default_sample, &opts, &mut bar)?;
     bar.bar.finish_and_clear();
-    if comparison.cold {
+    let view = CompareView::new(&comparison);
+    if !view.pinned_after_eviction.is_empty() {
         // KERNEL-FACTS: after a sendfile over loopback the last pages can
         // stay pinned by socket buffers and survive the eviction.
-        let stuck: Vec<String> = comparison
-            .methods
+        let runs: Vec<String> = view
+            .pinned_after_eviction
             .iter()
-            .flat_map(|r| r.runs.iter())
-            .filter_map(|run| {
-                run.resident_before
-                    .filter(|&b| b > 0)
-                    .map(|b| (run.method, b))
-            })
-            .map(|(m, b)| format!("{} {}", m.name(), crate::size::format_bytes(b)))
+            .map(|p| format!("{} {}", p.method.name(), format_bytes(p.bytes)))
             .collect();
-        if !stuck.is_empty() {
-            eprintln!(
-                "{}",
-                match lang {
-                    Lang::En => format!(
-                        "zclab: warning: part of the file stayed in the page cache after eviction in {} run(s) ({}): pages still pinned by the last transfer's socket buffers; only the rest was read from disk (see read_bytes)",
-                        stuck.len(),
-                        stuck.join(", ")
-                    ),
-                    Lang::Zh => format!(
-                        "zclab：警告：有 {} 次运行在清除页缓存后仍有部分文件留在缓存中（{}）：页面仍被上一次传输的 socket 缓冲区占用；只有其余部分从磁盘读入（见 read_bytes）",
-                        stuck.len(),
-                        stuck.join("，")
-                    ),
-                }
-            );
-        }
+        eprintln!(
+            "{}",
+            ctx.f(
+                t::WARN_PINNED,
+                &[
+                    ("n", &runs.len()),
+                    ("runs", &runs.join(ctx.t(common::LIST_SEPARATOR))),
+                ],
+            )
+        );
     }
 
     // --verify runs after the measured runs: the tracer waits for any
     // child, so nothing else of ours may be running meanwhile.
     let verification = if args.verify {
         if global.progress {
-            eprintln!(
-                "{}",
-                lang.t(
-                    "zclab: re-running each method under the ptrace tracer (--verify)…",
-                    "zclab：在 ptrace 跟踪器下把每种方式再跑一次（--verify）……",
-                )
-            );
+            eprintln!("{}", ctx.t(t::VERIFYING));
         }
         Some(crate::verify::verify(
             &input.path,
             &opts.methods,
             opts.buffer_bytes,
+            comparison.expected,
         )?)
     } else {
         None
     };
     let text = if args.json {
-        let text = report::json::comparison(&comparison)?;
+        let text = report::json::comparison(&view)?;
         match &verification {
             Some(v) => report::count::add_verify_json(&text, v)?,
             None => text,
         }
     } else {
-        let mut text = report::table::comparison(&comparison, lang, global.color);
+        let detail = if args.details {
+            Detail::Full
+        } else {
+            Detail::Brief
+        };
+        let mut text = report::compare::render(&view, &ctx, ctx.t(t::HEADING), detail);
         if let Some(v) = &verification {
-            text.push_str(&report::count::verify_table(v, lang, global.color));
+            text.push_str(&report::count::verify_table(v, &ctx));
         }
         text
     };
     print_stdout(&text)?;
     if verification.as_ref().is_some_and(|v| !v.agrees()) {
-        eprintln!(
-            "{}",
-            lang.t(
-                "zclab: --verify: the tracer's counts DIFFER from zclab's own (see the table)",
-                "zclab：--verify：跟踪器的计数与 zclab 自计数不一致（见上表）",
-            )
-        );
+        eprintln!("{}", ctx.t(t::VERIFY_DIFFERS));
         return Ok(ExitCode::from(crate::error::EXIT_FAILURE));
     }
-    if comparison.verified() {
+    if view.verified {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{}", lang.t(
-            "zclab: a run was NOT verified: the receiver did not get the file byte for byte (see the table)",
-            "zclab：有一次运行未通过校验：接收端收到的数据与文件不一致（见上表）",
-        ));
+        eprintln!("{}", ctx.t(t::NOT_VERIFIED));
         Ok(ExitCode::from(crate::error::EXIT_FAILURE))
     }
 }

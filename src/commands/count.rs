@@ -1,14 +1,18 @@
 //! `zclab count -- CMD ARGS…`: trace any command, print its system calls
 //! like `strace -c`, and exit with the command's own status.
+//! `zclab count --pid PID[,PID…] [--for DURATION]`: attach to running
+//! processes instead, count until Ctrl-C, the deadline or their exit, and
+//! detach leaving them running.
 
 use std::fs::OpenOptions;
 use std::os::fd::AsRawFd;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use super::Global;
-use crate::error::print_stdout;
+use crate::error::{self, print_stdout};
 use crate::report;
 use crate::tracer::{self, TraceOptions};
 
@@ -18,9 +22,16 @@ pub struct CountOptions {
     pub command: Vec<std::ffi::OsString>,
     pub json: bool,
     pub hide_output: bool,
+    /// `--pid`, as typed.
+    pub pid: Option<String>,
+    /// `--for`, as typed.
+    pub for_duration: Option<String>,
 }
 
 pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
+    if let Some(pids) = &opts.pid {
+        return run_attached(global, pids, opts.for_duration.as_deref(), opts.json);
+    }
     let lang = global.lang;
     // With --json our stdout carries one document; the command's own output
     // goes to stderr so that the document stays parseable. --hide-output
@@ -55,12 +66,121 @@ pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
     let text = if opts.json {
         report::count::count_json(&opts.command, &outcome)?
     } else {
-        report::count::count_table(&opts.command, &outcome, lang, global.color)
+        report::count::count_table(&opts.command, &outcome, &global.ctx())
     };
-    print_stdout(&text)?;
+    match print_stdout(&text) {
+        Ok(()) => {}
+        // The promise is the command's own status, whatever happened to
+        // our stdout (`zclab count -- cmd | head -1`).
+        Err(e) if e.chain().any(|c| c.is::<crate::error::StdoutClosed>()) => {}
+        Err(e) => return Err(e),
+    }
     Ok(ExitCode::from(clamp_code(outcome.status.shell_exit_code())))
 }
 
 fn clamp_code(code: i32) -> u8 {
     u8::try_from(code).unwrap_or(u8::MAX)
+}
+
+fn run_attached(
+    global: &Global,
+    pids: &str,
+    for_duration: Option<&str>,
+    json: bool,
+) -> Result<ExitCode> {
+    let lang = global.lang;
+    let pids = parse_pids(pids)?;
+    let duration = for_duration.map(parse_for).transpose()?;
+    let guard = tracer::StopOnSignal::install().context("cannot install the Ctrl-C handler")?;
+    let opts = tracer::AttachOptions {
+        duration,
+        stop: guard.flag(),
+    };
+    let mut banner = |targets: &[tracer::AttachedTarget]| {
+        eprintln!(
+            "{}",
+            report::attach::attached_banner(targets, duration.map(|d| d.as_secs_f64()), lang)
+        );
+    };
+    let outcome = match tracer::attach(&pids, &opts, &mut banner) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("zclab: {}", report::attach::attach_error(&e, lang));
+            return Ok(ExitCode::from(clamp_code(e.exit_code())));
+        }
+    };
+    drop(guard);
+    let text = if json {
+        report::attach::attach_json(&outcome)?
+    } else {
+        report::attach::attach_table(&outcome, &global.ctx())
+    };
+    print_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `1234` or `1234,1240`: positive process ids.
+fn parse_pids(text: &str) -> Result<Vec<i32>> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let p = part.trim();
+        match p.parse::<i32>() {
+            Ok(n) if n > 0 => out.push(n),
+            _ => {
+                return Err(error::input(format!(
+                    "--pid {text}: {p:?} is not a process id; write e.g. --pid 1234 or --pid 1234,1240"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `10s`, `500ms`, `2m`, `1.5s` or a bare number of seconds; at most a day.
+pub(crate) fn parse_for(text: &str) -> Result<Duration> {
+    let t = text.trim();
+    let (num, scale) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60.0)
+    } else if let Some(n) = t.strip_suffix('h') {
+        (n, 3600.0)
+    } else {
+        (t, 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v * scale <= 86_400.0 => {
+            Ok(Duration::from_secs_f64(v * scale))
+        }
+        _ => Err(error::input(format!(
+            "--for {text}: not a duration; write e.g. 500ms, 10s or 2m (more than 0, at most a day)"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_for("10s").ok(), Some(Duration::from_secs(10)));
+        assert_eq!(parse_for("500ms").ok(), Some(Duration::from_millis(500)));
+        assert_eq!(parse_for("2m").ok(), Some(Duration::from_secs(120)));
+        assert_eq!(parse_for("1.5").ok(), Some(Duration::from_millis(1500)));
+        for bad in ["0", "-1s", "ten", "", "2d", "25h"] {
+            assert!(parse_for(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pid_lists() {
+        assert_eq!(parse_pids("1234").ok(), Some(vec![1234]));
+        assert_eq!(parse_pids("1234, 1240").ok(), Some(vec![1234, 1240]));
+        for bad in ["", "0", "-3", "12x", "1,,2"] {
+            assert!(parse_pids(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -14,13 +14,13 @@ use super::{Global, buffer_from, method_from};
 use crate::cli::{Cli, Command, LessonArgs};
 use crate::error::{self, print_stdout};
 use crate::lang::Lang;
-use crate::lesson::runner::{Executor, Mode, RunOutput, Session};
+use crate::lesson::runner::{Executor, Mode, Outcome, RunOutput, Session};
 use crate::lesson::{
     self, Course, Diagnostic, Diagnostics, DirSource, EmbeddedSource, embedded, state,
 };
 use crate::measure::{self, Progress};
 use crate::methods::{Flow, Method};
-use crate::trace::{self, TraceOptions};
+use crate::walk::{self, WalkOptions};
 use crate::{input, report};
 
 /// Points zclab at a lessons directory on disk instead of the embedded
@@ -198,6 +198,17 @@ impl Progress for NoProgress {
 struct InProcess {
     lang: Lang,
     color: bool,
+    width: usize,
+}
+
+impl InProcess {
+    fn ctx(&self) -> crate::ctx::Ctx {
+        crate::ctx::Ctx {
+            lang: self.lang,
+            color: self.color,
+            width: self.width,
+        }
+    }
 }
 
 impl Executor for InProcess {
@@ -214,14 +225,21 @@ impl Executor for InProcess {
                 if !c.verified() {
                     bail!("the receiver did not get the file byte for byte");
                 }
-                let json = report::json::comparison(&c)?;
+                let view = crate::view::compare::CompareView::new(&c);
+                let json = report::json::comparison(&view)?;
+                let ctx = self.ctx();
                 Ok(RunOutput {
-                    text: report::table::comparison(&c, self.lang, self.color),
+                    text: report::compare::render(
+                        &view,
+                        &ctx,
+                        ctx.t(crate::text::compare::HEADING),
+                        report::compare::Detail::Full,
+                    ),
                     json: serde_json::from_str(&json).context("compare's JSON does not parse")?,
                 })
             }
             Command::Trace(a) => {
-                let opts = TraceOptions {
+                let opts = WalkOptions {
                     method: method_from(a.method)?,
                     buffer_bytes: buffer_from(&a.buf)?,
                     chunks: a.chunks,
@@ -229,36 +247,33 @@ impl Executor for InProcess {
                 };
                 let input = input::open_regular(sample)?;
                 let expected_calls =
-                    trace::expected_calls(opts.method, input.size, opts.buffer_bytes);
+                    walk::expected_calls(opts.method, input.size, opts.buffer_bytes);
                 let lang = self.lang;
                 let mut text = String::new();
                 // Every step at once: the lesson runner does the pacing.
-                let result = trace::run(&opts, &input, &mut |step| {
-                    text.push_str(&trace::render::step(
-                        step,
-                        opts.method,
-                        expected_calls,
-                        lang,
-                    ));
+                let result = walk::run(&opts, &input, &mut |step| {
+                    text.push_str(&walk::render::step(step, opts.method, expected_calls, lang));
                     text.push('\n');
                     Ok(Flow::Continue)
                 })?;
                 if !result.outcome.verified {
                     bail!("the receiver did not get the file byte for byte");
                 }
-                let summary = result.summary(&input, false);
-                let json = trace::json::trace(&result, &summary)?;
-                text.push_str(&trace::render::ending(&result, input.size, lang));
+                let summary =
+                    crate::view::compare::CompareView::new(&result.summary(&input, false));
+                let json = walk::json::trace(&result, &summary)?;
+                text.push_str(&walk::render::ending(&result, input.size, lang));
                 text.push('\n');
-                text.push_str(&report::table::report(
+                let ctx = self.ctx();
+                text.push_str(&report::compare::render(
                     &summary,
-                    lang,
-                    self.color,
-                    lang.t(
-                        "zclab trace: the same run as a table",
-                        "zclab trace：本次运行汇总",
-                    ),
+                    &ctx,
+                    ctx.t(crate::text::walk::SUMMARY_HEADING),
+                    report::compare::Detail::Full,
                 ));
+                // The same caveat `zclab trace` prints under its table.
+                text.push_str(&ctx.wrap(ctx.t(crate::text::walk::PAUSES_NOTE), "", 0));
+                text.push('\n');
                 Ok(RunOutput {
                     text,
                     json: serde_json::from_str(&json).context("trace's JSON does not parse")?,
@@ -288,12 +303,21 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     }
     let target = target(&args, course.lessons.len())?;
     let state_path = state::path();
-    let (st, warning) = match &state_path {
+    let (mut st, warning) = match &state_path {
         Some(p) => state::load(p),
         None => (state::State::default(), None),
     };
     if let Some(w) = warning {
         eprintln!("zclab: {w}");
+    }
+    // The student's chosen language holds until they choose another.
+    let lang = match (global.lang_explicit, st.lang.as_deref()) {
+        (false, Some("zh")) => Lang::Zh,
+        (false, Some("en")) => Lang::En,
+        _ => global.lang,
+    };
+    if let Target::Reset(which) = target {
+        return reset(&course, st, state_path.as_deref(), which, lang);
     }
 
     let stdin_tty = std::io::stdin().is_terminal();
@@ -305,124 +329,135 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     } else {
         Mode::Lines
     };
+    let save_progress = mode == Mode::Interactive || args.save;
+    if save_progress && global.lang_explicit {
+        st.lang = Some(lesson::lang_dir(global.lang).to_string());
+    }
     let width = if stdout_tty {
         crate::style::table_width() as usize
     } else {
         80
     };
     let mut exec = InProcess {
-        lang: global.lang,
+        lang,
         color: global.color,
+        width,
     };
     let samples = |rel: &str| sample_path(rel, dir.as_deref());
     let mut session = Session {
         course: &course,
-        lang: global.lang,
+        lang,
         color: global.color,
         width,
         mode,
         exec: &mut exec,
         sample_path: &samples,
         state: st,
-        state_path: state_path.clone(),
+        state_path,
+        save_progress,
     };
-    let t = |en: &'static str, zh: &'static str| global.lang.t(en, zh);
-
-    let current_number = session
-        .state
-        .current
-        .as_ref()
-        .and_then(|p| course.lessons.iter().find(|l| l.meta.id == p.lesson))
-        .map(|l| l.meta.number);
-    let number = match target {
-        Target::Reset(which) => {
-            let Some(path) = &state_path else {
-                print_stdout(t(
-                    "No progress is kept (neither XDG_STATE_HOME nor HOME is set).\n",
-                    "没有保存进度（XDG_STATE_HOME 和 HOME 都未设置）。\n",
-                ))?;
-                return Ok(ExitCode::SUCCESS);
-            };
-            match which {
-                None => {
-                    state::clear(path)?;
-                    print_stdout(t("Lesson progress cleared.\n", "学习进度已清除。\n"))?;
-                }
-                Some(n) => {
-                    let id = course
-                        .lesson(n)
-                        .map(|l| l.meta.id.clone())
-                        .unwrap_or_default();
-                    session.state.done.retain(|d| *d != id);
-                    if session
-                        .state
-                        .current
-                        .as_ref()
-                        .is_some_and(|p| p.lesson == id)
-                    {
-                        session.state.current = None;
-                    }
-                    state::save(path, &session.state)?;
-                    print_stdout(&match global.lang {
-                        Lang::En => format!("Progress of lesson {n} cleared.\n"),
-                        Lang::Zh => format!("第 {n} 课的进度已清除。\n"),
-                    })?;
-                }
-            }
-            return Ok(ExitCode::SUCCESS);
-        }
-        Target::Number(n) => n,
-        Target::Next => {
-            // Finishing a lesson leaves "current" at step 0 of the next one,
-            // which is then what "next" means; mid-lesson, "next" moves on.
-            let fresh = session
-                .state
-                .current
-                .as_ref()
-                .is_some_and(|p| p.step == 0 && !session.state.is_done(&p.lesson));
-            match current_number {
-                Some(n) if fresh => n,
-                Some(n) => (n + 1).min(course.lessons.len() as u32),
-                None => {
-                    first_not_done(&course, &session.state).unwrap_or(course.lessons.len() as u32)
-                }
-            }
-        }
-        Target::Prev => current_number.map_or(1, |n| n.saturating_sub(1).max(1)),
-        Target::Continue => {
-            print_stdout(&session.list())?;
-            print_stdout("\n")?;
-            match current_number.or_else(|| first_not_done(&course, &session.state)) {
-                Some(n) => n,
-                None => {
-                    print_stdout(t(
-                        "All lessons are done. `zclab lesson N` opens one again; `zclab lesson reset` starts over.\n",
-                        "所有课程都已完成。`zclab lesson N` 可重新打开某一课，`zclab lesson reset` 从头开始。\n",
-                    ))?;
-                    return Ok(ExitCode::SUCCESS);
-                }
-            }
-        }
+    let Some(mut number) = pick(&course, &session, target)? else {
+        return Ok(ExitCode::SUCCESS);
     };
-    let Some(lesson) = course.lesson(number) else {
-        bail!("no lesson {number}");
-    };
-    match mode {
-        Mode::Interactive => {
-            // Resume where the student stopped, if it was in this lesson.
-            let start = session
-                .state
-                .current
-                .as_ref()
-                .filter(|p| p.lesson == lesson.meta.id)
-                .map_or(0, |p| p.step);
-            session.play_interactive(lesson, start)?;
-        }
-        Mode::Lines | Mode::Print => {
-            session.play_linear(lesson)?;
+    loop {
+        let Some(lesson) = course.lesson(number) else {
+            bail!("no lesson {number}");
+        };
+        let outcome = match mode {
+            Mode::Interactive => {
+                // Resume where the student left this lesson.
+                let start = session.state.place(&lesson.meta.id);
+                session.play_interactive(lesson, start)?
+            }
+            Mode::Lines | Mode::Print => session.play_linear(lesson)?,
+        };
+        match outcome {
+            Outcome::Open(n) => number = n,
+            Outcome::Finished | Outcome::Quit | Outcome::InputEnded(_) => break,
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `zclab lesson reset [N]`.
+fn reset(
+    course: &Course,
+    mut st: state::State,
+    path: Option<&Path>,
+    which: Option<u32>,
+    lang: Lang,
+) -> Result<ExitCode> {
+    let t = |en: &'static str, zh: &'static str| lang.t(en, zh);
+    let Some(path) = path else {
+        print_stdout(t(
+            "No progress is kept (neither XDG_STATE_HOME nor HOME is set).\n",
+            "没有保存进度（XDG_STATE_HOME 和 HOME 都未设置）。\n",
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match which {
+        None => {
+            state::clear(path)?;
+            print_stdout(t("Lesson progress cleared.\n", "学习进度已清除。\n"))?;
+        }
+        Some(n) => {
+            if let Some(l) = course.lesson(n) {
+                st.forget(&l.meta.id);
+            }
+            state::save(path, &st)?;
+            print_stdout(&match lang {
+                Lang::En => format!("Progress of lesson {n} cleared.\n"),
+                Lang::Zh => format!("第 {n} 课的进度已清除。\n"),
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Which lesson a target opens; `None` when there is nothing to open (the
+/// course is done). `Continue` prints the course list first.
+fn pick(course: &Course, session: &Session, target: Target) -> Result<Option<u32>> {
+    let st = &session.state;
+    let last = course.lessons.len() as u32;
+    let current = st.current.as_ref().and_then(|p| {
+        course
+            .lessons
+            .iter()
+            .find(|l| l.meta.id == p.lesson)
+            .map(|l| (l.meta.number, p))
+    });
+    Ok(Some(match target {
+        Target::Number(n) => n,
+        Target::Next => {
+            // Finishing a lesson leaves "current" at the start of the next
+            // one, which is then what "next" means; mid-lesson, "next"
+            // moves on.
+            match current {
+                Some((n, p)) if p.step == 0 && !st.is_done(&p.lesson) => n,
+                Some((n, _)) => (n + 1).min(last),
+                None => first_not_done(course, st).unwrap_or(last),
+            }
+        }
+        Target::Prev => current.map_or(1, |(n, _)| n.saturating_sub(1).max(1)),
+        Target::Continue => {
+            print_stdout(&session.list(None))?;
+            print_stdout("\n")?;
+            match current
+                .map(|(n, _)| n)
+                .or_else(|| first_not_done(course, st))
+            {
+                Some(n) => n,
+                None => {
+                    print_stdout(session.lang.t(
+                        "All lessons are done. `zclab lesson N` opens one again; `zclab lesson reset` starts over.\n",
+                        "所有课程都已完成。`zclab lesson N` 可重新打开某一课，`zclab lesson reset` 从头开始。\n",
+                    ))?;
+                    return Ok(None);
+                }
+            }
+        }
+        Target::Reset(_) => return Ok(None),
+    }))
 }
 
 /// "Next" after the last lesson is the last lesson.

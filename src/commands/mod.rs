@@ -7,6 +7,7 @@ use anyhow::Result;
 use clap::Parser;
 
 use crate::cli::{Cli, ColorArg, Command, LangArg, MethodArg};
+use crate::ctx::Ctx;
 use crate::lang::Lang;
 use crate::methods::Method;
 use crate::style::{self, ColorChoice};
@@ -21,13 +22,30 @@ mod trace;
 #[derive(Clone, Copy, Debug)]
 pub struct Global {
     pub lang: Lang,
+    /// `--lang` was given (the lessons remember it; the environment's
+    /// language does not override a student's choice).
+    pub lang_explicit: bool,
     pub color: bool,
     pub progress: bool,
+    /// Display columns to lay out for, decided once ([`style::output_width`]).
+    pub width: usize,
+}
+
+impl Global {
+    /// The render context every renderer takes.
+    pub fn ctx(&self) -> Ctx {
+        Ctx {
+            lang: self.lang,
+            color: self.color,
+            width: self.width,
+        }
+    }
 }
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    crate::loopback::init(crate::loopback::Settings::from_env());
     let lang = match cli.lang {
         Some(LangArg::En) => Lang::En,
         Some(LangArg::Zh) => Lang::Zh,
@@ -42,8 +60,10 @@ pub fn run() -> Result<ExitCode> {
     style::apply(color);
     let global = Global {
         lang,
+        lang_explicit: cli.lang.is_some(),
         color,
         progress: style::progress_enabled(),
+        width: style::output_width(),
     };
     match cli.command {
         Command::Compare(args) => compare::run(&global, args),
@@ -56,6 +76,8 @@ pub fn run() -> Result<ExitCode> {
                 command: args.command,
                 json: args.json,
                 hide_output: args.hide_output,
+                pid: args.pid,
+                for_duration: args.for_duration,
             },
         ),
     }

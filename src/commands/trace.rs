@@ -14,7 +14,9 @@ use crate::methods::Flow;
 use crate::report;
 use crate::sample;
 use crate::terminal::{self, Key, RawMode};
-use crate::trace::{self, TraceOptions, render};
+use crate::text;
+use crate::view::compare::CompareView;
+use crate::walk::{self, WalkOptions, render};
 
 /// How steps follow each other.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -96,7 +98,7 @@ fn wait(pace: &mut Pace, auto: Duration, lang: Lang) -> Result<Flow> {
 
 pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     let lang = global.lang;
-    let opts = TraceOptions {
+    let opts = WalkOptions {
         method: method_from(args.method)?,
         buffer_bytes: buffer_from(&args.buf)?,
         chunks: args.chunks,
@@ -111,7 +113,7 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
         }
     };
     let input = input::open_regular(&path)?;
-    let expected_calls = trace::expected_calls(opts.method, input.size, opts.buffer_bytes);
+    let expected_calls = walk::expected_calls(opts.method, input.size, opts.buffer_bytes);
 
     let mut pace = if args.json || !terminal::interactive() {
         Pace::AllAtOnce
@@ -180,7 +182,7 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     }
 
     let json = args.json;
-    let result = trace::run(&opts, &input, &mut |step| {
+    let result = walk::run(&opts, &input, &mut |step| {
         if json {
             return Ok(Flow::Continue);
         }
@@ -192,25 +194,21 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     })?;
     drop(_raw);
 
-    let summary = result.summary(&input, default_sample);
+    let summary = CompareView::new(&result.summary(&input, default_sample));
+    let ctx = global.ctx();
     if json {
-        print_stdout(&trace::json::trace(&result, &summary)?)?;
+        print_stdout(&walk::json::trace(&result, &summary)?)?;
     } else {
         let mut text = render::ending(&result, input.size, lang);
         text.push('\n');
-        text.push_str(&report::table::report(
+        text.push_str(&report::compare::render(
             &summary,
-            lang,
-            global.color,
-            lang.t(
-                "zclab trace: the same run as a table",
-                "zclab trace：本次运行汇总",
-            ),
+            &ctx,
+            ctx.t(text::walk::SUMMARY_HEADING),
+            report::compare::Detail::Full,
         ));
-        text.push_str(lang.t(
-            "Note: in a trace the CPU and throughput figures include the pauses between steps; use `zclab compare` to measure speed.\n",
-            "注意：trace 中的 CPU 与吞吐量数字包含了步骤之间的停顿；测速请用 `zclab compare`。\n",
-        ));
+        text.push_str(&ctx.wrap(ctx.t(text::walk::PAUSES_NOTE), "", 0));
+        text.push('\n');
         print_stdout(&text)?;
     }
     let complete = !result.quit && !result.outcome.tally.stopped_early;

@@ -71,6 +71,7 @@ pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diag
                 Ok(body) => match super::parse::parse(&shown, &body) {
                     Ok(steps) => {
                         check_steps(&shown, &steps, validate_run, &mut errs);
+                        super::lint::check(&shown, lang, &steps, &mut errs);
                         per_lang.push(Some(steps));
                     }
                     Err(mut e) => {

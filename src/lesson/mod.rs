@@ -12,6 +12,7 @@
 mod check;
 mod diag;
 pub mod embedded;
+mod lint;
 mod manifest;
 mod parse;
 mod render;

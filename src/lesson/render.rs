@@ -39,6 +39,18 @@ fn no_break_before(c: char) -> bool {
     "，。、；：？！）」』”’》…".contains(c)
 }
 
+/// CJK punctuation that must not end a line.
+fn no_break_after(c: char) -> bool {
+    "（「『“‘《".contains(c)
+}
+
+/// Full-width punctuation: no space goes next to it (ZH-STYLE).
+fn full_width_punct(c: char) -> bool {
+    no_break_before(c)
+        || no_break_after(c)
+        || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+}
+
 fn styled(s: &str, style: Style, color: bool) -> String {
     match (style, color) {
         (Style::Plain, _) => s.to_string(),
@@ -106,6 +118,23 @@ struct Atom {
     width: usize,
     space_before: bool,
     can_break_before: bool,
+    /// The first and last characters shown (for the spacing and line-break
+    /// rules around full-width punctuation).
+    first: char,
+    last: char,
+}
+
+impl Atom {
+    fn new(shown: &str, text: String, width: usize, space_before: bool, can_break: bool) -> Atom {
+        Atom {
+            text,
+            width,
+            space_before,
+            can_break_before: can_break,
+            first: shown.chars().next().unwrap_or(' '),
+            last: shown.chars().last().unwrap_or(' '),
+        }
+    }
 }
 
 fn atoms(text: &str, color: bool) -> Vec<Atom> {
@@ -114,24 +143,17 @@ fn atoms(text: &str, color: bool) -> Vec<Atom> {
     for (run, style) in inline(text) {
         // Code spans stay whole so a command is never split.
         if style == Style::Code {
-            out.push(Atom {
-                width: str_width(&run) + if color { 0 } else { 2 },
-                text: styled(&run, style, color),
-                space_before: pending_space,
-                can_break_before: true,
-            });
+            let width = str_width(&run) + if color { 0 } else { 2 };
+            let text = styled(&run, style, color);
+            out.push(Atom::new(&run, text, width, pending_space, true));
             pending_space = false;
             continue;
         }
         let mut word = String::new();
         let push_word = |word: &mut String, out: &mut Vec<Atom>, pending: &mut bool| {
             if !word.is_empty() {
-                out.push(Atom {
-                    width: str_width(word),
-                    text: styled(word, style, color),
-                    space_before: *pending,
-                    can_break_before: true,
-                });
+                let text = styled(word, style, color);
+                out.push(Atom::new(word, text, str_width(word), *pending, true));
                 word.clear();
                 *pending = false;
             }
@@ -142,18 +164,32 @@ fn atoms(text: &str, color: bool) -> Vec<Atom> {
                 pending_space = true;
             } else if is_wide(c) {
                 push_word(&mut word, &mut out, &mut pending_space);
-                out.push(Atom {
-                    text: styled(&c.to_string(), style, color),
-                    width: 2,
-                    space_before: pending_space,
-                    can_break_before: !no_break_before(c),
-                });
+                let shown = c.to_string();
+                let text = styled(&shown, style, color);
+                out.push(Atom::new(
+                    &shown,
+                    text,
+                    2,
+                    pending_space,
+                    !no_break_before(c),
+                ));
                 pending_space = false;
             } else {
                 word.push(c);
             }
         }
         push_word(&mut word, &mut out, &mut pending_space);
+    }
+    // No space next to full-width punctuation, and no line break right
+    // after an opening bracket or quote.
+    for i in 1..out.len() {
+        let (prev_last, first) = (out[i - 1].last, out[i].first);
+        if full_width_punct(prev_last) || full_width_punct(first) {
+            out[i].space_before = false;
+        }
+        if no_break_after(prev_last) || no_break_before(first) {
+            out[i].can_break_before = false;
+        }
     }
     out
 }
@@ -197,11 +233,13 @@ fn join_lines(lines: &[&str]) -> String {
 }
 
 /// What goes between two pieces of text that a line break separated in the
-/// source: nothing between two Chinese characters, a space otherwise (also
-/// between Chinese and Latin text, as Chinese technical writing spaces them).
+/// source: nothing between two Chinese characters or next to full-width
+/// punctuation, a space otherwise (also between Chinese and Latin text, as
+/// Chinese technical writing spaces them).
 pub(crate) fn glue(before: &str, after: &str) -> &'static str {
     match (before.chars().last(), after.chars().next()) {
         (Some(a), Some(b)) if is_wide(a) && is_wide(b) => "",
+        (Some(a), Some(b)) if full_width_punct(a) || full_width_punct(b) => "",
         (Some(_), Some(_)) => " ",
         _ => "",
     }
@@ -217,6 +255,46 @@ fn list_marker(line: &str) -> Option<(String, &str)> {
         return Some((format!("{}. ", &t[..digits]), &t[digits + 2..]));
     }
     None
+}
+
+/// A Markdown table with its columns aligned by display width (a Chinese
+/// character takes two columns), whatever the spacing in the source.
+fn table(lines: &[&str]) -> String {
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            let t = l.trim();
+            let t = t.strip_prefix('|').unwrap_or(t);
+            let t = t.strip_suffix('|').unwrap_or(t);
+            t.split('|').map(|c| c.trim().to_string()).collect()
+        })
+        .collect();
+    let is_rule = |r: &Vec<String>| {
+        r.iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
+    };
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for r in rows.iter().filter(|r| !is_rule(r)) {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(str_width(c));
+        }
+    }
+    let mut out = String::new();
+    for r in &rows {
+        out.push('|');
+        for (k, w) in widths.iter().enumerate() {
+            let cell = r.get(k).map(String::as_str).unwrap_or("");
+            if is_rule(r) {
+                out.push_str(&format!("-{}-|", "-".repeat(*w)));
+            } else {
+                let pad = w.saturating_sub(str_width(cell));
+                out.push_str(&format!(" {cell}{} |", " ".repeat(pad)));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Renders one text step.
@@ -251,7 +329,15 @@ pub fn markdown(md: &str, width: usize, color: bool) -> String {
             i += 1;
             continue;
         }
-        if t.starts_with('|') || line.starts_with("    ") || line.starts_with('\t') {
+        if t.starts_with('|') {
+            let start = i;
+            while i < lines.len() && lines[i].trim_start().starts_with('|') {
+                i += 1;
+            }
+            out.push_str(&table(&lines[start..i]));
+            continue;
+        }
+        if line.starts_with("    ") || line.starts_with('\t') {
             out.push_str(line);
             out.push('\n');
             i += 1;
@@ -359,5 +445,44 @@ mod tests {
         assert!(r.contains("• item one continues"), "{r}");
         assert!(r.contains("    int x;"), "{r}");
         assert_eq!(join_lines(&["页缓存", "里"]), "页缓存里");
+    }
+
+    #[test]
+    fn tables_align_by_display_width() {
+        let r = markdown(
+            "| 项目 | read |\n|---|---|\n| 数据拷贝次数 | 4 次 |",
+            80,
+            false,
+        );
+        assert_eq!(
+            r,
+            "| 项目         | read |\n|--------------|------|\n| 数据拷贝次数 | 4 次 |\n"
+        );
+    }
+
+    #[test]
+    fn chinese_typography() {
+        // No space next to full-width punctuation, across source lines too.
+        assert_eq!(join_lines(&["日志段，", "4 KiB"]), "日志段，4 KiB");
+        assert_eq!(join_lines(&["读完。", "Linux 也"]), "读完。Linux 也");
+        assert_eq!(join_lines(&["数据进入", "Socket"]), "数据进入 Socket");
+        let r = markdown("放进：**Socket 缓冲区**。 Linux", 80, false);
+        assert_eq!(r, "放进：Socket 缓冲区。Linux\n");
+        // No line ends with an opening bracket or quote, none starts with a
+        // closing one or with a comma or full stop.
+        for width in 40..=60 {
+            let text =
+                "零拷贝（zero copy）让数据直接从页缓存进入网卡，“不经过用户空间”。".repeat(4);
+            let r = markdown(&text, width, false);
+            for line in r.lines() {
+                assert!(
+                    line.chars().all(|c| c != ' ') || line.contains("zero copy"),
+                    "{r}"
+                );
+                let (f, l) = (line.chars().next(), line.chars().last());
+                assert!(!matches!(f, Some('）' | '”' | '，' | '。')), "{width}: {r}");
+                assert!(!matches!(l, Some('（' | '“')), "{width}: {r}");
+            }
+        }
     }
 }

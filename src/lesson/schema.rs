@@ -20,7 +20,15 @@ pub struct RunShape {
     pub methods: Vec<String>,
 }
 
+/// The article's two methods: what a compare run measures by default.
 const METHODS: [&str; 2] = ["read-write", "sendfile"];
+
+/// Every method a lesson may name (`all` names them all, for compare).
+fn known_method(name: &str) -> bool {
+    crate::methods::Method::EVERY
+        .iter()
+        .any(|m| m.name() == name)
+}
 
 /// Flags the lesson runner adds itself; a lesson must not set them.
 const RUNNER_FLAGS: [&str; 4] = ["--json", "--lang", "--color", "--auto"];
@@ -71,8 +79,18 @@ impl RunShape {
                         .cloned()
                         .ok_or_else(|| "--method needs a value".to_string())?,
                 };
-                if !METHODS.contains(&v.as_str()) {
-                    return Err(format!("unknown method `{v}` (read-write or sendfile)"));
+                if v == "all" && kind == RunKind::Compare {
+                    methods.extend(
+                        crate::methods::Method::EVERY
+                            .iter()
+                            .map(|m| m.name().to_string()),
+                    );
+                    continue;
+                }
+                if !known_method(&v) {
+                    return Err(format!(
+                        "unknown method `{v}` (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)"
+                    ));
                 }
                 methods.push(v);
             }
@@ -116,6 +134,12 @@ impl RunShape {
                     })?;
                 match rest {
                     ["syscalls", name] => syscalls_of(method).contains(name),
+                    // Each road's own evidence.
+                    ["minflt"] => method == "mmap",
+                    ["pipe_bytes"] => method == "splice",
+                    ["zerocopy", "sent" | "copied" | "completions" | "covered"] => {
+                        method == "msg-zerocopy" || method == "io-uring"
+                    }
                     ["procfs", field] => PROCFS.contains(field),
                     [f] => METHOD_NUMBERS.contains(f),
                     _ => false,
@@ -160,11 +184,22 @@ impl RunShape {
     }
 }
 
+/// Number fields of the `--json` documents that no rendered table shows
+/// under that name (the `/proc` counters are shown under their kernel
+/// names, so they are not here).
+pub fn json_only_fields() -> impl Iterator<Item = &'static str> {
+    METHOD_NUMBERS.into_iter().chain(
+        TRACE_TOTALS
+            .into_iter()
+            .filter(|f| !METHOD_NUMBERS.contains(f)),
+    )
+}
+
 fn syscalls_of(method: &str) -> &'static [&'static str] {
-    match method {
-        "sendfile" => &["sendfile"],
-        _ => &["read", "write"],
-    }
+    crate::methods::Method::EVERY
+        .iter()
+        .find(|m| m.name() == method)
+        .map_or(&["read", "write"], |m| m.syscall_names())
 }
 
 const METHOD_NUMBERS: [&str; 6] = [

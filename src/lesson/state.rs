@@ -2,8 +2,15 @@
 //! `$XDG_STATE_HOME/zclab/lessons.json`, else `~/.local/state/zclab/lessons.json`.
 //!
 //! ```json
-//! {"format_version": 1, "current": {"lesson": "sendfile", "step": 3}, "done": ["traditional-path"]}
+//! {"format_version": 1, "current": {"lesson": "sendfile", "step": 3}, "done": ["traditional-path"],
+//!  "places": {"sendfile": 3, "why-kafka": 5}, "lang": "zh"}
 //! ```
+//!
+//! `current` is the lesson the student works in; `places` keeps the step
+//! reached in every unfinished lesson, so going back to an earlier lesson
+//! (`lesson prev`) and on again finds the place kept. `lang` is the language
+//! the student last chose with `--lang`, so `zclab lesson next` keeps it.
+//! The last two were added later and are optional (version 1 still).
 //!
 //! Lessons are named by id, not number, so reordering the course keeps what a
 //! student has done. `step` is a 0-based index into the lesson's steps (the
@@ -11,6 +18,7 @@
 //! corrupt one is reported and treated as no progress, never as a reason to
 //! refuse the lesson.
 
+use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
@@ -28,6 +36,12 @@ pub struct State {
     /// Ids of finished lessons, in the order they were finished.
     #[serde(default)]
     pub done: Vec<String>,
+    /// Lesson id → the 0-based step reached, for unfinished lessons.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub places: BTreeMap<String, usize>,
+    /// "en" or "zh": the language last chosen with `--lang`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 impl Default for State {
@@ -36,6 +50,8 @@ impl Default for State {
             format_version: STATE_VERSION,
             current: None,
             done: Vec::new(),
+            places: BTreeMap::new(),
+            lang: None,
         }
     }
 }
@@ -54,6 +70,34 @@ impl State {
     pub fn mark_done(&mut self, id: &str) {
         if !self.is_done(id) {
             self.done.push(id.to_string());
+        }
+        self.places.remove(id);
+    }
+
+    /// The student is at `step` of lesson `id`: its place is kept, and it
+    /// becomes the current lesson unless it is a finished one being
+    /// reviewed (`lesson prev`), which leaves the bookmark where it was.
+    pub fn reached(&mut self, id: &str, step: usize) {
+        self.places.insert(id.to_string(), step);
+        if !self.is_done(id) {
+            self.current = Some(Position {
+                lesson: id.to_string(),
+                step,
+            });
+        }
+    }
+
+    /// Where lesson `id` was left (0 when never opened or finished).
+    pub fn place(&self, id: &str) -> usize {
+        self.places.get(id).copied().unwrap_or(0)
+    }
+
+    /// Forgets lesson `id`: not done, no place kept.
+    pub fn forget(&mut self, id: &str) {
+        self.done.retain(|d| d != id);
+        self.places.remove(id);
+        if self.current.as_ref().is_some_and(|p| p.lesson == id) {
+            self.current = None;
         }
     }
 }
@@ -145,6 +189,16 @@ mod tests {
         });
         save(&p, &s).expect("save");
         assert_eq!(load(&p).0, s);
+        // Places and the language survive; a file without them still loads.
+        s.reached("why-kafka", 4);
+        s.lang = Some("zh".into());
+        save(&p, &s).expect("save");
+        assert_eq!(load(&p).0, s);
+        assert_eq!(load(&p).0.place("why-kafka"), 4);
+        s.mark_done("why-kafka");
+        assert_eq!(s.place("why-kafka"), 0);
+        std::fs::write(&p, r#"{"format_version": 1, "done": ["x"]}"#).expect("write");
+        assert_eq!(load(&p).0.done, ["x"]);
         std::fs::write(&p, "{not json").expect("write");
         let (s2, warn) = load(&p);
         assert_eq!(s2, State::default());

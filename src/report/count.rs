@@ -11,8 +11,9 @@ use colored::Colorize;
 use comfy_table::{Attribute, Cell, CellAlignment, Color};
 use serde::Serialize;
 
+use crate::ctx::Ctx;
 use crate::lang::Lang;
-use crate::report::table::condensed_table;
+use crate::report::layout::condensed_table;
 use crate::size::{format_bytes, group_digits};
 use crate::tracer::{
     CommandStatus, SyscallGroup, SyscallStats, TraceError, TraceOutcome, group_of,
@@ -139,6 +140,15 @@ fn status_line(status: CommandStatus, lang: Lang) -> String {
     }
 }
 
+/// Mean wall time per call in microseconds, from the tracer's stops.
+fn per_call_us(s: &SyscallStats) -> String {
+    if s.calls == 0 || s.nanos == 0 {
+        "–".into()
+    } else {
+        format!("{:.1}", s.nanos as f64 / 1000.0 / s.calls as f64)
+    }
+}
+
 fn share(part: u64, total: u64) -> String {
     if total == 0 {
         "–".into()
@@ -148,9 +158,9 @@ fn share(part: u64, total: u64) -> String {
 }
 
 /// The `zclab count` report.
-pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool) -> String {
+pub fn count_table(argv: &[OsString], o: &TraceOutcome, ctx: &Ctx) -> String {
+    let lang = ctx.lang;
     let mut out = String::new();
-    let total = o.total_calls();
     let threads = o.threads.len();
     let procs = o.process_count();
     let title = match lang {
@@ -172,11 +182,30 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
         ),
     };
     let _ = writeln!(out, "{}", title.bold());
+    out.push_str(&count_body(&o.threads, &o.totals, ctx, Vec::new()));
+    out
+}
+
+/// The tables, totals and notes shared by `count -- CMD` and `count --pid`:
+/// data-moving calls first, then the rest, the mode switches and byte
+/// flows, the per-thread table, and the numbered notes (`extra_notes` go
+/// last).
+pub fn count_body(
+    threads_list: &[crate::tracer::ThreadCounts],
+    totals: &BTreeMap<String, SyscallStats>,
+    ctx: &Ctx,
+    extra_notes: Vec<String>,
+) -> String {
+    let lang = ctx.lang;
+    let mut out = String::new();
+    let total: u64 = totals.values().map(|s| s.calls).sum();
+    let total_errors: u64 = totals.values().map(|s| s.errors).sum();
+    let total_nanos: u64 = totals.values().map(|s| s.nanos).sum();
+    let threads = threads_list.len();
 
     // Data-moving calls first, in their own table, so they stand out even
     // without colour.
-    let mut data: Vec<(&String, &SyscallStats)> = o
-        .totals
+    let mut data: Vec<(&String, &SyscallStats)> = totals
         .iter()
         .filter(|(n, _)| group_of(n).moves_data())
         .collect();
@@ -194,7 +223,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
         let _ = writeln!(out, "  {}", lang.t("(none)", "（无）"));
     } else {
         let mut t = condensed_table(
-            color,
+            ctx,
             vec![
                 head(lang.t("system call", "系统调用")),
                 head(lang.t("group", "类别")),
@@ -202,6 +231,8 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
                 head(lang.t("errors", "出错")),
                 head(lang.t("bytes moved", "搬运字节")),
                 head(lang.t("% of calls", "占调用比例")),
+                head(lang.t("% time", "时间占比")),
+                head(lang.t("µs/call", "微秒/次")),
             ],
         );
         for (name, s) in &data {
@@ -219,13 +250,14 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
                 ))
                 .set_alignment(CellAlignment::Right),
                 Cell::new(share(s.calls, total)).set_alignment(CellAlignment::Right),
+                Cell::new(share(s.nanos, total_nanos)).set_alignment(CellAlignment::Right),
+                Cell::new(per_call_us(s)).set_alignment(CellAlignment::Right),
             ]);
         }
         let _ = writeln!(out, "{t}");
     }
 
-    let mut other: Vec<(&String, &SyscallStats)> = o
-        .totals
+    let mut other: Vec<(&String, &SyscallStats)> = totals
         .iter()
         .filter(|(n, _)| !group_of(n).moves_data())
         .collect();
@@ -241,12 +273,14 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             .bold()
         );
         let mut t = condensed_table(
-            color,
+            ctx,
             vec![
                 head(lang.t("system call", "系统调用")),
                 head(lang.t("calls", "次数")),
                 head(lang.t("errors", "出错")),
                 head(lang.t("% of calls", "占调用比例")),
+                head(lang.t("% time", "时间占比")),
+                head(lang.t("µs/call", "微秒/次")),
             ],
         );
         for (name, s) in &other {
@@ -255,21 +289,23 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
                 num(s.calls),
                 num(s.errors),
                 Cell::new(share(s.calls, total)).set_alignment(CellAlignment::Right),
+                Cell::new(share(s.nanos, total_nanos)).set_alignment(CellAlignment::Right),
+                Cell::new(per_call_us(s)).set_alignment(CellAlignment::Right),
             ]);
         }
         let _ = writeln!(out, "{t}");
     }
 
     // Totals, mode switches, byte flows.
-    let dcalls = data_calls(&o.totals);
-    let flows = byte_flows(&o.totals);
+    let dcalls = data_calls(totals);
+    let flows = byte_flows(totals);
     let _ = writeln!(out);
     let summary = match lang {
         Lang::En => [
             format!(
                 "Total: {} system calls, {} failed [measured: ptrace]",
                 group_digits(total),
-                group_digits(o.total_errors())
+                group_digits(total_errors)
             ),
             format!(
                 "Mode switches: {} = 2 × {} system calls [{}]; data-moving calls alone: {} = 2 × {}",
@@ -294,7 +330,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             format!(
                 "合计：{} 次系统调用，{} 次出错［实测：ptrace］",
                 group_digits(total),
-                group_digits(o.total_errors())
+                group_digits(total_errors)
             ),
             format!(
                 "模式切换：{} = 2 × {} 次系统调用［{}］；其中搬运数据的调用：{} = 2 × {}",
@@ -316,7 +352,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             ),
         ],
     };
-    let width = crate::style::table_width() as usize;
+    let width = ctx.width;
     for line in &summary {
         let _ = writeln!(out, "{}", super::wrap(line, width, "", 2));
     }
@@ -332,7 +368,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
             .bold()
         );
         let mut t = condensed_table(
-            color,
+            ctx,
             vec![
                 head(lang.t("thread", "线程")),
                 head(lang.t("process", "进程")),
@@ -343,7 +379,7 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
                 head(lang.t("mode switches [derived]", "模式切换［推算］")),
             ],
         );
-        for th in &o.threads {
+        for th in threads_list {
             let calls: u64 = th.syscalls.values().map(|s| s.calls).sum();
             let bytes: u64 = th
                 .syscalls
@@ -378,19 +414,24 @@ pub fn count_table(argv: &[OsString], o: &TraceOutcome, lang: Lang, color: bool)
         "Linux keeps no count of user/kernel mode switches: like compare, zclab derives them as 2 per system call (enter + leave).",
         "Linux 没有用户态/内核态切换计数器：和 compare 一样，zclab 按每次系统调用 2 次（进入 + 返回）推算。",
     ).to_string());
-    if o.totals.get("execve").is_some_and(|s| s.errors > 0) {
+    if totals.get("execve").is_some_and(|s| s.errors > 0) {
         notes.push(lang.t(
             "The failed execve calls are the PATH search: like a shell, zclab tries each directory in $PATH until the program is found. Give the full path to see one execve.",
             "失败的 execve 是在 PATH 中查找程序：和 shell 一样，zclab 依次尝试 $PATH 中的每个目录直到找到程序。给出完整路径就只会看到一次 execve。",
         ).to_string());
     }
+    notes.push(lang.t(
+        "% time and µs/call are wall-clock time from each call's entry stop to its exit stop, as the tracer saw them (what `strace -c -w` shows, not CPU time): a call that waits, such as epoll_wait or a read from a socket, counts its whole wait, and every call carries part of the tracer's own round trip.",
+        "时间占比与微秒/次是跟踪器看到的墙钟时间：从每次调用进入内核的停顿到返回时的停顿（与 `strace -c -w` 相同，不是 CPU 时间）。等待型调用（epoll_wait、读 socket）把等待的时间全算在内，每次调用也都带上跟踪器自身往返的一部分开销。",
+    ).to_string());
     if flows.in_kernel > 0 {
         notes.push(lang.t(
             "sendfile, splice and copy_file_range move data between two files or a file and a socket inside the kernel: those bytes never enter user space, which is the zero copy Kafka relies on.",
             "sendfile、splice 和 copy_file_range 在内核内部把数据从文件搬到文件或 socket：这些字节从不进入用户空间，这就是 Kafka 依赖的零拷贝。",
         ).to_string());
     }
-    let width = crate::style::table_width() as usize;
+    notes.extend(extra_notes);
+    let width = ctx.width;
     for (i, n) in notes.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -408,6 +449,14 @@ struct CountDoc<'a> {
     status: StatusDoc,
     exit_code: i32,
     elapsed_s: f64,
+    #[serde(flatten)]
+    counts: CountsDoc<'a>,
+}
+
+/// The counting part of the document, shared by `count -- CMD` and
+/// `count --pid`.
+#[derive(Serialize)]
+pub struct CountsDoc<'a> {
     source: &'static str,
     total_calls: u64,
     total_errors: u64,
@@ -436,6 +485,8 @@ struct SyscallDoc<'a> {
     calls: u64,
     errors: u64,
     bytes: u64,
+    /// Wall time from entry stop to exit stop, summed (strace -c -w).
+    time_s: f64,
 }
 
 #[derive(Serialize)]
@@ -460,6 +511,7 @@ struct CallDoc {
     calls: u64,
     errors: u64,
     bytes: u64,
+    time_s: f64,
 }
 
 fn syscall_docs(counts: &BTreeMap<String, SyscallStats>) -> Vec<SyscallDoc<'_>> {
@@ -471,15 +523,67 @@ fn syscall_docs(counts: &BTreeMap<String, SyscallStats>) -> Vec<SyscallDoc<'_>> 
             calls: s.calls,
             errors: s.errors,
             bytes: s.bytes,
+            time_s: s.nanos as f64 / 1e9,
         })
         .collect();
     v.sort_by(|a, b| b.calls.cmp(&a.calls).then(a.name.cmp(b.name)));
     v
 }
 
+/// The counting fields of a count document, from per-thread counts and
+/// their totals.
+pub fn counts_doc<'a>(
+    threads: &'a [crate::tracer::ThreadCounts],
+    totals: &'a BTreeMap<String, SyscallStats>,
+) -> CountsDoc<'a> {
+    let total: u64 = totals.values().map(|s| s.calls).sum();
+    CountsDoc {
+        source: SOURCE_JSON,
+        total_calls: total,
+        total_errors: totals.values().map(|s| s.errors).sum(),
+        mode_switches: 2 * total,
+        mode_switches_basis: BASIS_JSON,
+        data_moving_calls: data_calls(totals),
+        bytes: byte_flows(totals),
+        syscalls: syscall_docs(totals),
+        groups: crate::tracer::group_totals(totals)
+            .into_iter()
+            .map(|(g, s)| GroupDoc {
+                group: g.id(),
+                calls: s.calls,
+                errors: s.errors,
+                bytes: s.bytes,
+            })
+            .collect(),
+        threads: threads
+            .iter()
+            .map(|t| ThreadDoc {
+                tid: t.tid,
+                pid: t.tgid,
+                comm: &t.comm,
+                calls: t.syscalls.values().map(|s| s.calls).sum(),
+                syscalls: t
+                    .syscalls
+                    .iter()
+                    .map(|(n, s)| {
+                        (
+                            n.as_str(),
+                            CallDoc {
+                                calls: s.calls,
+                                errors: s.errors,
+                                bytes: s.bytes,
+                                time_s: s.nanos as f64 / 1e9,
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
 /// The `zclab count --json` document (with a final newline).
 pub fn count_json(argv: &[OsString], o: &TraceOutcome) -> Result<String> {
-    let total = o.total_calls();
     let doc = CountDoc {
         zclab_version: env!("CARGO_PKG_VERSION"),
         command: argv
@@ -500,48 +604,7 @@ pub fn count_json(argv: &[OsString], o: &TraceOutcome) -> Result<String> {
         },
         exit_code: o.status.shell_exit_code(),
         elapsed_s: o.elapsed.as_secs_f64(),
-        source: SOURCE_JSON,
-        total_calls: total,
-        total_errors: o.total_errors(),
-        mode_switches: 2 * total,
-        mode_switches_basis: BASIS_JSON,
-        data_moving_calls: data_calls(&o.totals),
-        bytes: byte_flows(&o.totals),
-        syscalls: syscall_docs(&o.totals),
-        groups: o
-            .by_group()
-            .into_iter()
-            .map(|(g, s)| GroupDoc {
-                group: g.id(),
-                calls: s.calls,
-                errors: s.errors,
-                bytes: s.bytes,
-            })
-            .collect(),
-        threads: o
-            .threads
-            .iter()
-            .map(|t| ThreadDoc {
-                tid: t.tid,
-                pid: t.tgid,
-                comm: &t.comm,
-                calls: t.syscalls.values().map(|s| s.calls).sum(),
-                syscalls: t
-                    .syscalls
-                    .iter()
-                    .map(|(n, s)| {
-                        (
-                            n.as_str(),
-                            CallDoc {
-                                calls: s.calls,
-                                errors: s.errors,
-                                bytes: s.bytes,
-                            },
-                        )
-                    })
-                    .collect(),
-            })
-            .collect(),
+        counts: counts_doc(&o.threads, &o.totals),
     };
     let mut text = serde_json::to_string_pretty(&doc).context("cannot encode the JSON report")?;
     text.push('\n');
@@ -579,7 +642,8 @@ pub fn trace_error(e: &TraceError, lang: Lang) -> String {
 }
 
 /// The `compare --verify` section: both witnesses side by side.
-pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
+pub fn verify_table(v: &Verification, ctx: &Ctx) -> String {
+    let lang = ctx.lang;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -591,7 +655,7 @@ pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
         .bold()
     );
     let mut t = condensed_table(
-        color,
+        ctx,
         vec![
             head(lang.t("method", "方式")),
             head(lang.t("system call", "系统调用")),
@@ -672,7 +736,7 @@ pub fn verify_table(v: &Verification, lang: Lang, color: bool) -> String {
                 m.elapsed.as_secs_f64()
             ),
         };
-        let width = crate::style::table_width() as usize;
+        let width = ctx.width;
         let _ = writeln!(out, "{}", super::wrap(&line, width, "  ", 4));
     }
     let verdict = if v.agrees() {
@@ -769,6 +833,7 @@ pub fn add_verify_json(compare_json: &str, v: &Verification) -> Result<String> {
                                 calls: s.calls,
                                 errors: s.errors,
                                 bytes: s.bytes,
+                                time_s: s.nanos as f64 / 1e9,
                             },
                         )
                     })
@@ -802,6 +867,7 @@ mod tests {
             calls,
             errors: 0,
             bytes,
+            nanos: 0,
         }
     }
 
@@ -862,10 +928,10 @@ mod tests {
 
     #[test]
     fn verify_table_says_when_the_witnesses_agree() {
-        let text = verify_table(&check(1, 1), Lang::En, false);
+        let text = verify_table(&check(1, 1), &Ctx::plain(Lang::En, 100));
         assert!(text.contains("agree ✓"), "{text}");
         assert!(text.contains("Both witnesses agree"), "{text}");
-        let text = verify_table(&check(1, 1), Lang::Zh, false);
+        let text = verify_table(&check(1, 1), &Ctx::plain(Lang::Zh, 100));
         assert!(
             text.contains("一致 ✓") && text.contains("两个证人"),
             "{text}"
@@ -876,7 +942,7 @@ mod tests {
     fn verify_table_shows_the_difference_plainly() {
         let v = check(1, 2);
         assert!(!v.agrees());
-        let text = verify_table(&v, Lang::En, false);
+        let text = verify_table(&v, &Ctx::plain(Lang::En, 100));
         assert!(text.contains("DIFFER by +1"), "{text}");
         assert!(text.contains("The witnesses DIFFER"), "{text}");
         let json = add_verify_json("{\"methods\": []}", &v).expect("JSON");

@@ -1,11 +1,14 @@
 //! Rendering: tables for people, JSON for tools, progress bars for the
-//! wait. Everything here takes finished plain values and returns text.
+//! wait. Everything here takes a finished view (`crate::view`) and a render
+//! context (`crate::ctx::Ctx`) and returns text; see `compare` for the
+//! pattern.
 
+pub mod attach;
+pub mod compare;
 pub mod count;
 pub mod json;
+pub mod layout;
 pub mod progress;
-pub mod roads;
-pub mod table;
 
 /// Wraps `text` to `width` display columns, the first line after `first`
 /// and the rest indented by `indent` spaces. Breaks at spaces; CJK text,

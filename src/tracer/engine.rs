@@ -238,7 +238,7 @@ fn read_report(fd: &OwnedFd) -> Option<(u8, Errno)> {
     })
 }
 
-fn os(what: &'static str, errno: Errno) -> TraceError {
+pub(super) fn os(what: &'static str, errno: Errno) -> TraceError {
     TraceError::Os { what, errno }
 }
 
@@ -249,7 +249,7 @@ fn wait_any() -> Result<(i32, i32), Errno> {
 /// `waitpid(pid, __WALL)`, retried on EINTR. `__WALL` because threads of a
 /// traced process report to the tracer like children but are not "children"
 /// for plain waitpid.
-fn wait_for(pid: i32) -> Result<(i32, i32), Errno> {
+pub(super) fn wait_for(pid: i32) -> Result<(i32, i32), Errno> {
     let mut status = 0;
     loop {
         // SAFETY: status is a valid out-pointer for the duration of the call.
@@ -266,7 +266,7 @@ fn wait_for(pid: i32) -> Result<(i32, i32), Errno> {
 
 /// `PTRACE_SYSCALL` with a raw signal number (0 = none). ESRCH is not an
 /// error: the tracee was killed after it stopped and waitpid will say so.
-fn resume(pid: i32, sig: i32) -> Result<(), Errno> {
+pub(super) fn resume(pid: i32, sig: i32) -> Result<(), Errno> {
     // SAFETY: PTRACE_SYSCALL takes no pointers; data is the signal number.
     let r = unsafe {
         libc::ptrace(
@@ -294,11 +294,13 @@ struct Pending {
     /// prctl(PR_SET_NAME): the thread renames itself (std and glibc name
     /// threads this way after they start), so re-read its comm at exit.
     renames: bool,
+    /// When the tracer saw the entry stop (for the time columns).
+    entered: Instant,
 }
 
 /// Live ptrace bookkeeping for one tracee thread.
 #[derive(Default)]
-struct Tracee {
+pub(super) struct Tracee {
     in_syscall: Option<Pending>,
     /// Tracees auto-attached after fork/clone start with a SIGSTOP that is
     /// ptrace's handshake, not a signal for the program: swallow it once.
@@ -306,33 +308,37 @@ struct Tracee {
 }
 
 /// What we keep about every thread ever seen, dead or alive.
-struct ThreadRecord {
-    tgid: i32,
-    comm: String,
+pub(super) struct ThreadRecord {
+    pub(super) tgid: i32,
+    pub(super) comm: String,
     counts: HashMap<SysKey, SyscallStats>,
 }
 
-struct State {
-    tracees: HashMap<i32, Tracee>,
-    threads: HashMap<i32, ThreadRecord>,
+pub(super) struct State {
+    pub(super) tracees: HashMap<i32, Tracee>,
+    pub(super) threads: HashMap<i32, ThreadRecord>,
     order: Vec<i32>,
     names: HashMap<SysKey, (String, ByteRule)>,
 }
 
 impl State {
-    fn new(root: i32) -> State {
-        let mut s = State {
-            tracees: HashMap::new(),
-            threads: HashMap::new(),
-            order: Vec::new(),
-            names: HashMap::new(),
-        };
+    pub(super) fn new(root: i32) -> State {
+        let mut s = State::empty();
         s.ensure(root, false);
         s
     }
 
+    pub(super) fn empty() -> State {
+        State {
+            tracees: HashMap::new(),
+            threads: HashMap::new(),
+            order: Vec::new(),
+            names: HashMap::new(),
+        }
+    }
+
     /// Registers `tid` if new; returns whether it was new.
-    fn ensure(&mut self, tid: i32, awaiting_initial_stop: bool) -> bool {
+    pub(super) fn ensure(&mut self, tid: i32, awaiting_initial_stop: bool) -> bool {
         if self.tracees.contains_key(&tid) {
             return false;
         }
@@ -383,7 +389,8 @@ impl State {
             .1
     }
 
-    fn on_syscall_stop(&mut self, tid: i32) {
+    pub(super) fn on_syscall_stop(&mut self, tid: i32) {
+        let now = Instant::now();
         let Ok(info) = ptrace::syscall_info(Pid::from_raw(tid)) else {
             return; // killed between the stop and this call
         };
@@ -404,6 +411,7 @@ impl State {
                         args: entry.args,
                         rule,
                         renames,
+                        entered: now,
                     });
                 }
             }
@@ -424,6 +432,7 @@ impl State {
                         stats.errors += 1;
                     }
                     stats.bytes += bytes;
+                    stats.nanos += duration_nanos(now.duration_since(p.entered));
                     if p.renames
                         && exit.is_error == 0
                         && let Some(comm) = read_comm(tid)
@@ -437,7 +446,7 @@ impl State {
         }
     }
 
-    fn on_event(&mut self, tid: i32, event: i32) {
+    pub(super) fn on_event(&mut self, tid: i32, event: i32) {
         match event {
             libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK | libc::PTRACE_EVENT_CLONE => {
                 if let Ok(new) = ptrace::getevent(Pid::from_raw(tid)) {
@@ -496,7 +505,13 @@ impl State {
         }
     }
 
-    fn into_outcome(self, status: CommandStatus, elapsed: std::time::Duration) -> TraceOutcome {
+    /// Per-thread counts in first-seen order, and their sum by name.
+    pub(super) fn into_counts(
+        self,
+    ) -> (
+        Vec<ThreadCounts>,
+        std::collections::BTreeMap<String, SyscallStats>,
+    ) {
         let mut threads = Vec::with_capacity(self.order.len());
         let mut totals = std::collections::BTreeMap::<String, SyscallStats>::new();
         let mut by_tid = self.threads;
@@ -523,6 +538,11 @@ impl State {
                 syscalls,
             });
         }
+        (threads, totals)
+    }
+
+    fn into_outcome(self, status: CommandStatus, elapsed: std::time::Duration) -> TraceOutcome {
+        let (threads, totals) = self.into_counts();
         TraceOutcome {
             status,
             threads,
@@ -530,6 +550,10 @@ impl State {
             elapsed,
         }
     }
+}
+
+fn duration_nanos(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 fn bytes_moved(tid: i32, p: &Pending, ret: i64) -> u64 {
@@ -562,13 +586,13 @@ fn own_tracer() -> Option<(i32, String)> {
     (pid != 0).then(|| (pid, read_comm(pid).unwrap_or_default()))
 }
 
-fn read_comm(tid: i32) -> Option<String> {
+pub(super) fn read_comm(tid: i32) -> Option<String> {
     std::fs::read_to_string(format!("/proc/{tid}/comm"))
         .ok()
         .map(|s| s.trim_end().to_string())
 }
 
-fn read_tgid(tid: i32) -> Option<i32> {
+pub(super) fn read_tgid(tid: i32) -> Option<i32> {
     let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
     status
         .lines()

@@ -13,9 +13,11 @@
 //! counted but have no exit; strace's `-c` counts at exit and so leaves
 //! `exit`/`exit_group` out.
 
+mod attach;
 mod engine;
 pub mod names;
-mod table;
+mod stop_signal;
+mod syscall_table;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -26,6 +28,7 @@ use nix::errno::Errno;
 use nix::libc;
 
 pub use names::{SyscallGroup, group_of};
+pub use stop_signal::StopOnSignal;
 
 /// Options for [`trace_command`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,6 +52,10 @@ pub struct SyscallStats {
     /// (mmap/munmap: the mapping length; sendmmsg/recvmmsg: the sum of
     /// `msg_len`). Zero for calls that do not move data.
     pub bytes: u64,
+    /// Wall-clock nanoseconds from each call's entry stop to its exit stop,
+    /// as the tracer saw them (what `strace -c -w` sums). It includes the
+    /// time the call blocked, and part of the tracer's own round trip.
+    pub nanos: u64,
 }
 
 impl SyscallStats {
@@ -56,6 +63,7 @@ impl SyscallStats {
         self.calls += other.calls;
         self.errors += other.errors;
         self.bytes += other.bytes;
+        self.nanos += other.nanos;
     }
 }
 
@@ -265,4 +273,183 @@ impl std::error::Error for TraceError {}
 /// child of this process, so do not run other child processes concurrently.
 pub fn trace_command(argv: &[OsString], opts: &TraceOptions) -> Result<TraceOutcome, TraceError> {
     engine::run(argv, opts)
+}
+
+/// Options for [`attach`].
+#[derive(Debug, Clone, Copy)]
+pub struct AttachOptions<'a> {
+    /// Detach after this long (`--for`); `None` waits for `stop` or for the
+    /// targets to exit.
+    pub duration: Option<std::time::Duration>,
+    /// Set it (from a signal handler or another thread) to detach: the
+    /// tracer looks at it at least every 50 ms.
+    pub stop: &'a std::sync::atomic::AtomicBool,
+}
+
+/// One process zclab attached to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachedTarget {
+    /// Its process id (a thread id given on the command line becomes the
+    /// id of its process).
+    pub pid: i32,
+    /// `/proc/PID/comm` at attach time.
+    pub comm: String,
+    /// Threads seized at the start (more may be born during the trace).
+    pub threads_at_attach: usize,
+    /// Set when it exited while traced.
+    pub exited: Option<CommandStatus>,
+}
+
+/// Why the attach window closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachEnd {
+    /// The stop flag was set (Ctrl-C, or the caller was done).
+    Stopped,
+    /// `--for` ran out.
+    TimeUp,
+    /// Every traced thread exited.
+    TargetsExited,
+}
+
+/// Everything the tracer measured while attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachOutcome {
+    pub targets: Vec<AttachedTarget>,
+    pub end: AttachEnd,
+    /// From the moment every thread was seized to the start of the detach.
+    pub window: Duration,
+    /// Per-thread counts, in the order the threads were first seen.
+    pub threads: Vec<ThreadCounts>,
+    /// Sum over all threads, by system call name.
+    pub totals: BTreeMap<String, SyscallStats>,
+}
+
+impl AttachOutcome {
+    /// Calls of `name` summed over all threads.
+    pub fn calls(&self, name: &str) -> u64 {
+        self.totals.get(name).map_or(0, |s| s.calls)
+    }
+}
+
+/// Why zclab could not attach. [`fmt::Display`] gives the English one-liner
+/// with what to do; [`AttachError::exit_code`] the documented exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachError {
+    /// No such process (or it exited before the attach).
+    NoSuchProcess { pid: i32 },
+    /// The PID is zclab's own.
+    OwnProcess { pid: i32 },
+    /// A zombie: it has exited, only its exit status is left.
+    Exited { pid: i32, comm: String },
+    /// A kernel thread, which has no user space to trace.
+    KernelThread { pid: i32, comm: String },
+    /// It belongs to another user and we are not root.
+    NotYours {
+        pid: i32,
+        comm: String,
+        owner: String,
+    },
+    /// Another tracer (strace, gdb, another zclab) holds it.
+    AlreadyTraced {
+        pid: i32,
+        comm: String,
+        tracer_pid: i32,
+        tracer: String,
+    },
+    /// Yama's ptrace_scope allows tracing only descendants (1), only with
+    /// CAP_SYS_PTRACE (2), or nothing (3).
+    PtraceScope { pid: i32, comm: String, scope: u32 },
+    /// Refused for another reason: a container without CAP_SYS_PTRACE, a
+    /// seccomp profile, a LSM policy.
+    Refused {
+        pid: i32,
+        comm: String,
+        errno: Errno,
+    },
+    /// An OS call of the tracer itself failed.
+    Os { what: &'static str, errno: Errno },
+}
+
+impl AttachError {
+    /// 2 when the PID given cannot be traced by this user (bad input, like an
+    /// unreadable file); 1 when the system or another tracer is in the way.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            AttachError::NoSuchProcess { .. }
+            | AttachError::OwnProcess { .. }
+            | AttachError::Exited { .. }
+            | AttachError::KernelThread { .. }
+            | AttachError::NotYours { .. } => 2,
+            AttachError::AlreadyTraced { .. }
+            | AttachError::PtraceScope { .. }
+            | AttachError::Refused { .. }
+            | AttachError::Os { .. } => 1,
+        }
+    }
+}
+
+impl fmt::Display for AttachError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttachError::NoSuchProcess { pid } => write!(
+                f,
+                "--pid {pid}: no such process: check the number with `ps -e` or `pgrep NAME`"
+            ),
+            AttachError::OwnProcess { pid } => write!(
+                f,
+                "--pid {pid}: that is zclab itself, which cannot trace itself: give another process"
+            ),
+            AttachError::Exited { pid, comm } => write!(
+                f,
+                "--pid {pid} ({comm}): it has already exited (a zombie waiting for its parent): nothing is left to trace"
+            ),
+            AttachError::KernelThread { pid, comm } => write!(
+                f,
+                "--pid {pid} ({comm}): a kernel thread, which makes no system calls to trace: give a user process"
+            ),
+            AttachError::NotYours { pid, comm, owner } => write!(
+                f,
+                "--pid {pid} ({comm}): permission denied: it belongs to {owner}; run zclab as {owner} or with sudo"
+            ),
+            AttachError::AlreadyTraced {
+                pid,
+                comm,
+                tracer_pid,
+                tracer,
+            } => write!(
+                f,
+                "--pid {pid} ({comm}): already traced by {tracer} (pid {tracer_pid}), and a process can have only one tracer: stop {tracer} first"
+            ),
+            AttachError::PtraceScope { pid, comm, scope } => write!(
+                f,
+                "--pid {pid} ({comm}): refused by kernel.yama.ptrace_scope={scope}, which lets a process trace only its own children: run zclab with sudo, or (scope 1) `sudo sysctl kernel.yama.ptrace_scope=0`"
+            ),
+            AttachError::Refused { pid, comm, errno } => write!(
+                f,
+                "--pid {pid} ({comm}): the kernel refused ptrace ({}): a container without CAP_SYS_PTRACE or a seccomp profile blocks it; run with --cap-add=SYS_PTRACE or outside the container",
+                errno.desc()
+            ),
+            AttachError::Os { what, errno } => write!(f, "tracer: {what} failed: {}", errno.desc()),
+        }
+    }
+}
+
+impl std::error::Error for AttachError {}
+
+/// Attaches to the running processes `pids` (every thread, and every thread
+/// or child they start), counts their system calls like
+/// [`trace_command`], and detaches when `opts.stop` is set, when
+/// `opts.duration` runs out, or when they have all exited. `on_ready` runs
+/// once every thread is seized, before any call is counted (print a
+/// banner, start a load generator…).
+///
+/// Must be called from one thread for the whole run, and it reaps (and
+/// ignores) any other child of this process that exits meanwhile. It
+/// installs a SIGALRM handler for the duration.
+pub fn attach(
+    pids: &[i32],
+    opts: &AttachOptions,
+    on_ready: &mut dyn FnMut(&[AttachedTarget]),
+) -> Result<AttachOutcome, AttachError> {
+    attach::run(pids, opts.duration, opts.stop, on_ready)
 }

@@ -5,12 +5,13 @@
 //! (`ptrace_syscall_info.arch`). A 64-bit process can still enter the kernel
 //! through the 32-bit `int 0x80` gate, where the numbers mean something else
 //! entirely (3 is `read` there, `close` on x86_64), so the ABI is part of the
-//! key. The tables (`table.rs`) are generated from the kernel's own syscall
+//! key. The tables (`syscall_table.rs`, made by `tools/gen-syscall-table.sh`) come
+//! from the kernel's own syscall
 //! tables.
 
 use std::borrow::Cow;
 
-use super::table;
+use super::syscall_table;
 
 /// `AUDIT_ARCH_X86_64` from `<linux/audit.h>`: the native 64-bit ABI.
 pub const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
@@ -45,15 +46,15 @@ impl Abi {
 /// (a kernel newer than the table, or a deliberately bogus number).
 pub fn syscall_name(abi: Abi, nr: u64) -> Cow<'static, str> {
     match abi {
-        Abi::X86_64 => match lookup(&table::X86_64, nr) {
+        Abi::X86_64 => match lookup(&syscall_table::X86_64, nr) {
             Some(name) => Cow::Borrowed(name),
             None => Cow::Owned(format!("syscall_{nr}")),
         },
-        Abi::X32 => match lookup(&table::X86_64, nr & !X32_SYSCALL_BIT) {
+        Abi::X32 => match lookup(&syscall_table::X86_64, nr & !X32_SYSCALL_BIT) {
             Some(name) => Cow::Owned(format!("x32:{name}")),
             None => Cow::Owned(format!("x32:syscall_{nr}")),
         },
-        Abi::I386 => match lookup(&table::I386, nr) {
+        Abi::I386 => match lookup(&syscall_table::I386, nr) {
             Some(name) => Cow::Owned(format!("i386:{name}")),
             None => Cow::Owned(format!("i386:syscall_{nr}")),
         },

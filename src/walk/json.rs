@@ -4,8 +4,8 @@
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::{Step, Totals, TraceResult};
-use crate::measure::Comparison;
+use super::{Step, Totals, WalkResult};
+use crate::view::compare::CompareView;
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -31,12 +31,12 @@ struct FileDoc {
     bytes: u64,
 }
 
-pub fn trace(t: &TraceResult, summary: &Comparison) -> Result<String> {
+pub fn trace(t: &WalkResult, summary: &CompareView) -> Result<String> {
     let doc = Doc {
         zclab_version: env!("CARGO_PKG_VERSION"),
         file: FileDoc {
-            path: summary.file_path.display().to_string(),
-            bytes: summary.file_bytes,
+            path: summary.file.path.clone(),
+            bytes: summary.file.bytes,
         },
         buffer_bytes: t.buffer_bytes,
         method: t.method.name(),

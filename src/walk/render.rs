@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use colored::Colorize;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Step, TraceResult};
+use super::{Step, WalkResult};
 use crate::lang::Lang;
 use crate::methods::Method;
 use crate::model::{self, CopyKind, Evidence, HopRole, Place};
@@ -114,13 +114,7 @@ pub fn diagram(method: Method, active: &[HopRole], lang: Lang) -> String {
             kernel.0.push_str(&boxed(Place::Nic, lang));
         }
         Method::Mmap => {
-            user.put(
-                pc_end,
-                lang.t(
-                    "(mapped here: the page cache itself)",
-                    "（映射到此处：就是页缓存本身）",
-                ),
-            );
+            user.put(pc_end, crate::text::roads::DIAGRAM_MAPPED.get(lang));
             kernel
                 .0
                 .push_str(&format!(" ─{}→ ", label(HopRole::FromMapping)));
@@ -129,16 +123,10 @@ pub fn diagram(method: Method, active: &[HopRole], lang: Lang) -> String {
             kernel.0.push_str(&boxed(Place::Nic, lang));
         }
         Method::Splice => {
-            user.put(
-                pc_end,
-                lang.t(
-                    "(no byte here: page references pass a pipe)",
-                    "（数据不进用户态：页面引用经过管道）",
-                ),
-            );
+            user.put(pc_end, crate::text::roads::DIAGRAM_PIPE_NOTE.get(lang));
             kernel.0.push_str(&format!(
                 " ─{}{}→ ",
-                lang.t("pipe ", "管道 "),
+                crate::text::roads::DIAGRAM_PIPE.get(lang),
                 label(HopRole::ToNic)
             ));
             kernel.0.push_str(&boxed(Place::Nic, lang));
@@ -149,7 +137,7 @@ pub fn diagram(method: Method, active: &[HopRole], lang: Lang) -> String {
             let down = format!(
                 "↘{}{}",
                 label(HopRole::ZeroCopySend),
-                lang.t("(zero copy)", "（零拷贝）")
+                crate::text::roads::DIAGRAM_ZERO_COPY.get(lang)
             );
             let gap = (ub.width() + 4).max(up.width() + down.width() + 4);
             let ub_col = pc_end + (gap - ub.width()) / 2;
@@ -281,7 +269,7 @@ pub fn step(s: &Step, method: Method, expected_calls: u64, lang: Lang) -> String
 
 /// The lines after the last step: how the walk ended and how the steps add
 /// up.
-pub fn ending(t: &TraceResult, file_bytes: u64, lang: Lang) -> String {
+pub fn ending(t: &WalkResult, file_bytes: u64, lang: Lang) -> String {
     let mut out = String::new();
     let o = &t.outcome;
     if t.quit {
@@ -371,7 +359,7 @@ pub fn ending(t: &TraceResult, file_bytes: u64, lang: Lang) -> String {
 mod tests {
     use super::*;
     use crate::methods::Call;
-    use crate::trace::{Totals, make_step_for_test};
+    use crate::walk::{Totals, make_step_for_test};
 
     fn steps_of(method: Method, calls: &[(Call, usize)]) -> Vec<Step> {
         let mut totals = Totals::default();

@@ -1,4 +1,6 @@
-//! `trace`: the real method, one system call at a time.
+//! The walk: the real method, one system call at a time (what `zclab
+//! trace` and the lessons show). Not to be confused with [`crate::tracer`],
+//! the ptrace tracer that counts another program's calls (`zclab count`).
 //!
 //! The method runs on the sending thread of the usual loopback harness, with
 //! an observer ([`Stepper`]) that, around every system call, hands control to
@@ -30,7 +32,7 @@ pub mod render;
 
 /// What to trace.
 #[derive(Clone, Debug)]
-pub struct TraceOptions {
+pub struct WalkOptions {
     pub method: Method,
     pub buffer_bytes: usize,
     /// Stop after this many chunks (read-write) or calls (sendfile).
@@ -83,7 +85,7 @@ pub struct Totals {
 }
 
 /// A finished trace.
-pub struct TraceResult {
+pub struct WalkResult {
     pub method: Method,
     pub buffer_bytes: usize,
     /// The steps that were shown, in order.
@@ -99,7 +101,7 @@ pub struct TraceResult {
     pub chunk_limit_hit: bool,
 }
 
-impl TraceResult {
+impl WalkResult {
     /// The run as a one-method comparison, for the same table and JSON as
     /// `compare`.
     pub fn summary(&self, input: &InputFile, default_sample: bool) -> crate::measure::Comparison {
@@ -331,10 +333,10 @@ impl ChunkCounter {
 /// Runs the trace. `on_step` is called, on this thread, for each step to be
 /// shown (at most `max_steps`); it returns `Flow::Stop` to quit.
 pub fn run(
-    opts: &TraceOptions,
+    opts: &WalkOptions,
     input: &InputFile,
     on_step: &mut dyn FnMut(&Step) -> Result<Flow>,
-) -> Result<TraceResult> {
+) -> Result<WalkResult> {
     let expected = harness::digest_file(input)?;
     let (tx, rx) = mpsc::channel::<Msg>();
     let (ack_tx, ack_rx) = mpsc::channel::<Ack>();
@@ -346,7 +348,7 @@ pub fn run(
     let sent = AtomicU64::new(0);
     let method = opts.method;
 
-    std::thread::scope(|scope| -> Result<TraceResult> {
+    std::thread::scope(|scope| -> Result<WalkResult> {
         let buffer_bytes = opts.buffer_bytes;
         let sent = &sent;
         let handle = scope.spawn(move || {
@@ -452,7 +454,7 @@ pub fn run(
             return Err(e);
         }
         let outcome = outcome?;
-        Ok(TraceResult {
+        Ok(WalkResult {
             method,
             buffer_bytes: opts.buffer_bytes,
             steps,

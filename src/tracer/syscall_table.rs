@@ -1,10 +1,10 @@
 //! System call names by number, x86_64 and i386, as dense tables.
 //!
-//! Generated (do not edit by hand) from the `syscalls` crate 0.8.1
-//! (`src/arch/x86_64.rs`, `src/arch/x86.rs`), which is itself generated from
-//! the kernel's `syscall_64.tbl` / `syscall_32.tbl`; the last entries are
-//! from Linux 6.17. A copy rather than a dependency keeps zclab's dependency
-//! list short; to refresh, regenerate from a newer release of that crate.
+//! Generated (do not edit by hand) by `tools/gen-syscall-table.sh` from the
+//! `syscalls` crate 0.8.1 (`src/arch/x86_64.rs`, `src/arch/x86.rs`), which
+//! is itself generated from the kernel's `syscall_64.tbl` /
+//! `syscall_32.tbl`. A copy rather than a dependency keeps zclab's
+//! dependency list short; to refresh, run the script with a newer version.
 //! An empty string is a number with no system call.
 
 pub(super) static X86_64: [&str; 470] = [

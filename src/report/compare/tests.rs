@@ -1,0 +1,184 @@
+//! Snapshots of the compare report from a hand-built view: both languages,
+//! 80 and 120 columns, colour off.
+
+use std::collections::BTreeMap;
+
+use super::{Detail, render};
+use crate::counters::Snapshot;
+use crate::ctx::Ctx;
+use crate::lang::Lang;
+use crate::methods::Method;
+use crate::model::{self, HopFacts};
+use crate::view::compare::*;
+
+const MIB: u64 = 1 << 20;
+
+fn method(m: Method, calls: &[(&'static str, u64)], cpu_us: u64, secs: f64) -> MethodView {
+    let total: u64 = calls.iter().map(|c| c.1).sum();
+    let user = if m == Method::ReadWrite { 2 * MIB } else { 0 };
+    let copies = model::evaluate(
+        m,
+        &HopFacts {
+            bytes_into_user: user / 2,
+            bytes_out_of_user: user / 2,
+            read_bytes: 0,
+            file_bytes: MIB,
+            ..HopFacts::default()
+        },
+    );
+    let snap = Snapshot {
+        rchar: MIB,
+        wchar: MIB,
+        syscr: calls[0].1,
+        syscw: calls.last().map(|c| c.1).unwrap_or(0),
+        voluntary_ctxt_switches: 3,
+        ..Snapshot::default()
+    };
+    let procfs: BTreeMap<&'static str, u64> = snap.fields().into_iter().collect();
+    let units = if m == Method::ReadWrite { 256 } else { total };
+    MethodView {
+        method: m,
+        syscalls: calls.iter().copied().collect(),
+        syscalls_total: total,
+        mode_switches: 2 * total,
+        mode_switches_basis: MODE_SWITCHES_BASIS,
+        unit: if m == Method::ReadWrite {
+            Unit::Chunk
+        } else {
+            Unit::Call
+        },
+        units,
+        mode_switches_per_unit: Some(2.0 * total as f64 / units as f64),
+        user_copy_bytes: user,
+        short_writes: 0,
+        interrupted_calls: 0,
+        procfs: procfs.clone(),
+        procfs_agrees: true,
+        cpu_user_us: cpu_us / 10,
+        cpu_sys_us: cpu_us - cpu_us / 10,
+        cpu_ms: cpu_us as f64 / 1000.0,
+        cpu_core_percent: cpu_us as f64 / 1e6 / secs * 100.0,
+        elapsed_s: secs,
+        throughput_mib_s: 1.0 / secs,
+        throughput_mib_s_min: 0.9 / secs,
+        throughput_mib_s_max: 1.1 / secs,
+        copy_counts: CopyCounts::of(&copies),
+        copies,
+        consumer: ConsumerView {
+            received_bytes: MIB,
+            copy_bytes: MIB,
+            read_calls: 17,
+            cpu_user_us: 100,
+            cpu_sys_us: 900,
+            procfs,
+        },
+        verified: true,
+        runs_verified: 3,
+        stopped_early: false,
+        received_crc32: "1badcafe".into(),
+        sender_tid: 4242,
+        median_run: 1,
+        all_runs: (0..3)
+            .map(|_| RunView {
+                elapsed_s: secs,
+                throughput_mib_s: 1.0 / secs,
+                cpu_user_us: 0,
+                cpu_sys_us: cpu_us,
+                syscalls: total,
+                verified: true,
+                resident_before_bytes: None,
+                read_bytes: 0,
+            })
+            .collect(),
+        minflt: None,
+        pipe_bytes: None,
+        zerocopy: None,
+    }
+}
+
+/// A 1 MiB file sent with a 4 KiB buffer: 257 reads (the last one at end
+/// of file) and 256 writes against one sendfile call and its end.
+pub(crate) fn sample_view() -> CompareView {
+    let rw = method(
+        Method::ReadWrite,
+        &[("read", 257), ("write", 256)],
+        1_200,
+        0.004,
+    );
+    let sf = method(Method::Sendfile, &[("sendfile", 2)], 400, 0.002);
+    let versus = Versus::new(&rw, &sf);
+    CompareView {
+        zclab_version: "0.0.0",
+        file: FileView {
+            path: "samples/kafka-segment-1MiB.log".into(),
+            bytes: MIB,
+            crc32: "1badcafe".into(),
+            default_sample: false,
+        },
+        buffer_bytes: 4096,
+        runs: 3,
+        page_cache: PageCache::Warm,
+        methods: vec![rw, sf],
+        verified: true,
+        versus: Some(versus),
+        pinned_after_eviction: vec![],
+        notes: vec![
+            Note::ModeSwitchesDerived,
+            Note::ContextSwitches,
+            Note::SendfileProcfs,
+            Note::ConsumerCopy,
+            Note::LoopbackNic,
+            Note::WarmCache,
+            Note::CpuSource,
+        ],
+    }
+}
+
+fn check_width(text: &str, width: usize) {
+    for line in text.lines() {
+        let w = unicode_width::UnicodeWidthStr::width(line);
+        assert!(w <= width, "line of {w} columns > {width}:\n{line}");
+    }
+}
+
+#[test]
+fn compare_snapshots() {
+    let view = sample_view();
+    for lang in [Lang::En, Lang::Zh] {
+        for width in [80, 120] {
+            let ctx = Ctx::plain(lang, width);
+            let brief = render(&view, &ctx, "zclab compare", Detail::Brief);
+            let full = render(&view, &ctx, "zclab compare", Detail::Full);
+            check_width(&brief, width);
+            check_width(&full, width);
+            let name = format!("{lang:?}_{width}").to_lowercase();
+            insta::assert_snapshot!(format!("compare_brief_{name}"), brief);
+            insta::assert_snapshot!(format!("compare_details_{name}"), full);
+        }
+    }
+}
+
+#[test]
+fn the_default_fits_a_projector() {
+    for lang in [Lang::En, Lang::Zh] {
+        let ctx = Ctx::plain(lang, 100);
+        let brief = render(&sample_view(), &ctx, "zclab compare", Detail::Brief);
+        check_width(&brief, 100);
+        assert!(
+            brief.lines().count() <= 40,
+            "{} lines:\n{brief}",
+            brief.lines().count()
+        );
+    }
+}
+
+#[test]
+fn json_carries_the_verdicts() {
+    let doc = serde_json::to_value(sample_view()).expect("json");
+    assert_eq!(doc["methods"][0]["method"], "read-write");
+    assert_eq!(doc["methods"][0]["procfs_agrees"], true);
+    assert_eq!(doc["methods"][0]["mode_switches"], 2 * 513);
+    assert_eq!(doc["versus"]["throughput"]["verdict"], "faster");
+    assert_eq!(doc["versus"]["cpu"]["verdict"], "less");
+    assert_eq!(doc["page_cache"], "warm");
+}

@@ -1,0 +1,5 @@
+//! Texts of count.
+
+use crate::texts;
+
+texts! {}

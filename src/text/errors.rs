@@ -1,0 +1,5 @@
+//! Texts of errors.
+
+use crate::texts;
+
+texts! {}

@@ -1,0 +1,525 @@
+//! [`CompareView`]: a finished comparison with every derived number and
+//! verdict, ready to be laid out (`report::compare`) or serialised
+//! (`compare --json`, whose field names are a contract: add, never rename).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::counters::Snapshot;
+use crate::harness::RunOutcome;
+use crate::measure::{Comparison, MethodResult};
+use crate::methods::Method;
+use crate::model::{self, CopyKind, Evidence, Hop};
+
+/// Wording of `mode_switches_basis` in JSON (data, not prose: a tool reads it).
+pub const MODE_SWITCHES_BASIS: &str =
+    "derived: 2 per system call (enter + leave), from zclab's own call count";
+
+/// The whole comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompareView {
+    pub zclab_version: &'static str,
+    pub file: FileView,
+    pub buffer_bytes: usize,
+    pub runs: u32,
+    pub page_cache: PageCache,
+    pub methods: Vec<MethodView>,
+    /// Every run of every method delivered the file byte for byte.
+    pub verified: bool,
+    /// sendfile against read-write, when both ran.
+    pub versus: Option<Versus>,
+    /// Cold runs where part of the file stayed cached after eviction.
+    pub pinned_after_eviction: Vec<Pinned>,
+    /// The notes that apply to this comparison, in order.
+    pub notes: Vec<Note>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FileView {
+    pub path: String,
+    pub bytes: u64,
+    /// CRC-32 of the file, 8 hex digits.
+    pub crc32: String,
+    pub default_sample: bool,
+}
+
+/// "warm" (read once before the runs) or "cold" (dropped before each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageCache {
+    Warm,
+    Cold,
+}
+
+/// What one step of a method's loop is: a chunk (read + write) or a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    Chunk,
+    Call,
+}
+
+/// One method's figures, from its median run unless said otherwise.
+#[derive(Clone, Debug, Serialize)]
+pub struct MethodView {
+    pub method: Method,
+    /// System call name → count, zclab's own count.
+    pub syscalls: BTreeMap<&'static str, u64>,
+    /// All of the method's system calls.
+    pub syscalls_total: u64,
+    /// Derived: 2 per system call (Linux has no mode-switch counter).
+    pub mode_switches: u64,
+    pub mode_switches_basis: &'static str,
+    pub unit: Unit,
+    /// Chunks the loop moved (ceil(size / buffer)) or calls it made.
+    pub units: u64,
+    /// Mode switches per chunk or call; `None` when there were none.
+    pub mode_switches_per_unit: Option<f64>,
+    /// Bytes that passed through zclab's user-space buffer (in + out).
+    pub user_copy_bytes: u64,
+    pub short_writes: u64,
+    pub interrupted_calls: u64,
+    /// Raw deltas of the sending thread, under the kernel's field names.
+    pub procfs: BTreeMap<&'static str, u64>,
+    /// `/proc`'s syscr and syscw moved by exactly the method's read-like and
+    /// write-like calls (the second count of the same calls).
+    pub procfs_agrees: bool,
+    pub cpu_user_us: u64,
+    pub cpu_sys_us: u64,
+    /// The sending thread's CPU time, user + system, in ms.
+    pub cpu_ms: f64,
+    /// That time as a share of one core over the run's elapsed time, %.
+    pub cpu_core_percent: f64,
+    pub elapsed_s: f64,
+    pub throughput_mib_s: f64,
+    pub throughput_mib_s_min: f64,
+    pub throughput_mib_s_max: f64,
+    pub copies: Vec<Hop>,
+    pub copy_counts: CopyCounts,
+    pub consumer: ConsumerView,
+    pub verified: bool,
+    /// Runs that delivered the file byte for byte.
+    pub runs_verified: usize,
+    /// The median run was stopped before the end on purpose (`trace --chunks`).
+    pub stopped_early: bool,
+    pub received_crc32: String,
+    /// Kernel thread id of the median run's sending thread.
+    pub sender_tid: i32,
+    pub median_run: usize,
+    pub all_runs: Vec<RunView>,
+    /// mmap: minor page faults of the sending thread (`minflt`), the
+    /// evidence that the mapping, not a buffer, fed the writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minflt: Option<u64>,
+    /// splice: the pipe's capacity after `F_SETPIPE_SZ`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipe_bytes: Option<u64>,
+    /// msg-zerocopy, io-uring: what the kernel's completion notifications
+    /// said about the zero-copy sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zerocopy: Option<ZeroCopyView>,
+}
+
+/// The kernel's own account of a method's zero-copy sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ZeroCopyView {
+    /// Sends the kernel accepted.
+    pub sent: u64,
+    /// Of those, sends it reports it copied after all.
+    pub copied: u64,
+    /// Notifications read, and the sends they covered.
+    pub completions: u64,
+    pub covered: u64,
+    /// The flag that reports a copy (`SO_EE_CODE_ZEROCOPY_COPIED`,
+    /// `IORING_NOTIF_USAGE_ZC_COPIED`).
+    pub code: &'static str,
+    /// Sends refused with ENOBUFS and made again after waiting.
+    pub enobufs_retries: u64,
+}
+
+/// The copies of a method's path by kind and evidence.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CopyCounts {
+    pub cpu: u32,
+    pub dma: u32,
+    pub cpu_measured: u32,
+    pub cpu_modelled: u32,
+    pub dma_measured: u32,
+    pub dma_modelled: u32,
+}
+
+impl CopyCounts {
+    pub fn of(hops: &[Hop]) -> CopyCounts {
+        let count = |kind, ev| {
+            hops.iter()
+                .filter(|h| h.kind == kind && h.evidence == ev)
+                .count() as u32
+        };
+        let (cpu, dma) = model::count_kinds(hops);
+        CopyCounts {
+            cpu,
+            dma,
+            cpu_measured: count(CopyKind::Cpu, Evidence::Measured),
+            cpu_modelled: count(CopyKind::Cpu, Evidence::Modelled),
+            dma_measured: count(CopyKind::Dma, Evidence::Measured),
+            dma_modelled: count(CopyKind::Dma, Evidence::Modelled),
+        }
+    }
+
+    pub fn total(&self) -> u32 {
+        self.cpu + self.dma
+    }
+
+    /// The usual case, said in a few words: every CPU copy measured, every
+    /// DMA copy modelled.
+    pub fn usual(&self) -> bool {
+        self.cpu_modelled == 0 && self.dma_measured == 0
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsumerView {
+    pub received_bytes: u64,
+    /// The consumer's own copy, socket buffer → its buffer (CPU), paid by
+    /// both methods.
+    pub copy_bytes: u64,
+    pub read_calls: u64,
+    pub cpu_user_us: u64,
+    pub cpu_sys_us: u64,
+    pub procfs: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RunView {
+    pub elapsed_s: f64,
+    pub throughput_mib_s: f64,
+    pub cpu_user_us: u64,
+    pub cpu_sys_us: u64,
+    pub syscalls: u64,
+    pub verified: bool,
+    /// Cold runs: bytes of the file still cached when the run began.
+    pub resident_before_bytes: Option<u64>,
+    pub read_bytes: u64,
+}
+
+/// A cold run in which part of the file stayed in the page cache.
+#[derive(Clone, Debug, Serialize)]
+pub struct Pinned {
+    pub method: Method,
+    pub bytes: u64,
+}
+
+/// The second method against the first (sendfile against read-write).
+#[derive(Clone, Debug, Serialize)]
+pub struct Versus {
+    pub baseline: Method,
+    pub other: Method,
+    /// CPU copies, baseline then other.
+    pub cpu_copies: [u32; 2],
+    pub user_copy_bytes: [u64; 2],
+    pub mode_switches: [u64; 2],
+    /// How many times more mode switches the baseline made.
+    pub mode_switches_ratio: Option<f64>,
+    pub cpu: CpuVerdict,
+    pub throughput: SpeedVerdict,
+}
+
+/// The other method's CPU time against the baseline's.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum CpuVerdict {
+    /// It used `percent` % less (the baseline used `factor` × as much).
+    Less { percent: f64, factor: f64 },
+    /// It used `factor` × as much as the baseline.
+    More { factor: f64 },
+    /// A CPU time was 0: too short to compare.
+    TooShort,
+}
+
+/// The other method's throughput against the baseline's.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum SpeedVerdict {
+    /// Its throughput was `factor` × the baseline's (≥ 1).
+    Faster {
+        factor: f64,
+    },
+    /// Its throughput was `factor` × the baseline's (< 1).
+    Slower {
+        factor: f64,
+    },
+    TooShort,
+}
+
+/// A note under the table: which one, and the values it needs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Note {
+    ModeSwitchesDerived,
+    ContextSwitches,
+    SendfileProcfs,
+    ConsumerCopy,
+    LoopbackNic,
+    /// The file was cached: the disk read is modelled.
+    WarmCache,
+    /// A cold run of `method`: `read_bytes` of `file_bytes` came from disk
+    /// (`partly_cached`: less than the whole file did).
+    Cold {
+        method: Method,
+        resident_before_bytes: Option<u64>,
+        read_bytes: u64,
+        file_bytes: u64,
+        partly_cached: bool,
+    },
+    CpuSource,
+    /// mmap ran: one CPU copy from the mapping, minflt, the SIGBUS pitfall.
+    Mmap,
+    /// splice ran: the machinery under sendfile, invisible to /proc io.
+    Splice,
+    /// msg-zerocopy or io-uring ran: what a zero-copy send removes, and
+    /// why loopback copies anyway.
+    ZeroCopy,
+    /// io-uring ran: the work hides behind io_uring_enter.
+    IoUring,
+}
+
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (a > 0.0 && b > 0.0).then(|| a / b)
+}
+
+/// The read-like and write-like calls `/proc` must have counted for
+/// `method` (syscr, syscw): sendfile counts in both.
+fn procfs_expected(method: Method, r: &RunOutcome) -> (u64, u64) {
+    let t = &r.tally;
+    match method {
+        Method::ReadWrite => (t.read, t.write),
+        Method::Sendfile => (t.sendfile, t.sendfile),
+        Method::Mmap => (0, t.write),
+        // /proc's I/O accounting does not see splice at all.
+        Method::Splice => (0, 0),
+        // Neither sendmsg nor io_uring's sends are write(2): only the
+        // reads show.
+        Method::MsgZerocopy | Method::IoUring => (t.read, 0),
+    }
+}
+
+fn procfs_map(s: &Snapshot) -> BTreeMap<&'static str, u64> {
+    s.fields().into_iter().collect()
+}
+
+fn run_view(r: &RunOutcome) -> RunView {
+    RunView {
+        elapsed_s: r.elapsed.as_secs_f64(),
+        throughput_mib_s: r.throughput_mib_s(),
+        cpu_user_us: r.sender_cpu.user_us,
+        cpu_sys_us: r.sender_cpu.sys_us,
+        syscalls: r.tally.syscalls(),
+        verified: r.verified,
+        resident_before_bytes: r.resident_before,
+        read_bytes: r.sender.read_bytes,
+    }
+}
+
+impl MethodView {
+    pub fn new(r: &MethodResult, file_bytes: u64, buffer_bytes: usize) -> MethodView {
+        let m = r.median_run();
+        let t = &m.tally;
+        let (lo, hi) = r.throughput_spread();
+        let switches = 2 * t.syscalls();
+        let units = r.units(file_bytes, buffer_bytes);
+        let (syscr, syscw) = procfs_expected(r.method, m);
+        let secs = m.elapsed.as_secs_f64();
+        let cpu_us = m.sender_cpu.total_us() as f64;
+        MethodView {
+            method: r.method,
+            syscalls: r
+                .method
+                .syscall_names()
+                .iter()
+                .map(|&n| (n, t.calls(n)))
+                .collect(),
+            syscalls_total: t.syscalls(),
+            mode_switches: switches,
+            mode_switches_basis: MODE_SWITCHES_BASIS,
+            unit: match r.method {
+                Method::Sendfile => Unit::Call,
+                _ => Unit::Chunk,
+            },
+            units,
+            mode_switches_per_unit: (units > 0).then(|| switches as f64 / units as f64),
+            user_copy_bytes: t.user_copy_bytes(),
+            short_writes: t.short_writes,
+            interrupted_calls: t.interrupted,
+            procfs: procfs_map(&m.sender),
+            procfs_agrees: m.sender.syscr == syscr && m.sender.syscw == syscw,
+            cpu_user_us: m.sender_cpu.user_us,
+            cpu_sys_us: m.sender_cpu.sys_us,
+            cpu_ms: cpu_us / 1000.0,
+            cpu_core_percent: if secs > 0.0 {
+                cpu_us / 1e6 / secs * 100.0
+            } else {
+                0.0
+            },
+            elapsed_s: secs,
+            throughput_mib_s: m.throughput_mib_s(),
+            throughput_mib_s_min: lo,
+            throughput_mib_s_max: hi,
+            copies: r.copies.clone(),
+            copy_counts: CopyCounts::of(&r.copies),
+            consumer: ConsumerView {
+                received_bytes: m.received_bytes,
+                copy_bytes: m.received_bytes,
+                read_calls: m.receiver_reads,
+                cpu_user_us: m.receiver_cpu.user_us,
+                cpu_sys_us: m.receiver_cpu.sys_us,
+                procfs: procfs_map(&m.receiver),
+            },
+            verified: r.verified(),
+            runs_verified: r.runs.iter().filter(|x| x.verified).count(),
+            stopped_early: t.stopped_early,
+            received_crc32: format!("{:08x}", m.received_crc32),
+            sender_tid: m.sender_tid,
+            median_run: r.median,
+            all_runs: r.runs.iter().map(run_view).collect(),
+            minflt: (r.method == Method::Mmap).then_some(m.sender.minflt),
+            pipe_bytes: (r.method == Method::Splice).then_some(t.pipe_bytes),
+            zerocopy: matches!(r.method, Method::MsgZerocopy | Method::IoUring).then(|| {
+                let z = &t.zerocopy;
+                ZeroCopyView {
+                    sent: z.sent,
+                    copied: z.copied,
+                    completions: z.completions,
+                    covered: z.covered,
+                    code: model::zerocopy_code(r.method),
+                    enobufs_retries: z.enobufs,
+                }
+            }),
+        }
+    }
+
+    /// A `/proc` delta of the sending thread (0 when absent).
+    pub fn procfs(&self, field: &str) -> u64 {
+        self.procfs.get(field).copied().unwrap_or(0)
+    }
+}
+
+impl Versus {
+    pub fn new(baseline: &MethodView, other: &MethodView) -> Versus {
+        let cpu = match ratio(baseline.cpu_ms, other.cpu_ms) {
+            Some(x) if x >= 1.0 => CpuVerdict::Less {
+                percent: (1.0 - 1.0 / x) * 100.0,
+                factor: x,
+            },
+            Some(x) => CpuVerdict::More { factor: 1.0 / x },
+            None => CpuVerdict::TooShort,
+        };
+        let throughput = match ratio(other.throughput_mib_s, baseline.throughput_mib_s) {
+            Some(x) if x >= 1.0 => SpeedVerdict::Faster { factor: x },
+            Some(x) => SpeedVerdict::Slower { factor: x },
+            None => SpeedVerdict::TooShort,
+        };
+        Versus {
+            baseline: baseline.method,
+            other: other.method,
+            cpu_copies: [baseline.copy_counts.cpu, other.copy_counts.cpu],
+            user_copy_bytes: [baseline.user_copy_bytes, other.user_copy_bytes],
+            mode_switches: [baseline.mode_switches, other.mode_switches],
+            mode_switches_ratio: ratio(baseline.mode_switches as f64, other.mode_switches as f64),
+            cpu,
+            throughput,
+        }
+    }
+}
+
+impl CompareView {
+    pub fn new(c: &Comparison) -> CompareView {
+        let methods: Vec<MethodView> = c
+            .methods
+            .iter()
+            .map(|r| MethodView::new(r, c.file_bytes, c.buffer_bytes))
+            .collect();
+        let find = |m| methods.iter().find(|v| v.method == m);
+        let versus = match (find(Method::ReadWrite), find(Method::Sendfile)) {
+            (Some(a), Some(b)) => Some(Versus::new(a, b)),
+            _ => None,
+        };
+        let pinned_after_eviction = c
+            .methods
+            .iter()
+            .flat_map(|r| r.runs.iter())
+            .filter_map(|run| {
+                run.resident_before.filter(|&b| b > 0).map(|bytes| Pinned {
+                    method: run.method,
+                    bytes,
+                })
+            })
+            .collect();
+        let notes = notes(c.cold, c.file_bytes, &methods);
+        CompareView {
+            zclab_version: env!("CARGO_PKG_VERSION"),
+            file: FileView {
+                path: c.file_path.display().to_string(),
+                bytes: c.file_bytes,
+                crc32: format!("{:08x}", c.expected.crc32),
+                default_sample: c.default_sample,
+            },
+            buffer_bytes: c.buffer_bytes,
+            runs: c.runs,
+            page_cache: if c.cold {
+                PageCache::Cold
+            } else {
+                PageCache::Warm
+            },
+            verified: c.verified(),
+            methods,
+            versus,
+            pinned_after_eviction,
+            notes,
+        }
+    }
+
+    pub fn method(&self, m: Method) -> Option<&MethodView> {
+        self.methods.iter().find(|v| v.method == m)
+    }
+}
+
+fn notes(cold: bool, file_bytes: u64, methods: &[MethodView]) -> Vec<Note> {
+    let mut v = vec![Note::ModeSwitchesDerived, Note::ContextSwitches];
+    if methods.iter().any(|m| m.method == Method::Sendfile) {
+        v.push(Note::SendfileProcfs);
+    }
+    v.push(Note::ConsumerCopy);
+    v.push(Note::LoopbackNic);
+    if cold {
+        v.extend(methods.iter().map(|m| {
+            Note::Cold {
+                method: m.method,
+                resident_before_bytes: m
+                    .all_runs
+                    .get(m.median_run)
+                    .and_then(|r| r.resident_before_bytes),
+                read_bytes: m.procfs("read_bytes"),
+                file_bytes,
+                partly_cached: m.procfs("read_bytes") < file_bytes,
+            }
+        }));
+    } else if methods.iter().all(|m| m.procfs("read_bytes") == 0) {
+        v.push(Note::WarmCache);
+    }
+    let ran = |m: Method| methods.iter().any(|v| v.method == m);
+    if ran(Method::Mmap) {
+        v.push(Note::Mmap);
+    }
+    if ran(Method::Splice) {
+        v.push(Note::Splice);
+    }
+    if ran(Method::MsgZerocopy) || ran(Method::IoUring) {
+        v.push(Note::ZeroCopy);
+    }
+    if ran(Method::IoUring) {
+        v.push(Note::IoUring);
+    }
+    v.push(Note::CpuSource);
+    v
+}
