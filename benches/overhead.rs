@@ -174,9 +174,8 @@ fn main() -> Result<()> {
                                 method,
                                 &input,
                                 expected,
-                                buf,
+                                &harness::RunOptions::new(buf, &sent),
                                 &mut Quiet,
-                                &sent,
                                 &mut || {},
                             )?;
                             if !out.verified {

@@ -5,33 +5,139 @@
 //! a user who does not own the file; dirty pages must be written back first
 //! (`fdatasync`, which writes nothing new into the file). After a sendfile
 //! over loopback the last few MiB can stay pinned by socket buffers for a
-//! moment and survive the advice, so eviction is retried and then checked.
+//! moment and survive the advice, so eviction is retried (for up to two
+//! seconds) and checked with `mincore`. A file on tmpfs or ramfs cannot be
+//! dropped at all: the page cache is where it lives.
 
 use std::fs::File;
 use std::num::NonZeroUsize;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use nix::fcntl::{PosixFadviseAdvice, posix_fadvise};
 use nix::sys::mman::{MapFlags, ProtFlags, mmap, munmap};
+use serde::Serialize;
 
-/// Asks the kernel to drop the file's pages, retrying while pages stay
-/// resident. Returns the bytes still resident afterwards (`None` when the
-/// kernel cannot tell, see [`resident_bytes`]).
-pub fn evict(file: &File, size: u64) -> Result<Option<u64>> {
+/// How long [`evict`] keeps trying before it gives up.
+pub const EVICT_PATIENCE: Duration = Duration::from_secs(2);
+
+/// Why a file cannot be read cold here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum CannotEvict {
+    /// The file lives on a file system kept in memory (tmpfs, ramfs): its
+    /// pages are the file itself and have no disk to be read back from.
+    MemoryFilesystem { fs: &'static str },
+    /// The kernel kept every page of the file in the page cache through
+    /// [`EVICT_PATIENCE`] of evictions (locked or in use elsewhere).
+    StayedResident { resident_bytes: u64 },
+}
+
+/// What [`evict`] achieved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Eviction {
+    /// The file was dropped: `resident` bytes were still cached when
+    /// eviction stopped (0 when it fully worked; `None` when the kernel
+    /// cannot tell, see [`resident_bytes`]).
+    Evicted { resident: Option<u64> },
+    /// Nothing could be dropped: a cold run is impossible here.
+    Cannot(CannotEvict),
+}
+
+/// The file system of `file`, when it keeps files in memory only.
+pub fn memory_filesystem(file: &File) -> Option<&'static str> {
+    use nix::sys::statfs::{FsType, TMPFS_MAGIC, fstatfs};
+    const RAMFS_MAGIC: FsType = FsType(0x8584_58f6);
+    let fs = fstatfs(file).ok()?.filesystem_type();
+    if fs == TMPFS_MAGIC {
+        Some("tmpfs")
+    } else if fs == RAMFS_MAGIC {
+        Some("ramfs")
+    } else {
+        None
+    }
+}
+
+/// Asks the kernel to drop the file's pages, and checks with `mincore`
+/// that they are gone, retrying for up to [`EVICT_PATIENCE`] while pages
+/// stay resident (after a sendfile over loopback the last pages can stay
+/// pinned for a moment).
+pub fn evict(file: &File, size: u64) -> Result<Eviction> {
+    if let Some(fs) = memory_filesystem(file) {
+        return Ok(Eviction::Cannot(CannotEvict::MemoryFilesystem { fs }));
+    }
     // Dirty pages cannot be dropped; write them back first.
     let _ = nix::unistd::fdatasync(file);
-    let mut left = None;
-    for attempt in 0..10 {
+    let deadline = Instant::now() + EVICT_PATIENCE;
+    let mut pause = Duration::from_millis(5);
+    loop {
         posix_fadvise(file, 0, 0, PosixFadviseAdvice::POSIX_FADV_DONTNEED)
             .context("posix_fadvise(DONTNEED) failed: cannot drop the file from the page cache")?;
-        left = resident_bytes(file, size)?;
-        if left.is_none_or(|b| b == 0) {
-            break;
+        let left = resident_bytes(file, size)?;
+        match left {
+            None | Some(0) => return Ok(Eviction::Evicted { resident: left }),
+            Some(b) if Instant::now() >= deadline => {
+                return Ok(if b >= size {
+                    Eviction::Cannot(CannotEvict::StayedResident { resident_bytes: b })
+                } else {
+                    Eviction::Evicted { resident: Some(b) }
+                });
+            }
+            Some(_) => {}
         }
-        std::thread::sleep(Duration::from_millis(20 * (attempt + 1)));
+        flush_deferred_frees();
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(200));
     }
-    Ok(left)
+}
+
+/// Makes every CPU free the socket buffers it was asked to free later.
+///
+/// When a socket buffer is consumed on another CPU than the one that made
+/// it, Linux hands the free back to that CPU (`skb_attempt_defer_free`),
+/// which does it the next time it processes received packets. A sendfile
+/// buffer holds the file's page-cache pages, so until then they cannot be
+/// dropped; on an idle CPU that can take seconds. A loopback datagram sent
+/// from a thread on each CPU makes each one process received packets now.
+fn flush_deferred_frees() {
+    use nix::libc::{CPU_ISSET, CPU_SET, CPU_SETSIZE, cpu_set_t, sched_getaffinity};
+    let size = std::mem::size_of::<cpu_set_t>();
+    // SAFETY: an all-zero cpu_set_t is a valid empty set.
+    let mut set: cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `set` is a valid cpu_set_t of `size` bytes.
+    if unsafe { sched_getaffinity(0, size, &mut set) } != 0 {
+        return;
+    }
+    let cpus: Vec<usize> = (0..CPU_SETSIZE as usize)
+        // SAFETY: reading one bit of a valid set.
+        .filter(|&c| unsafe { CPU_ISSET(c, &set) })
+        .collect();
+    std::thread::scope(|scope| {
+        for cpu in cpus {
+            scope.spawn(move || {
+                // SAFETY: an all-zero cpu_set_t is valid; CPU_SET sets one
+                // bit of it (cpu < CPU_SETSIZE); sched_setaffinity gets a
+                // valid set of `size` bytes for this thread (0), which ends
+                // right after.
+                let rc = unsafe {
+                    let mut one: cpu_set_t = std::mem::zeroed();
+                    CPU_SET(cpu, &mut one);
+                    nix::libc::sched_setaffinity(0, size, &one)
+                };
+                if rc != 0 {
+                    return;
+                }
+                let Ok(sock) = std::net::UdpSocket::bind(("127.0.0.1", 0)) else {
+                    return;
+                };
+                if let Ok(addr) = sock.local_addr() {
+                    let _ = sock.set_read_timeout(Some(Duration::from_millis(50)));
+                    let _ = sock.send_to(&[0], addr);
+                    let _ = sock.recv(&mut [0]);
+                }
+            });
+        }
+    });
 }
 
 /// Bytes of the file in the page cache, by `mincore(2)` on a read-only

@@ -116,18 +116,32 @@ impl ThreadCounters {
         self.tid
     }
 
-    /// Reads `io`, `stat`, `status` and `schedstat` of the thread.
+    /// Reads `io`, `stat`, `status` and `schedstat` of the thread, once it
+    /// is parked.
+    ///
+    /// The kernel adds a running thread's time to `sum_exec_runtime` only
+    /// when it is switched out (or at a tick), so a reading taken while the
+    /// thread runs lags. The callers park the thread (a barrier, a channel)
+    /// before they read; this waits, at most 200 ms, until `stat` shows it
+    /// is no longer running (state `R`), so that the CPU time is exact.
     pub fn snapshot(&self) -> Result<Snapshot> {
         let tid = self.tid;
+        let read_stat = || {
+            self.task
+                .stat()
+                .with_context(|| format!("cannot read /proc/self/task/{tid}/stat"))
+        };
+        let mut stat = read_stat()?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
+        while stat.state == 'R' && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_micros(50));
+            stat = read_stat()?;
+        }
         let io = self.task.io().with_context(|| {
             format!(
                 "cannot read /proc/self/task/{tid}/io (the kernel needs CONFIG_TASK_IO_ACCOUNTING)"
             )
         })?;
-        let stat = self
-            .task
-            .stat()
-            .with_context(|| format!("cannot read /proc/self/task/{tid}/stat"))?;
         let status = self
             .task
             .status()
@@ -156,9 +170,11 @@ impl ThreadCounters {
     }
 }
 
-/// CPU time of the calling thread at microsecond resolution
-/// (`getrusage(RUSAGE_THREAD)`); `/proc`'s utime/stime tick at 10 ms,
-/// too coarse for a run of a few hundred milliseconds.
+/// CPU time of the calling thread as `getrusage(RUSAGE_THREAD)` reports it,
+/// in microseconds. Only the user/system *split* is taken from here, and
+/// only for long runs: the kernel apportions the thread's exact runtime
+/// between user and system by 10 ms ticks, so on a short run the split is
+/// noise. The exact total is `sum_exec_runtime` (see [`Snapshot`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct CpuTime {
     pub user_us: u64,

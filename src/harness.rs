@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 use nix::errno::Errno;
+use serde::Serialize;
 
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
 use crate::input::InputFile;
@@ -31,11 +32,13 @@ use crate::methods::{self, Method, Observer, Tally, Transfer};
 pub const RECEIVER_BUFFER_BYTES: usize = 64 * 1024;
 
 /// For tests of the failure path: when set to N, the receiver closes its
-/// socket after N bytes, as a consumer that dies mid-transfer would.
+/// socket after N bytes, as a consumer that dies mid-transfer would. Read
+/// by the commands ([`Faults::from_env`]) and passed in [`RunOptions`].
 pub const FAULT_RECEIVER_CLOSE_AFTER: &str = "ZCLAB_FAULT_RECEIVER_CLOSE_AFTER";
 
 /// For tests of the stall limit: when set to N, the receiver stops reading
-/// after N bytes (without closing), as a hung consumer would.
+/// after N bytes (without closing), as a hung consumer would. Read by the
+/// commands ([`Faults::from_env`]) and passed in [`RunOptions`].
 pub const FAULT_RECEIVER_STALL_AFTER: &str = "ZCLAB_FAULT_RECEIVER_STALL_AFTER";
 
 /// What a correct transfer must deliver: the file's length and CRC-32,
@@ -56,9 +59,12 @@ pub struct RunOutcome {
     pub sender: Snapshot,
     /// `/proc` deltas of the receiving thread across the transfer.
     pub receiver: Snapshot,
-    /// `getrusage(RUSAGE_THREAD)` deltas of the sending thread.
+    /// `getrusage(RUSAGE_THREAD)` deltas of the sending thread: only its
+    /// user/system split is used, and only on long runs (tick-apportioned);
+    /// the exact total is [`RunOutcome::sender_cpu_ns`].
     pub sender_cpu: CpuTime,
-    /// `getrusage(RUSAGE_THREAD)` deltas of the receiving thread.
+    /// `getrusage(RUSAGE_THREAD)` deltas of the receiving thread (the same
+    /// caveat).
     pub receiver_cpu: CpuTime,
     /// From the moment both threads were released to the last byte
     /// received.
@@ -79,14 +85,49 @@ pub struct RunOutcome {
     pub resident_before: Option<u64>,
 }
 
+/// Why a run has no throughput figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoThroughput {
+    /// The run was stopped before the whole file was sent (`trace --chunks`,
+    /// a quit): its time is not the time of a transfer.
+    StoppedEarly,
+    /// The file is empty: nothing was sent, so there is no rate.
+    NothingSent,
+}
+
 impl RunOutcome {
-    /// MiB per second, file bytes over elapsed time.
-    pub fn throughput_mib_s(&self) -> f64 {
-        let secs = self.elapsed.as_secs_f64();
-        if secs <= 0.0 {
-            0.0
+    /// Exact CPU time of the sending thread across the transfer, in ns:
+    /// the `sum_exec_runtime` delta in its `schedstat`, read while it was
+    /// parked.
+    pub fn sender_cpu_ns(&self) -> u64 {
+        self.sender.sum_exec_runtime
+    }
+
+    /// The same for the receiving thread.
+    pub fn receiver_cpu_ns(&self) -> u64 {
+        self.receiver.sum_exec_runtime
+    }
+
+    /// Why this run has no throughput, if it has none.
+    pub fn no_throughput(&self) -> Option<NoThroughput> {
+        if self.tally.stopped_early {
+            Some(NoThroughput::StoppedEarly)
+        } else if self.received_bytes == 0 {
+            Some(NoThroughput::NothingSent)
         } else {
-            self.received_bytes as f64 / (1024.0 * 1024.0) / secs
+            None
+        }
+    }
+
+    /// MiB per second, file bytes over elapsed time; `None` for a run
+    /// stopped early or one that sent nothing (see [`Self::no_throughput`]).
+    pub fn throughput_mib_s(&self) -> Option<f64> {
+        let secs = self.elapsed.as_secs_f64();
+        if self.no_throughput().is_some() || secs <= 0.0 {
+            None
+        } else {
+            Some(self.received_bytes as f64 / (1024.0 * 1024.0) / secs)
         }
     }
 }
@@ -150,7 +191,53 @@ pub fn digest_file(input: &InputFile) -> Result<Expected> {
     })
 }
 
-/// Runs `method` once over loopback and measures it.
+/// How one run is set up, beyond the method and the file.
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions<'a> {
+    /// The sender's buffer (read-write's chunk; sendfile ignores it).
+    pub buffer_bytes: usize,
+    /// Bytes sent so far, for a progress bar on another thread.
+    pub progress: &'a AtomicU64,
+    /// Test hooks of the failure paths (none in normal runs).
+    pub faults: Faults,
+}
+
+/// Test hooks of the failure paths, set from the environment by the
+/// commands ([`Faults::from_env`]); nothing inside a run reads the
+/// environment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// The consumer closes its socket after this many bytes, as a consumer
+    /// that dies mid-transfer would.
+    pub receiver_close_after: Option<u64>,
+    /// The consumer stops reading after this many bytes, as a hung consumer
+    /// would.
+    pub receiver_stall_after: Option<u64>,
+}
+
+impl Faults {
+    /// From [`FAULT_RECEIVER_CLOSE_AFTER`] and [`FAULT_RECEIVER_STALL_AFTER`].
+    pub fn from_env() -> Faults {
+        let var = |name| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        Faults {
+            receiver_close_after: var(FAULT_RECEIVER_CLOSE_AFTER),
+            receiver_stall_after: var(FAULT_RECEIVER_STALL_AFTER),
+        }
+    }
+}
+
+impl<'a> RunOptions<'a> {
+    pub fn new(buffer_bytes: usize, progress: &'a AtomicU64) -> RunOptions<'a> {
+        RunOptions {
+            buffer_bytes,
+            progress,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// Runs `method` once over loopback and measures it, in the order the
+/// module documentation gives.
 ///
 /// `observer` sees every system call of the sender (see `methods`);
 /// `on_wait` is called about ten times a second while the transfer runs,
@@ -159,192 +246,286 @@ pub fn run_once<O: Observer + Send>(
     method: Method,
     input: &InputFile,
     expected: Expected,
-    buffer_bytes: usize,
+    opts: &RunOptions<'_>,
     observer: &mut O,
-    progress: &AtomicU64,
     on_wait: &mut dyn FnMut(),
 ) -> Result<RunOutcome> {
-    let path = input.path.display();
-    // read-write reads from the file offset; start every run at 0.
-    (&input.file)
-        .seek(SeekFrom::Start(0))
-        .with_context(|| format!("cannot rewind {path}"))?;
-    progress.store(0, Ordering::Relaxed);
-
+    rewind(input)?;
+    opts.progress.store(0, Ordering::Relaxed);
     let (sender_sock, receiver_sock) = loopback::connected_pair("the loopback transfer")?;
     let watch = TransferWatch::new(&[&sender_sock, &receiver_sock])?;
     let mut observer = watch.observer(observer);
-    let mut stall = None;
-
-    let close_after = std::env::var(FAULT_RECEIVER_CLOSE_AFTER)
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok());
-    let go = Barrier::new(3);
-    let after = Barrier::new(3);
-    let abort = AtomicBool::new(false);
+    let gates = Gates::new();
     let (tx, rx) = mpsc::channel::<Event>();
-
     std::thread::scope(|scope| -> Result<RunOutcome> {
-        let sender_tx = tx.clone();
-        let (go_s, after_s, abort_s) = (&go, &after, &abort);
-        let file = &input.file;
-        let size = input.size;
-        scope.spawn(move || {
-            let _ = sender_tx.send(Event::SenderReady(nix::unistd::gettid().as_raw()));
-            go_s.wait();
-            let (result, cpu) = if abort_s.load(Ordering::SeqCst) {
-                (Ok(Tally::default()), Ok(CpuTime::default()))
-            } else {
-                let cpu0 = CpuTime::of_this_thread();
-                let transfer = Transfer {
-                    file,
-                    size,
-                    socket: sender_sock.as_fd(),
-                    buffer_bytes,
-                    progress,
-                };
-                let result = methods::run(method, &transfer, &mut observer);
-                let cpu1 = CpuTime::of_this_thread();
-                let cpu = match (cpu0, cpu1) {
-                    (Ok(a), Ok(b)) => Ok(b.since(&a)),
-                    (Err(e), _) | (_, Err(e)) => Err(e),
-                };
-                (result, cpu)
+        let sender = (method, input, opts, sender_sock);
+        spawn_sender(scope, &gates, tx.clone(), sender, &mut observer);
+        spawn_receiver(scope, &gates, tx, receiver_sock, opts, &watch);
+        let tids = wait_ready(&rx)?;
+        // Both threads are parked on the `go` gate.
+        let before = snapshot_both(tids);
+        if before.is_err() {
+            // Release the threads without a transfer so they can be joined.
+            gates.abort.store(true, Ordering::SeqCst);
+        }
+        let start = Instant::now();
+        gates.go.wait();
+        let done = wait_done(&rx, on_wait, &watch, opts.progress);
+        // Both threads are parked on the `after` gate.
+        let after = before
+            .as_ref()
+            .map_err(|e| anyhow!("{e:#}"))
+            .and_then(|(counters, _)| Ok((counters.0.snapshot()?, counters.1.snapshot()?)));
+        gates.after.wait();
+        on_wait();
+        if done.stall.is_some() {
+            return Err(stall_error(&watch, done.flags(), input.size, method));
+        }
+        let (counters, before) = before?;
+        outcome(
+            method, input, expected, start, counters, before, after?, done,
+        )
+    })
+}
+
+/// Read-write reads from the file offset: every run starts at 0.
+fn rewind(input: &InputFile) -> Result<()> {
+    (&input.file)
+        .seek(SeekFrom::Start(0))
+        .with_context(|| format!("cannot rewind {}", input.path.display()))?;
+    Ok(())
+}
+
+/// Where the three threads meet: `go` releases the transfer, `after` the
+/// threads once their counters are read; `abort` skips the transfer.
+struct Gates {
+    go: Barrier,
+    after: Barrier,
+    abort: AtomicBool,
+}
+
+impl Gates {
+    fn new() -> Gates {
+        Gates {
+            go: Barrier::new(3),
+            after: Barrier::new(3),
+            abort: AtomicBool::new(false),
+        }
+    }
+}
+
+/// The sending thread ("the broker"): reports its id, parks on `go`, runs
+/// the method, shuts its side of the socket, reports, parks on `after`.
+fn spawn_sender<'scope, 'env, O: Observer + Send>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    gates: &'env Gates,
+    tx: mpsc::Sender<Event>,
+    (method, input, opts, sock): (Method, &'env InputFile, &'env RunOptions<'env>, TcpStream),
+    observer: &'env mut O,
+) {
+    scope.spawn(move || {
+        let _ = tx.send(Event::SenderReady(nix::unistd::gettid().as_raw()));
+        gates.go.wait();
+        let (result, cpu) = if gates.abort.load(Ordering::SeqCst) {
+            (Ok(Tally::default()), Ok(CpuTime::default()))
+        } else {
+            let cpu0 = CpuTime::of_this_thread();
+            let transfer = Transfer {
+                file: &input.file,
+                size: input.size,
+                socket: sock.as_fd(),
+                buffer_bytes: opts.buffer_bytes,
+                progress: opts.progress,
             };
-            // End of stream for the receiver, whatever happened.
-            let _ = sender_sock.shutdown(Shutdown::Both);
-            let _ = sender_tx.send(Event::SenderDone(result, cpu));
-            after_s.wait();
-            drop(sender_sock);
-        });
+            let result = methods::run(method, &transfer, observer);
+            let cpu1 = CpuTime::of_this_thread();
+            let cpu = match (cpu0, cpu1) {
+                (Ok(a), Ok(b)) => Ok(b.since(&a)),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
+            (result, cpu)
+        };
+        // End of stream for the receiver, whatever happened.
+        let _ = sock.shutdown(Shutdown::Both);
+        let _ = tx.send(Event::SenderDone(result, cpu));
+        gates.after.wait();
+        drop(sock);
+    });
+}
 
-        let receiver_tx = tx.clone();
-        let (go_r, after_r, watch_r) = (&go, &after, &watch);
-        scope.spawn(move || {
-            let _ = receiver_tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
-            go_r.wait();
-            let report = receive(receiver_sock, close_after, watch_r);
-            let _ = receiver_tx.send(Event::ReceiverDone(report));
-            after_r.wait();
-        });
-        drop(tx);
+/// The receiving thread ("the consumer"): reports its id, parks on `go`,
+/// drains the socket, reports, parks on `after`.
+fn spawn_receiver<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    gates: &'env Gates,
+    tx: mpsc::Sender<Event>,
+    sock: TcpStream,
+    opts: &'env RunOptions<'env>,
+    watch: &'env TransferWatch,
+) {
+    scope.spawn(move || {
+        let _ = tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
+        gates.go.wait();
+        let report = if gates.abort.load(Ordering::SeqCst) {
+            Err(anyhow!("the run was aborted before the transfer"))
+        } else {
+            receive(sock, opts, watch)
+        };
+        let _ = tx.send(Event::ReceiverDone(report));
+        gates.after.wait();
+    });
+}
 
-        let mut tids = (None, None);
-        while tids.0.is_none() || tids.1.is_none() {
-            match rx.recv() {
+/// The thread ids of (sender, receiver), once both have reported.
+fn wait_ready(rx: &mpsc::Receiver<Event>) -> Result<(i32, i32)> {
+    let mut tids = (None, None);
+    loop {
+        match (tids.0, tids.1) {
+            (Some(s), Some(r)) => return Ok((s, r)),
+            _ => match rx.recv() {
                 Ok(Event::SenderReady(t)) => tids.0 = Some(t),
                 Ok(Event::ReceiverReady(t)) => tids.1 = Some(t),
                 Ok(_) => {}
                 Err(_) => return Err(anyhow!("a transfer thread ended before it started")),
-            }
+            },
         }
-        let (sender_tid, receiver_tid) = (tids.0.unwrap_or_default(), tids.1.unwrap_or_default());
-        let before = ThreadCounters::open(sender_tid)
-            .and_then(|s| ThreadCounters::open(receiver_tid).map(|r| (s, r)))
-            .and_then(|(s, r)| {
-                let sb = s.snapshot()?;
-                let rb = r.snapshot()?;
-                Ok((s, r, sb, rb))
-            });
-        if before.is_err() {
-            // Release the threads without a transfer so they can be joined.
-            abort.store(true, Ordering::SeqCst);
-        }
-        let start = Instant::now();
-        go.wait();
+    }
+}
 
-        let mut sender_done = None;
-        let mut receiver_done = None;
-        while sender_done.is_none() || receiver_done.is_none() {
-            match rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(Event::SenderDone(result, cpu)) => sender_done = Some((result, cpu)),
-                Ok(Event::ReceiverDone(report)) => receiver_done = Some(report),
-                Ok(_) => {}
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    on_wait();
-                    let sent = progress.load(Ordering::Relaxed);
-                    if stall.is_none() && watch.stalled(sent) {
-                        let done = (sender_done.is_some(), receiver_done.is_some());
-                        stall = Some(stall_error(&watch, sent, done, input.size, method));
-                    }
+type Pair<T> = (T, T);
+
+/// Opens both threads' counters and reads them (both threads parked).
+fn snapshot_both(tids: (i32, i32)) -> Result<(Pair<ThreadCounters>, Pair<Snapshot>)> {
+    let s = ThreadCounters::open(tids.0)?;
+    let r = ThreadCounters::open(tids.1)?;
+    let sb = s.snapshot()?;
+    let rb = r.snapshot()?;
+    Ok(((s, r), (sb, rb)))
+}
+
+/// What the two threads reported at the end.
+struct Done {
+    sender: Option<(Result<Tally, methods::TransferError>, Result<CpuTime>)>,
+    receiver: Option<Result<ReceiverReport>>,
+    /// The watch called the transfer off: bytes sent by then, and which
+    /// threads had finished.
+    stall: Option<(u64, (bool, bool))>,
+}
+
+impl Done {
+    fn flags(&self) -> (u64, (bool, bool)) {
+        self.stall.unwrap_or_default()
+    }
+}
+
+/// Waits for both threads' reports, calling `on_wait` every 100 ms and
+/// asking the watch whether the transfer has stalled.
+fn wait_done(
+    rx: &mpsc::Receiver<Event>,
+    on_wait: &mut dyn FnMut(),
+    watch: &TransferWatch,
+    progress: &AtomicU64,
+) -> Done {
+    let mut done = Done {
+        sender: None,
+        receiver: None,
+        stall: None,
+    };
+    while done.sender.is_none() || done.receiver.is_none() {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Event::SenderDone(result, cpu)) => done.sender = Some((result, cpu)),
+            Ok(Event::ReceiverDone(report)) => done.receiver = Some(report),
+            Ok(_) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                on_wait();
+                let sent = progress.load(Ordering::Relaxed);
+                if done.stall.is_none() && watch.stalled(sent) {
+                    let finished = (done.sender.is_some(), done.receiver.is_some());
+                    done.stall = Some((sent, finished));
                 }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        let after_snaps = before
-            .as_ref()
-            .map_err(|e| anyhow!("{e:#}"))
-            .and_then(|(s, r, _, _)| Ok((s.snapshot()?, r.snapshot()?)));
-        after.wait();
-        on_wait();
+    }
+    done
+}
 
-        if let Some(stall) = stall {
-            return Err(stall);
-        }
-        let (s_counters, _r, s_before, r_before) = before?;
-        let (s_after, r_after) = after_snaps?;
-        let (sent, sender_cpu) =
-            sender_done.ok_or_else(|| anyhow!("the sending thread ended without a report"))?;
-        let report =
-            receiver_done.ok_or_else(|| anyhow!("the receiving thread ended without a report"))?;
-        let tally = match sent {
-            Ok(t) => t,
-            Err(e) => {
-                let received = report.as_ref().map(|r| r.bytes).unwrap_or(0);
-                return Err(e.error.context(format!(
-                    "{} of {path} failed after {} calls, {} of {} bytes received (sending thread {})",
-                    method.name(),
-                    e.tally.syscalls(),
-                    received,
-                    input.size,
-                    s_counters.tid()
-                )));
-            }
-        };
-        let report = report.context("the receiving thread failed")?;
-        let sender_cpu = sender_cpu?;
-        let size_now = input
-            .file
-            .metadata()
-            .with_context(|| format!("cannot stat {path}"))?
-            .len();
-        if size_now != input.size {
-            return Err(anyhow!(
-                "{path} changed size during the run ({} bytes when opened, {} now); measure a file that nothing is writing to",
+/// Checks the reports and the file, and puts the run's figures together.
+#[allow(clippy::too_many_arguments)]
+fn outcome(
+    method: Method,
+    input: &InputFile,
+    expected: Expected,
+    start: Instant,
+    counters: Pair<ThreadCounters>,
+    before: Pair<Snapshot>,
+    after: Pair<Snapshot>,
+    done: Done,
+) -> Result<RunOutcome> {
+    let path = input.path.display();
+    let (sent, sender_cpu) = done
+        .sender
+        .ok_or_else(|| anyhow!("the sending thread ended without a report"))?;
+    let report = done
+        .receiver
+        .ok_or_else(|| anyhow!("the receiving thread ended without a report"))?;
+    let tally = match sent {
+        Ok(t) => t,
+        Err(e) => {
+            let received = report.as_ref().map(|r| r.bytes).unwrap_or(0);
+            return Err(e.error.context(format!(
+                "{} of {path} failed after {} calls, {} of {} bytes received (sending thread {})",
+                method.name(),
+                e.tally.syscalls(),
+                received,
                 input.size,
-                size_now
-            ));
+                counters.0.tid()
+            )));
         }
-        let verified = !tally.stopped_early
-            && report.bytes == expected.bytes
-            && report.crc32 == expected.crc32;
-        Ok(RunOutcome {
-            method,
-            tally,
-            sender: s_after.since(&s_before),
-            receiver: r_after.since(&r_before),
-            sender_cpu,
-            receiver_cpu: report.cpu,
-            elapsed: report.end.saturating_duration_since(start),
-            received_bytes: report.bytes,
-            received_crc32: report.crc32,
-            receiver_reads: report.reads,
-            verified,
-            sender_tid,
-            resident_before: None,
-        })
+    };
+    let report = report.context("the receiving thread failed")?;
+    let sender_cpu = sender_cpu?;
+    let size_now = input
+        .file
+        .metadata()
+        .with_context(|| format!("cannot stat {path}"))?
+        .len();
+    if size_now != input.size {
+        return Err(anyhow!(
+            "{path} changed size during the run ({} bytes when opened, {} now); measure a file that nothing is writing to",
+            input.size,
+            size_now
+        ));
+    }
+    let verified =
+        !tally.stopped_early && report.bytes == expected.bytes && report.crc32 == expected.crc32;
+    Ok(RunOutcome {
+        method,
+        tally,
+        sender: after.0.since(&before.0),
+        receiver: after.1.since(&before.1),
+        sender_cpu,
+        receiver_cpu: report.cpu,
+        elapsed: report.end.saturating_duration_since(start),
+        received_bytes: report.bytes,
+        received_crc32: report.crc32,
+        receiver_reads: report.reads,
+        verified,
+        sender_tid: counters.0.tid(),
+        resident_before: None,
     })
 }
 
 /// The consumer: drains the socket with `read(2)` until end of stream.
 fn receive(
     sock: TcpStream,
-    close_after: Option<u64>,
+    opts: &RunOptions<'_>,
     watch: &TransferWatch,
 ) -> Result<ReceiverReport> {
-    let stall_after = std::env::var(FAULT_RECEIVER_STALL_AFTER)
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok());
+    let (close_after, stall_after) = (
+        opts.faults.receiver_close_after,
+        opts.faults.receiver_stall_after,
+    );
     let cpu0 = CpuTime::of_this_thread()?;
     let mut buf = vec![0u8; RECEIVER_BUFFER_BYTES];
     let mut hasher = crc32fast::Hasher::new();
@@ -402,8 +583,7 @@ fn receive(
 /// Says what stalled, once `watch` has called the run off.
 fn stall_error(
     watch: &TransferWatch,
-    sent: u64,
-    (sender_done, receiver_done): (bool, bool),
+    (sent, (sender_done, receiver_done)): (u64, (bool, bool)),
     size: u64,
     method: Method,
 ) -> anyhow::Error {

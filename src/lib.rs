@@ -21,6 +21,7 @@ pub mod ctx;
 pub mod error;
 pub mod harness;
 pub mod input;
+pub mod kafka;
 pub mod lang;
 pub mod lesson;
 pub mod loopback;

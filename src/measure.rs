@@ -7,7 +7,8 @@ use std::sync::atomic::AtomicU64;
 
 use anyhow::Result;
 
-use crate::harness::{self, Expected, RunOutcome};
+use crate::cache::{CannotEvict, Eviction};
+use crate::harness::{self, Expected, RunOptions, RunOutcome};
 use crate::input::InputFile;
 use crate::methods::{Method, Quiet};
 use crate::model::{self, Hop, HopFacts};
@@ -22,6 +23,8 @@ pub struct CompareOptions {
     pub cold: bool,
     /// Methods asked for that cannot run here, and why (not run).
     pub skipped: Vec<(Method, crate::methods::io_uring::Unavailable)>,
+    /// Test hooks of the failure paths (see [`harness::Faults`]).
+    pub faults: harness::Faults,
 }
 
 /// All runs of one method, with the median picked out.
@@ -69,16 +72,16 @@ impl MethodResult {
         &self.runs[self.median]
     }
 
-    /// Slowest and fastest throughput over the runs, MiB/s.
-    pub fn throughput_spread(&self) -> (f64, f64) {
-        let mut lo = f64::INFINITY;
-        let mut hi: f64 = 0.0;
-        for r in &self.runs {
-            let t = r.throughput_mib_s();
-            lo = lo.min(t);
-            hi = hi.max(t);
-        }
-        (if lo.is_finite() { lo } else { 0.0 }, hi)
+    /// Slowest and fastest throughput over the runs that have one, MiB/s.
+    pub fn throughput_spread(&self) -> Option<(f64, f64)> {
+        let rates: Vec<f64> = self
+            .runs
+            .iter()
+            .filter_map(RunOutcome::throughput_mib_s)
+            .collect();
+        let lo = rates.iter().copied().reduce(f64::min)?;
+        let hi = rates.iter().copied().reduce(f64::max)?;
+        Some((lo, hi))
     }
 
     /// Every run delivered the file byte for byte.
@@ -86,15 +89,47 @@ impl MethodResult {
         self.runs.iter().all(|r| r.verified)
     }
 
-    /// Whole chunks the loop had to move: ceil(size / buffer). For
-    /// sendfile, the number of calls.
-    pub fn units(&self, file_bytes: u64, buffer_bytes: usize) -> u64 {
+    /// What the per-unit figures divide by, from what the median run
+    /// actually did: the chunks read-write read (reads that returned data),
+    /// or sendfile's calls. A run stopped after 2 chunks divides by 2; an
+    /// empty file has no unit (0).
+    pub fn units(&self) -> u64 {
+        let t = &self.median_run().tally;
         match self.method {
-            Method::Sendfile => self.median_run().tally.sendfile,
-            _ => file_bytes.div_ceil(buffer_bytes as u64),
+            Method::Sendfile => t.sendfile,
+            // Every other method counts the chunks it moved.
+            _ => t.chunks,
         }
     }
+
+    /// The sender's exact CPU time in the median run, ns.
+    pub fn sender_cpu_ns(&self) -> u64 {
+        self.median_run().sender_cpu_ns()
+    }
+
+    /// Sender plus consumer, ns: on loopback the receive side's TCP work
+    /// lands on either thread, so only the sum is stable.
+    pub fn both_cpu_ns(&self) -> u64 {
+        let m = self.median_run();
+        m.sender_cpu_ns() + m.receiver_cpu_ns()
+    }
+
+    /// Whether the median run is long enough for getrusage's user/system
+    /// split (apportioned by 10 ms ticks) to mean something.
+    pub fn cpu_split_meaningful(&self) -> bool {
+        self.sender_cpu_ns() >= CPU_SPLIT_MIN_NS
+    }
 }
+
+/// Below this, a CPU figure is too short to compare: scheduling noise and
+/// fixed costs (thread wake-ups, the first page faults) dominate it.
+pub const CPU_COMPARE_MIN_NS: u64 = 1_000_000;
+
+/// From this on, the user/system split of getrusage is shown: 10 ticks of
+/// 10 ms, so the apportioning error is about a tenth or less.
+pub const CPU_SPLIT_MIN_NS: u64 = 100_000_000;
+
+impl MethodResult {}
 
 /// A finished comparison.
 #[derive(Clone, Debug)]
@@ -107,6 +142,9 @@ pub struct Comparison {
     pub runs: u32,
     /// The file was dropped from the page cache before every run.
     pub cold: bool,
+    /// `--cold` was asked but the file cannot be dropped here: the runs
+    /// were warm, and this says why.
+    pub cold_refused: Option<CannotEvict>,
     pub expected: Expected,
     pub methods: Vec<MethodResult>,
 }
@@ -127,6 +165,7 @@ impl Comparison {
             buffer_bytes,
             runs: 1,
             cold: false,
+            cold_refused: None,
             expected,
             methods: vec![MethodResult::from_runs(outcome.method, vec![outcome])],
         }
@@ -157,8 +196,22 @@ pub fn compare(
     progress: &mut dyn Progress,
 ) -> Result<Comparison> {
     let expected = harness::digest_file(input)?;
+    // A file that cannot be dropped (tmpfs, or pages the kernel keeps)
+    // runs warm, and the report says why.
+    let cold_refused = match opts.cold {
+        true => match crate::cache::evict(&input.file, input.size)? {
+            Eviction::Cannot(why) => Some(why),
+            Eviction::Evicted { .. } => None,
+        },
+        false => None,
+    };
+    let cold = opts.cold && cold_refused.is_none();
     let mut runs: Vec<Vec<RunOutcome>> = vec![Vec::new(); opts.methods.len()];
     let sent = AtomicU64::new(0);
+    let run_opts = RunOptions {
+        faults: opts.faults,
+        ..RunOptions::new(opts.buffer_bytes, &sent)
+    };
     for run in 0..opts.runs {
         // Alternate the order each round: A B, B A, A B …
         let order: Vec<usize> = if run % 2 == 0 {
@@ -169,20 +222,21 @@ pub fn compare(
         for i in order {
             let method = opts.methods[i];
             progress.started(method, run);
-            let resident_before = if opts.cold {
-                crate::cache::evict(&input.file, input.size)?
+            let resident_before = if cold {
+                match crate::cache::evict(&input.file, input.size)? {
+                    Eviction::Evicted { resident } => resident,
+                    Eviction::Cannot(CannotEvict::StayedResident { resident_bytes }) => {
+                        Some(resident_bytes)
+                    }
+                    Eviction::Cannot(CannotEvict::MemoryFilesystem { .. }) => Some(input.size),
+                }
             } else {
                 None
             };
-            let mut outcome = harness::run_once(
-                method,
-                input,
-                expected,
-                opts.buffer_bytes,
-                &mut Quiet,
-                &sent,
-                &mut || progress.tick(sent.load(std::sync::atomic::Ordering::Relaxed)),
-            )?;
+            let mut outcome =
+                harness::run_once(method, input, expected, &run_opts, &mut Quiet, &mut || {
+                    progress.tick(sent.load(std::sync::atomic::Ordering::Relaxed))
+                })?;
             outcome.resident_before = resident_before;
             runs[i].push(outcome);
         }
@@ -199,7 +253,8 @@ pub fn compare(
         default_sample,
         buffer_bytes: opts.buffer_bytes,
         runs: opts.runs,
-        cold: opts.cold,
+        cold,
+        cold_refused,
         expected,
         methods,
     })

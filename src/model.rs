@@ -286,8 +286,12 @@ pub fn zerocopy_code(method: Method) -> &'static str {
 /// The hops of `method` for one run, each marked measured or modelled.
 /// A zero-copy send that the kernel reports it copied becomes two hops: a
 /// CPU copy user buffer → socket buffer (measured, by the completion codes)
-/// and the DMA to the NIC (modelled).
+/// and the DMA to the NIC (modelled). A run that sent nothing (an empty
+/// file) made no copy: no hops.
 pub fn evaluate(method: Method, facts: &HopFacts) -> Vec<Hop> {
+    if facts.file_bytes == 0 {
+        return Vec::new();
+    }
     let mut hops = Vec::new();
     for spec in path(method) {
         let (evidence, basis, bytes) = match spec.role {
@@ -353,9 +357,10 @@ pub fn evaluate(method: Method, facts: &HopFacts) -> Vec<Hop> {
                 ),
                 None,
             ),
+            // A walk's step, before the kernel has said anything.
             HopRole::ZeroCopySend => (
                 Evidence::Modelled,
-                "no send was made (empty file): a zero-copy send would let the NIC take the data from the pinned user pages".to_string(),
+                "a zero-copy send: on a NIC, DMA from the pinned user pages; whether the kernel copied instead, it reports later in a completion".to_string(),
                 None,
             ),
         };
@@ -476,6 +481,13 @@ mod tests {
     }
 
     #[test]
+    fn nothing_sent_no_hops() {
+        let facts = HopFacts::default();
+        assert!(evaluate(Method::ReadWrite, &facts).is_empty());
+        assert!(evaluate(Method::Sendfile, &facts).is_empty());
+    }
+
+    #[test]
     fn hops_of_each_call() {
         let kinds = |m, c, b, rb| -> Vec<(Place, Place, CopyKind)> {
             hops_of_call(m, c, b, rb)
@@ -587,9 +599,8 @@ mod tests {
             (zero[2].from, zero[2].to, zero[2].evidence),
             (Place::UserBuffer, Place::Nic, Evidence::Measured)
         );
-        // No send at all (empty file): modelled.
-        let none = evaluate(Method::IoUring, &HopFacts::default());
-        assert_eq!(none[2].evidence, Evidence::Modelled);
+        // No send at all (an empty file): no copies.
+        assert!(evaluate(Method::IoUring, &HopFacts::default()).is_empty());
     }
 
     #[test]

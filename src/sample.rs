@@ -91,6 +91,32 @@ pub fn make_sample(
     force: bool,
     progress: &mut dyn FnMut(u64),
 ) -> Result<()> {
+    make_file(path, size, force, progress, Content::Lines)
+}
+
+/// What a sample holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Content {
+    /// Text lines that look like a dump of records.
+    Lines,
+    /// A genuine Kafka log segment (`kafka::segment`).
+    Segment,
+}
+
+/// Makes a sample file of `content` at `path`, as [`make_sample`].
+pub fn make_file(
+    path: &Path,
+    size: u64,
+    force: bool,
+    progress: &mut dyn FnMut(u64),
+    content: Content,
+) -> Result<()> {
+    if content == Content::Segment && size != 0 && size < crate::kafka::segment::MIN_SEGMENT_BYTES {
+        return Err(error::input(format!(
+            "--size {size}: a Kafka segment that small cannot hold a record batch; ask for 0 or at least {} bytes",
+            crate::kafka::segment::MIN_SEGMENT_BYTES
+        )));
+    }
     let shown = path.display();
     if path.is_dir() {
         return Err(error::input(format!(
@@ -131,14 +157,17 @@ pub fn make_sample(
                 _ => anyhow::Error::new(e).context(format!("cannot create {}", tmp.display())),
             })?;
         let mut writer = io::BufWriter::with_capacity(1 << 20, file);
-        write_records(&mut writer, size, progress)
-            .and_then(|()| writer.flush())
-            .with_context(|| {
-                format!(
-                    "cannot write {} of sample data to {shown}",
-                    format_bytes(size)
-                )
-            })?;
+        match content {
+            Content::Lines => write_records(&mut writer, size, progress),
+            Content::Segment => crate::kafka::segment::write_segment(&mut writer, size, progress),
+        }
+        .and_then(|()| writer.flush())
+        .with_context(|| {
+            format!(
+                "cannot write {} of sample data to {shown}",
+                format_bytes(size)
+            )
+        })?;
         let file: File = writer
             .into_inner()
             .map_err(|e| anyhow::anyhow!("cannot write {shown}: {}", e.error()))?;

@@ -52,6 +52,36 @@ pub fn format_bytes(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// Formats a rate given in MiB/s with enough digits that a slow run never
+/// reads as 0: `2385 MiB/s`, `3.4 MiB/s`, `512 KiB/s`, `0.38 KiB/s`.
+pub fn format_rate(mib_s: f64) -> String {
+    let kib_s = mib_s * 1024.0;
+    if mib_s >= 10.0 {
+        format!("{mib_s:.0} MiB/s")
+    } else if mib_s >= 1.0 {
+        format!("{mib_s:.1} MiB/s")
+    } else if kib_s >= 10.0 {
+        format!("{kib_s:.0} KiB/s")
+    } else if kib_s >= 0.01 {
+        format!("{kib_s:.2} KiB/s")
+    } else {
+        format!("{:.0} B/s", kib_s * 1024.0)
+    }
+}
+
+/// Formats a CPU time given in ns as milliseconds with enough digits for
+/// short runs: `141 ms`, `12.3 ms`, `0.748 ms`.
+pub fn format_cpu_ns(ns: u64) -> String {
+    let ms = ns as f64 / 1e6;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.3} ms")
+    }
+}
+
 /// Formats an integer with thousands separators: `131,073`.
 pub fn group_digits(n: u64) -> String {
     let s = n.to_string();
@@ -100,5 +130,17 @@ mod tests {
         assert_eq!(group_digits(131_073), "131,073");
         assert_eq!(group_digits(7), "7");
         assert_eq!(group_digits(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn rates_and_cpu_times_keep_their_digits() {
+        assert_eq!(format_rate(2385.4), "2385 MiB/s");
+        assert_eq!(format_rate(3.42), "3.4 MiB/s");
+        assert_eq!(format_rate(0.5), "512 KiB/s");
+        assert_eq!(format_rate(0.38 / 1024.0), "0.38 KiB/s");
+        assert_eq!(format_rate(1e-9), "0 B/s");
+        assert_eq!(format_cpu_ns(141_000_000), "141 ms");
+        assert_eq!(format_cpu_ns(747_872), "0.748 ms");
+        assert_eq!(format_cpu_ns(12_340_000), "12.3 ms");
     }
 }

@@ -344,3 +344,199 @@ fn cold_runs_measure_the_disk_read() {
         assert_eq!(m["copies"][0]["evidence"], "modelled");
     }
 }
+
+/// The CPU figure is the scheduler's exact runtime: `cpu_ns` is the
+/// `sum_exec_runtime` delta of the same thread in the `procfs` object, for
+/// the sender and the consumer, in every run, and it is never 0 where a
+/// thread ran, even on a 1-byte file (getrusage showed 0.0 ms there).
+#[test]
+fn cpu_is_the_schedulers_exact_runtime() {
+    let home = temp_home();
+    let sample =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/kafka-segment-1MiB.log");
+    let one = file_of(home.path(), "one", 1);
+    for path in [sample, one] {
+        let doc = json_of(
+            zclab(home.path())
+                .args(["compare", "--runs", "2", "--json"])
+                .arg(&path),
+        );
+        for name in ["read-write", "sendfile"] {
+            let m = method(&doc, name);
+            let ctx = format!("{} {name}", path.display());
+            let cpu = u(&m["cpu_ns"]);
+            assert!(cpu > 0, "{ctx}: sender cpu_ns 0");
+            assert_eq!(cpu, u(&m["procfs"]["sum_exec_runtime"]), "{ctx}");
+            let consumer = u(&m["consumer"]["cpu_ns"]);
+            assert!(consumer > 0, "{ctx}: consumer cpu_ns 0");
+            assert_eq!(
+                consumer,
+                u(&m["consumer"]["procfs"]["sum_exec_runtime"]),
+                "{ctx}"
+            );
+            assert_eq!(u(&m["cpu_ns_with_consumer"]), cpu + consumer, "{ctx}");
+            let median = u(&m["median_run"]) as usize;
+            assert_eq!(u(&m["all_runs"][median]["cpu_ns"]), cpu, "{ctx}");
+            assert_eq!(
+                u(&m["all_runs"][median]["consumer_cpu_ns"]),
+                consumer,
+                "{ctx}"
+            );
+            // Runs this short never show getrusage's tick-apportioned split.
+            assert_eq!(m["cpu_split_meaningful"], false, "{ctx}");
+        }
+    }
+    // On screen: the exact figure with its source, and no ratio of noise.
+    let out = zclab(home.path())
+        .args(["compare", "--runs", "1"])
+        .arg(home.path().join("one"))
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("[schedstat]"), "{text}");
+    assert!(text.contains("(< 1 ms)"), "{text}");
+    assert!(!text.contains("[ticks]"), "{text}");
+}
+
+/// An empty file: nothing is sent, no copy happens and no hop is measured;
+/// the table says so, and there is no throughput (JSON null with a reason).
+#[test]
+fn an_empty_file_sends_nothing_and_says_so() {
+    let home = temp_home();
+    let path = file_of(home.path(), "empty.log", 0);
+    let doc = json_of(
+        zclab(home.path())
+            .args(["compare", "--runs", "1", "--json"])
+            .arg(&path),
+    );
+    for name in ["read-write", "sendfile"] {
+        let m = method(&doc, name);
+        assert_eq!(m["copies"].as_array().map(Vec::len), Some(0), "{name}");
+        assert!(m["throughput_mib_s"].is_null(), "{name}");
+        assert!(m["throughput_mib_s_min"].is_null(), "{name}");
+        assert_eq!(m["throughput_missing"], "nothing_sent", "{name}");
+        assert_eq!(u(&m["consumer"]["received_bytes"]), 0, "{name}");
+    }
+    for (lang, nothing) in [("en", "no data was sent"), ("zh", "没有发送任何数据")] {
+        let out = zclab(home.path())
+            .args(["compare", "--runs", "1", "--lang", lang])
+            .arg(&path)
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains(nothing), "{lang}: {text}");
+        for kind in ["CPU", "DMA"] {
+            assert!(!text.contains(&format!("{kind} [measured]")), "{text}");
+            assert!(!text.contains(&format!("{kind} ［实测］")), "{text}");
+        }
+        assert!(!text.contains("MiB/s"), "{lang}: {text}");
+        if lang == "en" {
+            assert!(text.contains("CPU copies 0 → 0"), "{text}");
+            let details = zclab(home.path())
+                .args(["compare", "--runs", "1", "--details"])
+                .arg(&path)
+                .output()
+                .expect("run");
+            let details = String::from_utf8_lossy(&details.stdout);
+            assert!(details.contains("sendfile    no calls"), "{details}");
+            assert!(details.contains("no hop to measure"), "{details}");
+        }
+    }
+}
+
+/// `--cold` on tmpfs: the file cannot leave the page cache (it lives
+/// there), so zclab says so in one line and runs warm, marked warm.
+#[test]
+fn cold_on_tmpfs_says_it_cannot_evict_and_runs_warm() {
+    use nix::sys::statfs::{TMPFS_MAGIC, statfs};
+    let shm = std::path::Path::new("/dev/shm");
+    let on_tmpfs = statfs(shm).is_ok_and(|s| s.filesystem_type() == TMPFS_MAGIC);
+    assert!(on_tmpfs, "this test needs /dev/shm mounted as tmpfs");
+    let dir = tempfile::tempdir_in(shm).expect("temp dir in /dev/shm");
+    let path = file_of(dir.path(), "shm.log", 64 * 1024);
+    let home = temp_home();
+    let out = zclab(home.path())
+        .args(["compare", "--cold", "--runs", "1", "--json"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["page_cache"], "warm");
+    assert_eq!(doc["cold_refused"]["reason"], "memory_filesystem");
+    assert_eq!(doc["cold_refused"]["fs"], "tmpfs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("--cold")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("keeps files in memory: there is no disk to read from; the runs were warm"),
+        "{stderr}"
+    );
+    for name in ["read-write", "sendfile"] {
+        let m = method(&doc, name);
+        assert_eq!(u(&m["procfs"]["read_bytes"]), 0, "{name}");
+        assert_eq!(m["copies"][0]["evidence"], "modelled", "{name}");
+    }
+    let text = zclab(home.path())
+        .args(["compare", "--cold", "--runs", "1"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("page cache WARM: --cold cannot evict"),
+        "{text}"
+    );
+    assert!(!text.contains("page cache cold"), "{text}");
+    assert!(!text.contains("that hop is measured"), "{text}");
+}
+
+/// On a disk file system, a cold run right after a sendfile of the same
+/// file reads exactly the file's page-rounded size from the disk, in every
+/// run (sendfile's socket buffers no longer keep pages behind).
+#[test]
+fn cold_after_sendfile_reads_the_whole_file_from_disk() {
+    use nix::sys::statfs::{TMPFS_MAGIC, statfs};
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir in target/");
+    let fs = statfs(dir.path()).expect("statfs").filesystem_type();
+    assert!(fs != TMPFS_MAGIC, "target/ must be on a disk file system");
+    let size = 100_000u64;
+    let page = nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+        .ok()
+        .flatten()
+        .unwrap_or(4096) as u64;
+    let rounded = size.div_ceil(page) * page;
+    let path = file_of(dir.path(), "cold.log", size as usize);
+    let home = temp_home();
+    for round in 0..3 {
+        let warm = zclab(home.path())
+            .args(["compare", "--runs", "1", "--method", "sendfile"])
+            .arg(&path)
+            .output()
+            .expect("run");
+        assert!(warm.status.success());
+        let doc = json_of(
+            zclab(home.path())
+                .args(["compare", "--cold", "--runs", "2", "--json"])
+                .arg(&path),
+        );
+        assert_eq!(doc["page_cache"], "cold", "round {round}");
+        for name in ["read-write", "sendfile"] {
+            let m = method(&doc, name);
+            for (i, run) in m["all_runs"].as_array().expect("runs").iter().enumerate() {
+                assert_eq!(
+                    u(&run["read_bytes"]),
+                    rounded,
+                    "round {round}, {name} run {i}: {run}"
+                );
+                assert_eq!(u(&run["resident_before_bytes"]), 0, "{name} run {i}");
+            }
+            assert_eq!(m["copies"][0]["evidence"], "measured", "{name}");
+        }
+    }
+}

@@ -288,7 +288,7 @@ fn compare_verify_agrees_for_both_methods() {
         .expect("run zclab");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("第二个证人") && text.contains("一致 ✓"),
+        text.contains("第二路核对") && text.contains("一致 ✓"),
         "{text}"
     );
 }

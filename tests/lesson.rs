@@ -464,3 +464,28 @@ fn check_catches_json_only_names_and_chinese_style() {
         "{stderr}"
     );
 }
+
+/// The lessons' static copy of the JSON contract (what a predict may point
+/// at) against the real `--json` output of both subcommands and methods:
+/// every pointer `lesson --check` accepts names a number zclab prints.
+#[test]
+fn every_pointer_the_check_accepts_is_in_the_real_json() {
+    let home = temp_home();
+    let file = common::file_of(home.path(), "s.log", 16384);
+    for line in [
+        "compare --runs 1",
+        "compare --runs 1 --method sendfile",
+        "trace --method read-write",
+        "trace --method sendfile",
+    ] {
+        let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let shape = zclab::lesson::RunShape::from_args(&args).expect("a lesson run line");
+        let doc = common::json_of(zclab(home.path()).args(&args).arg(&file).arg("--json"));
+        for p in shape.pointers() {
+            assert!(
+                doc.pointer(&p).is_some_and(serde_json::Value::is_number),
+                "`zclab {line} --json` has no number at {p}"
+            );
+        }
+    }
+}

@@ -213,6 +213,35 @@ fn chunks_stop_the_walk() {
     assert!(String::from_utf8_lossy(&text.stdout).contains("Stopped after the chunks asked for"));
 }
 
+/// `--chunks 2` on the 1 MiB sample: 2 reads and 2 writes, 8 mode switches
+/// over the 2 chunks sent, so 4 per chunk; a stopped run has no throughput.
+#[test]
+fn two_chunks_are_four_switches_each_and_no_throughput() {
+    let home = temp_home();
+    let sample =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/kafka-segment-1MiB.log");
+    let doc = trace(home.path(), &["--chunks", "2"], &sample);
+    let m = &doc["summary"]["methods"][0];
+    assert_eq!(u(&m["mode_switches"]), 8);
+    assert!(m["throughput_mib_s"].is_null(), "{m}");
+    assert_eq!(m["throughput_missing"], "stopped_early");
+    for (lang, per, none) in [
+        ("en", "≈ 4.00 per chunk", "none: the run was stopped"),
+        ("zh", "约每块 4.00 次", "无：运行在文件结束前"),
+    ] {
+        let out = zclab(home.path())
+            .args(["trace", "--chunks", "2", "--lang", lang])
+            .arg(&sample)
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains(per), "{lang}: {text}");
+        assert!(text.contains(none), "{lang}: {text}");
+        assert!(!text.contains("MiB/s"), "{lang}: {text}");
+    }
+}
+
 #[test]
 fn big_file_caps_the_steps_shown_and_still_counts_everything() {
     let home = temp_home();
@@ -344,6 +373,10 @@ fn on_a_terminal_enter_steps_and_q_quits() {
         "went on without a key:\n{out}"
     );
     assert!(out.contains("Stopped by you after 2 calls"), "{out}");
+    // One read and one write: one chunk, 4 mode switches; no throughput.
+    assert!(out.contains("≈ 4.00 per chunk"), "{out}");
+    assert!(out.contains("none: the run was stopped"), "{out}");
+    assert!(!out.contains("MiB/s"), "{out}");
     assert!(restored, "terminal not restored after q");
 }
 

@@ -18,6 +18,7 @@ use crate::sample;
 use crate::size::format_bytes;
 use crate::text::{common, compare as t};
 use crate::view::compare::CompareView;
+use crate::view::verify::VerifyView;
 
 struct Bar {
     bar: ProgressBar,
@@ -96,9 +97,16 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     let comparison = measure::compare(&input, default_sample, &opts, &mut bar)?;
     bar.bar.finish_and_clear();
     let view = CompareView::new(&comparison);
+    if let Some(why) = &view.cold_refused {
+        let why = report::compare::cannot_evict(why, &ctx);
+        let path = input.path.display().to_string();
+        eprintln!(
+            "{}",
+            ctx.f(t::WARN_COLD_REFUSED, &[("path", &path), ("why", &why)])
+        );
+    }
     if !view.pinned_after_eviction.is_empty() {
-        // KERNEL-FACTS: after a sendfile over loopback the last pages can
-        // stay pinned by socket buffers and survive the eviction.
+        // Pages the kernel kept through 2 s of evictions (cache::evict).
         let runs: Vec<String> = view
             .pinned_after_eviction
             .iter()
@@ -131,12 +139,9 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     } else {
         None
     };
+    let verify_view = verification.as_ref().map(VerifyView::new);
     let text = if args.json {
-        let text = report::json::comparison(&view)?;
-        match &verification {
-            Some(v) => report::count::add_verify_json(&text, v)?,
-            None => text,
-        }
+        report::json::comparison_with(&view, verify_view.as_ref())?
     } else {
         let detail = if args.details {
             Detail::Full
@@ -144,13 +149,13 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
             Detail::Brief
         };
         let mut text = report::compare::render(&view, &ctx, ctx.t(t::HEADING), detail);
-        if let Some(v) = &verification {
-            text.push_str(&report::count::verify_table(v, &ctx));
+        if let Some(v) = &verify_view {
+            text.push_str(&report::verify::render(v, &ctx));
         }
         text
     };
     print_stdout(&text)?;
-    if verification.as_ref().is_some_and(|v| !v.agrees()) {
+    if verify_view.as_ref().is_some_and(|v| !v.agrees) {
         eprintln!("{}", ctx.t(t::VERIFY_DIFFERS));
         return Ok(ExitCode::from(crate::error::EXIT_FAILURE));
     }

@@ -14,7 +14,9 @@ use anyhow::{Context, Result};
 use super::Global;
 use crate::error::{self, print_stdout};
 use crate::report;
+use crate::text;
 use crate::tracer::{self, TraceOptions};
+use crate::view::count::CountView;
 
 /// Typed options for `count`; built from the clap struct in `cli`.
 #[derive(Clone, Debug)]
@@ -32,7 +34,7 @@ pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
     if let Some(pids) = &opts.pid {
         return run_attached(global, pids, opts.for_duration.as_deref(), opts.json);
     }
-    let lang = global.lang;
+    let ctx = global.ctx();
     // With --json our stdout carries one document; the command's own output
     // goes to stderr so that the document stays parseable. --hide-output
     // sends it to /dev/null (the command still makes its write calls).
@@ -59,14 +61,24 @@ pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
         Err(e) => {
             // 127/126 like a shell for a command that cannot run, so scripts
             // can tell "not found" from the command's own failures.
-            eprintln!("zclab: {}", report::count::trace_error(&e, lang));
+            eprintln!(
+                "{}{}",
+                ctx.t(text::errors::PREFIX),
+                report::count::trace_error(&e, &ctx)
+            );
             return Ok(ExitCode::from(clamp_code(e.exit_code())));
         }
     };
+    let view = CountView::new(&opts.command, &outcome);
     let text = if opts.json {
-        report::count::count_json(&opts.command, &outcome)?
+        report::json::document(&view)?
+    } else if null.is_none() {
+        // The command wrote to this same stdout, and its output may not
+        // end with a newline (`printf x`, a binary file): start the report
+        // on a line of its own.
+        format!("\n{}", report::count::render(&view, &ctx))
     } else {
-        report::count::count_table(&opts.command, &outcome, &global.ctx())
+        report::count::render(&view, &ctx)
     };
     match print_stdout(&text) {
         Ok(()) => {}

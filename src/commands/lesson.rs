@@ -20,6 +20,7 @@ use crate::lesson::{
 };
 use crate::measure::{self, Progress};
 use crate::methods::{Flow, Method};
+use crate::terminal::RawMode;
 use crate::walk::{self, WalkOptions};
 use crate::{input, report};
 
@@ -226,7 +227,6 @@ impl Executor for InProcess {
                     bail!("the receiver did not get the file byte for byte");
                 }
                 let view = crate::view::compare::CompareView::new(&c);
-                let json = report::json::comparison(&view)?;
                 let ctx = self.ctx();
                 Ok(RunOutput {
                     text: report::compare::render(
@@ -235,7 +235,7 @@ impl Executor for InProcess {
                         ctx.t(crate::text::compare::HEADING),
                         report::compare::Detail::Full,
                     ),
-                    json: serde_json::from_str(&json).context("compare's JSON does not parse")?,
+                    json: report::json::comparison_value(&view)?,
                 })
             }
             Command::Trace(a) => {
@@ -248,11 +248,11 @@ impl Executor for InProcess {
                 let input = input::open_regular(sample)?;
                 let expected_calls =
                     walk::expected_calls(opts.method, input.size, opts.buffer_bytes);
-                let lang = self.lang;
+                let ctx = self.ctx();
                 let mut text = String::new();
                 // Every step at once: the lesson runner does the pacing.
                 let result = walk::run(&opts, &input, &mut |step| {
-                    text.push_str(&walk::render::step(step, opts.method, expected_calls, lang));
+                    text.push_str(&walk::render::step(step, opts.method, expected_calls, &ctx));
                     text.push('\n');
                     Ok(Flow::Continue)
                 })?;
@@ -261,22 +261,14 @@ impl Executor for InProcess {
                 }
                 let summary =
                     crate::view::compare::CompareView::new(&result.summary(&input, false));
-                let json = walk::json::trace(&result, &summary)?;
-                text.push_str(&walk::render::ending(&result, input.size, lang));
-                text.push('\n');
-                let ctx = self.ctx();
-                text.push_str(&report::compare::render(
+                text.push_str(&walk::render::render_trace_run(
+                    &result,
                     &summary,
-                    &ctx,
-                    ctx.t(crate::text::walk::SUMMARY_HEADING),
-                    report::compare::Detail::Full,
+                    &self.ctx(),
                 ));
-                // The same caveat `zclab trace` prints under its table.
-                text.push_str(&ctx.wrap(ctx.t(crate::text::walk::PAUSES_NOTE), "", 0));
-                text.push('\n');
                 Ok(RunOutput {
                     text,
-                    json: serde_json::from_str(&json).context("trace's JSON does not parse")?,
+                    json: walk::json::trace_value(&result, &summary)?,
                 })
             }
             _ => bail!("lessons can run `compare` or `trace`"),
@@ -359,17 +351,22 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     let Some(mut number) = pick(&course, &session, target)? else {
         return Ok(ExitCode::SUCCESS);
     };
+    // Restores the terminal on every way out of this function.
+    let raw = match mode {
+        Mode::Interactive => Some(RawMode::enter()?),
+        _ => None,
+    };
     loop {
         let Some(lesson) = course.lesson(number) else {
             bail!("no lesson {number}");
         };
-        let outcome = match mode {
-            Mode::Interactive => {
+        let outcome = match &raw {
+            Some(raw) => {
                 // Resume where the student left this lesson.
                 let start = session.state.place(&lesson.meta.id);
-                session.play_interactive(lesson, start)?
+                session.play_interactive(raw, lesson, start)?
             }
-            Mode::Lines | Mode::Print => session.play_linear(lesson)?,
+            None => session.play_linear(lesson)?,
         };
         match outcome {
             Outcome::Open(n) => number = n,

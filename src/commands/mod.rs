@@ -14,6 +14,7 @@ use crate::style::{self, ColorChoice};
 
 mod compare;
 mod count;
+mod kafka;
 mod lesson;
 mod sample;
 mod trace;
@@ -70,6 +71,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Sample(args) => sample::run(&global, args),
         Command::Trace(args) => trace::run(&global, args),
         Command::Lesson(args) => lesson::run(&global, args),
+        Command::Kafka(args) => kafka::run(&global, args),
         Command::Count(args) => count::run(
             &global,
             count::CountOptions {
@@ -122,6 +124,7 @@ pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure:
         runs: args.runs,
         cold: args.cold,
         skipped,
+        faults: crate::harness::Faults::from_env(),
     })
 }
 

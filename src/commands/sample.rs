@@ -1,4 +1,4 @@
-//! `zclab sample`: make a sample file.
+//! `zclab sample`: make a sample file, or show what is inside a segment.
 
 use std::process::ExitCode;
 
@@ -6,31 +6,91 @@ use anyhow::Result;
 
 use super::Global;
 use crate::cli::SampleArgs;
+use crate::error::print_stdout;
+use crate::kafka::{segment, view};
 use crate::report::progress::bytes_bar;
-use crate::sample;
+use crate::sample::{self, Content};
 use crate::size::{format_bytes, parse_size};
 
 pub fn run(global: &Global, args: SampleArgs) -> Result<ExitCode> {
-    let size = parse_size(&args.size).map_err(|e| crate::error::input(format!("--size: {e}")))?;
+    if let Some(path) = &args.dump {
+        if path.is_dir() {
+            return Err(crate::error::input(format!(
+                "{} is a directory: give a segment file, e.g. {}/00000000000000000000.log",
+                path.display(),
+                path.display()
+            )));
+        }
+        if !path.exists() {
+            return Err(crate::error::input(format!(
+                "{} does not exist: give a Kafka segment (.log), e.g. one made by zclab sample --kafka",
+                path.display()
+            )));
+        }
+        let dump = segment::dump(path, args.records)?;
+        let text = if args.json {
+            serde_json::to_string_pretty(&dump)? + "\n"
+        } else {
+            view::render_dump(
+                &view::dump_view(&dump, &path.display().to_string()),
+                &global.ctx(),
+            )
+        };
+        print_stdout(&text)?;
+        return Ok(if dump.crc_failures == 0 && dump.stopped_at.is_none() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(crate::error::EXIT_FAILURE)
+        });
+    }
+    let (Some(size_text), Some(output)) = (args.size.as_deref(), args.output.as_ref()) else {
+        return Err(crate::error::input(
+            "give --size and -o PATH to make a sample, or --dump FILE to read one",
+        ));
+    };
+    let size = parse_size(size_text).map_err(|e| crate::error::input(format!("--size: {e}")))?;
+    let content = if args.kafka {
+        Content::Segment
+    } else {
+        Content::Lines
+    };
     let bar = bytes_bar(
         global.progress,
         size,
         global.lang.t("writing sample", "生成样本"),
     );
-    sample::make_sample(&args.output, size, args.force, &mut |n| bar.set_position(n))?;
+    sample::make_file(
+        output,
+        size,
+        args.force,
+        &mut |n| bar.set_position(n),
+        content,
+    )?;
     bar.finish_and_clear();
-    let msg = match global.lang {
-        crate::lang::Lang::En => format!(
+    let msg = match (global.lang, content) {
+        (crate::lang::Lang::En, Content::Lines) => format!(
             "wrote {} ({} bytes) of Kafka-like log records to {}\n",
             format_bytes(size),
             size,
-            args.output.display()
+            output.display()
         ),
-        crate::lang::Lang::Zh => format!(
+        (crate::lang::Lang::Zh, Content::Lines) => format!(
             "已生成 {}（{} 字节）类 Kafka 日志记录：{}\n",
             format_bytes(size),
             size,
-            args.output.display()
+            output.display()
+        ),
+        (crate::lang::Lang::En, Content::Segment) => format!(
+            "wrote a Kafka log segment of {} ({} bytes, v2 record batches with CRC-32C) to {}\n",
+            format_bytes(size),
+            size,
+            output.display()
+        ),
+        (crate::lang::Lang::Zh, Content::Segment) => format!(
+            "已生成 Kafka 日志段 {}（{} 字节，v2 记录批次，带 CRC-32C 校验）：{}\n",
+            format_bytes(size),
+            size,
+            output.display()
         ),
     };
     eprint!("{msg}");

@@ -7,11 +7,10 @@ use anyhow::Result;
 
 use super::{Global, buffer_from, method_from};
 use crate::cli::TraceArgs;
+use crate::ctx::Ctx;
 use crate::error::{self, print_stdout};
 use crate::input;
-use crate::lang::Lang;
 use crate::methods::Flow;
-use crate::report;
 use crate::sample;
 use crate::terminal::{self, Key, RawMode};
 use crate::text;
@@ -51,25 +50,19 @@ fn parse_duration(text: &str) -> Result<Duration> {
     }
 }
 
-fn key_hints(pace: Pace, lang: Lang) -> &'static str {
-    match pace {
-        Pace::Auto(_) => lang.t(
-            "autoplay · a: pause · q: quit",
-            "自动播放中 · a：暂停 · q：退出",
-        ),
-        _ => lang.t(
-            "Enter/space: next step · a: autoplay · q: quit",
-            "回车/空格：下一步 · a：自动播放 · q：退出",
-        ),
-    }
+fn key_hints(pace: Pace, ctx: &Ctx) -> &'static str {
+    ctx.t(match pace {
+        Pace::Auto(_) => text::walk::KEYS_AUTO,
+        _ => text::walk::KEYS_MANUAL,
+    })
 }
 
 /// Waits between steps; returns whether to go on.
-fn wait(pace: &mut Pace, auto: Duration, lang: Lang) -> Result<Flow> {
+fn wait(pace: &mut Pace, auto: Duration, ctx: &Ctx) -> Result<Flow> {
     if *pace == Pace::AllAtOnce {
         return Ok(Flow::Continue);
     }
-    print_stdout(&format!("{}\n", key_hints(*pace, lang)))?;
+    print_stdout(&format!("{}\n", key_hints(*pace, ctx)))?;
     loop {
         let key = match *pace {
             Pace::Auto(d) => match terminal::read_key_timeout(d)? {
@@ -89,15 +82,59 @@ fn wait(pace: &mut Pace, auto: Duration, lang: Lang) -> Result<Flow> {
                 if let Pace::Auto(_) = pace {
                     return Ok(Flow::Continue);
                 }
-                print_stdout(&format!("{}\n", key_hints(*pace, lang)))?;
+                print_stdout(&format!("{}\n", key_hints(*pace, ctx)))?;
             }
             _ => {}
         }
     }
 }
 
+/// The lines before the first step: what runs, and what the student will
+/// and will not see.
+fn intro(
+    ctx: &Ctx,
+    opts: &WalkOptions,
+    input: &crate::input::InputFile,
+    default_sample: bool,
+    expected_calls: u64,
+    limited: bool,
+    buf_ignored: bool,
+) -> String {
+    use crate::size::format_bytes;
+    let mut lines = vec![
+        ctx.f(
+            text::walk::INTRO,
+            &[
+                ("path", &input.path.display()),
+                ("method", &opts.method.name()),
+                ("size", &format_bytes(input.size)),
+                ("bytes", &input.size),
+                ("buffer", &format_bytes(opts.buffer_bytes as u64)),
+            ],
+        ),
+        ctx.t(text::walk::INTRO_HOW).to_string(),
+    ];
+    if default_sample {
+        lines.push(ctx.f(text::walk::INTRO_SAMPLE, &[("path", &input.path.display())]));
+    }
+    if limited {
+        lines.push(ctx.f(
+            text::walk::INTRO_LIMIT,
+            &[("calls", &expected_calls), ("max", &opts.max_steps)],
+        ));
+    }
+    if buf_ignored {
+        lines.push(ctx.t(text::walk::INTRO_BUF_SENDFILE).to_string());
+    }
+    let mut out: String = lines
+        .iter()
+        .map(|l| format!("{}\n", ctx.wrap(l, "", 0)))
+        .collect();
+    out.push('\n');
+    out
+}
+
 pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
-    let lang = global.lang;
     let opts = WalkOptions {
         method: method_from(args.method)?,
         buffer_bytes: buffer_from(&args.buf)?,
@@ -129,56 +166,23 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
         _ => Some(RawMode::enter()?),
     };
 
+    let ctx = global.ctx();
     if !args.json {
-        let intro = match lang {
-            Lang::En => format!(
-                "zclab trace — {} via {}, {} ({} bytes), buffer {}\nEach step is one real system call on the sending thread; /proc is read before and after it from another thread.",
-                path.display(),
-                opts.method.name(),
-                crate::size::format_bytes(input.size),
-                input.size,
-                crate::size::format_bytes(opts.buffer_bytes as u64)
-            ),
-            Lang::Zh => format!(
-                "zclab trace —— {}，方式 {}，{}（{} 字节），缓冲区 {}\n每一步都是发送线程真实发出的一次系统调用；/proc 在调用前后由另一个线程读取。",
-                path.display(),
-                opts.method.name(),
-                crate::size::format_bytes(input.size),
-                input.size,
-                crate::size::format_bytes(opts.buffer_bytes as u64)
-            ),
-        };
-        let mut text = format!("{intro}\n");
-        if default_sample {
-            text.push_str(&match lang {
-                Lang::En => format!("(the built-in 16 KiB sample, kept at {})\n", path.display()),
-                Lang::Zh => format!("（内置 16 KiB 样本，保存在 {}）\n", path.display()),
-            });
-        }
         let shown_at_most = args
             .chunks
             .map(|c| c.saturating_mul(2).saturating_add(1))
             .unwrap_or(u64::MAX);
-        if expected_calls > opts.max_steps && shown_at_most > opts.max_steps {
-            text.push_str(&match lang {
-                Lang::En => format!(
-                    "Note: this file takes about {expected_calls} calls; only the first {} are shown, the rest are sent unwatched. Use --chunks N to stop early or --max-steps N to see more.\n",
-                    opts.max_steps
-                ),
-                Lang::Zh => format!(
-                    "注意：这个文件大约需要 {expected_calls} 次调用，只展示前 {} 次，其余照常发送但不展示。用 --chunks N 提前停止，或用 --max-steps N 查看更多。\n",
-                    opts.max_steps
-                ),
-            });
-        }
-        if opts.method == crate::methods::Method::Sendfile && args.buf != "4096" {
-            text.push_str(lang.t(
-                "(--buf does not matter to sendfile: it has no user buffer)\n",
-                "（--buf 对 sendfile 没有意义：它没有用户缓冲区）\n",
-            ));
-        }
-        text.push('\n');
-        print_stdout(&text)?;
+        let limited = expected_calls > opts.max_steps && shown_at_most > opts.max_steps;
+        let buf_ignored = opts.method == crate::methods::Method::Sendfile && args.buf != "4096";
+        print_stdout(&intro(
+            &ctx,
+            &opts,
+            &input,
+            default_sample,
+            expected_calls,
+            limited,
+            buf_ignored,
+        ))?;
     }
 
     let json = args.json;
@@ -188,38 +192,21 @@ pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
         }
         print_stdout(&format!(
             "{}\n",
-            render::step(step, opts.method, expected_calls, lang)
+            render::step(step, opts.method, expected_calls, &ctx)
         ))?;
-        wait(&mut pace, auto.unwrap_or(DEFAULT_AUTO), lang)
+        wait(&mut pace, auto.unwrap_or(DEFAULT_AUTO), &ctx)
     })?;
     drop(_raw);
 
     let summary = CompareView::new(&result.summary(&input, default_sample));
-    let ctx = global.ctx();
     if json {
         print_stdout(&walk::json::trace(&result, &summary)?)?;
     } else {
-        let mut text = render::ending(&result, input.size, lang);
-        text.push('\n');
-        text.push_str(&report::compare::render(
-            &summary,
-            &ctx,
-            ctx.t(text::walk::SUMMARY_HEADING),
-            report::compare::Detail::Full,
-        ));
-        text.push_str(&ctx.wrap(ctx.t(text::walk::PAUSES_NOTE), "", 0));
-        text.push('\n');
-        print_stdout(&text)?;
+        print_stdout(&render::render_trace_run(&result, &summary, &ctx))?;
     }
     let complete = !result.quit && !result.outcome.tally.stopped_early;
     if complete && !result.outcome.verified {
-        eprintln!(
-            "{}",
-            lang.t(
-                "zclab: the run was NOT verified: the receiver did not get the file byte for byte",
-                "zclab：本次运行未通过校验：接收端收到的数据与文件不一致",
-            )
-        );
+        eprintln!("{}", ctx.t(text::walk::NOT_VERIFIED));
         return Ok(ExitCode::from(error::EXIT_FAILURE));
     }
     Ok(ExitCode::SUCCESS)

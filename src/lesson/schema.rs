@@ -2,7 +2,11 @@
 //! trace: issue 3), as far as predicts need it: which pointers name a number
 //! that a given run command will produce. Checked statically so a typo in a
 //! lesson fails `lesson --check`, not a student's session; the runner checks
-//! again against the real output.
+//! again against the real output. The JSON documents are serialised from
+//! view types that need a real run to exist, so this is a copy of their
+//! contract, held to them by a test: every pointer [`RunShape::pointers`]
+//! lists must name a number in real `compare --json` and `trace --json`
+//! output (tests/lesson.rs).
 
 /// The subcommands a lesson may run and whose `--json` shape is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +110,49 @@ impl RunShape {
             _ => {}
         }
         Ok(RunShape { kind, methods })
+    }
+
+    /// Every pointer this check accepts (with step 0 for the per-step
+    /// ones): a test holds them against real `--json` output, so this copy
+    /// of the JSON contract cannot drift from zclab's output types unseen.
+    pub fn pointers(&self) -> Vec<String> {
+        let mut out = vec!["/file/bytes".to_string(), "/buffer_bytes".to_string()];
+        let method = |prefix: &str, i: usize, m: &str, out: &mut Vec<String>| {
+            for name in syscalls_of(m) {
+                out.push(format!("{prefix}/methods/{i}/syscalls/{name}"));
+            }
+            for f in PROCFS {
+                out.push(format!("{prefix}/methods/{i}/procfs/{f}"));
+            }
+            for f in METHOD_NUMBERS {
+                out.push(format!("{prefix}/methods/{i}/{f}"));
+            }
+        };
+        match self.kind {
+            RunKind::Compare => {
+                out.push("/runs".to_string());
+                for (i, m) in self.methods.iter().enumerate() {
+                    method("", i, m, &mut out);
+                }
+            }
+            RunKind::Trace => {
+                for name in syscalls_of(&self.methods[0]) {
+                    out.push(format!("/totals/syscalls/{name}"));
+                }
+                for f in TRACE_TOTALS {
+                    out.push(format!("/totals/{f}"));
+                }
+                out.push("/calls".to_string());
+                out.push("/steps/0/result".to_string());
+                out.push("/steps/0/mode_switches/0".to_string());
+                out.push("/steps/0/mode_switches/1".to_string());
+                out.push("/summary/file/bytes".to_string());
+                out.push("/summary/buffer_bytes".to_string());
+                method("/summary", 0, &self.methods[0], &mut out);
+            }
+        }
+        debug_assert!(out.iter().all(|p| self.check_pointer(p).is_ok()));
+        out
     }
 
     /// Is `pointer` a number this run's `--json` output will contain?
@@ -272,10 +319,30 @@ mod tests {
     }
 
     #[test]
+    fn every_listed_pointer_is_accepted() {
+        for line in [
+            "compare",
+            "compare --method sendfile",
+            "trace --method sendfile",
+            "trace",
+        ] {
+            let s = shape(line).expect("ok");
+            for p in s.pointers() {
+                assert!(s.check_pointer(&p).is_ok(), "{line}: {p}");
+            }
+        }
+    }
+
+    #[test]
     fn runner_flags_and_files_are_rejected() {
         assert!(shape("compare --json").is_err());
         assert!(shape("trace samples/x.log").is_err());
         assert!(shape("count ls").is_err());
-        assert!(shape("trace --method mmap").is_err());
+        assert!(shape("trace --method mmap-ish").is_err());
+        assert!(shape("trace --method all").is_err());
+        assert_eq!(
+            shape("compare --method all").map(|s| s.methods.len()),
+            Ok(6)
+        );
     }
 }

@@ -130,6 +130,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             }
             Err(e) => return fail(tally, anyhow!("read() from the file failed: {e}")),
         };
+        tally.chunks += 1;
         tally.bytes_into_user += n as u64;
         read_total += n as u64;
         if read_total > t.size {

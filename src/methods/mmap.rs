@@ -125,6 +125,7 @@ fn send_mapped<O: Observer>(
                 ));
             }
             Ok(w) => {
+                tally.chunks += 1;
                 offset += w as u64;
                 tally.bytes_out_of_user += w as u64;
                 tally.bytes_sent += w as u64;

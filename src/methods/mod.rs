@@ -267,6 +267,12 @@ pub struct Tally {
     pub write: u64,
     /// `sendfile(2)` calls.
     pub sendfile: u64,
+    /// Chunks read-write read: its `read(2)` calls that returned data (the
+    /// unit of "4 mode switches per chunk"). The other roads count theirs
+    /// the same way: msg-zerocopy's and io-uring's reads that returned
+    /// data, splice's file → pipe splices that moved data, mmap's writes
+    /// that moved data.
+    pub chunks: u64,
     /// Calls that wrote fewer bytes than asked (the loop then wrote the rest).
     pub short_writes: u64,
     /// Calls interrupted by a signal (EINTR) and made again.

@@ -118,6 +118,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 );
             }
         };
+        tally.chunks += 1;
         offset += n as u64;
         if offset > t.size {
             return fail(

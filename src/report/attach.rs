@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use crate::ctx::Ctx;
 use crate::lang::Lang;
-use crate::report::count::{CountsDoc, count_body, counts_doc};
+use crate::report::count::{count_body, counts_doc};
 use crate::tracer::{AttachEnd, AttachError, AttachOutcome, AttachedTarget, CommandStatus};
+use crate::view::count::CountsView;
 
 fn target_list(targets: &[AttachedTarget]) -> String {
     targets
@@ -128,7 +129,7 @@ struct AttachDoc<'a> {
     end: &'static str,
     window_s: f64,
     #[serde(flatten)]
-    counts: CountsDoc<'a>,
+    counts: CountsView,
 }
 
 #[derive(Serialize)]

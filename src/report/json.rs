@@ -23,3 +23,20 @@ pub fn comparison(v: &CompareView) -> Result<String> {
 pub fn comparison_value(v: &CompareView) -> Result<serde_json::Value> {
     serde_json::to_value(v).context("cannot encode the JSON report")
 }
+
+/// compare's document with, under `verify`, the second count (`--verify`).
+#[derive(Serialize)]
+struct WithVerify<'a> {
+    #[serde(flatten)]
+    compare: &'a CompareView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verify: Option<&'a crate::view::verify::VerifyView>,
+}
+
+/// `compare --json`, with `--verify`'s section when there is one.
+pub fn comparison_with(
+    v: &CompareView,
+    verify: Option<&crate::view::verify::VerifyView>,
+) -> Result<String> {
+    document(&WithVerify { compare: v, verify })
+}

@@ -9,6 +9,22 @@ texts! {
         zh: "{heading}——{path}（{size}），缓冲区 {buffer}，每种方式 {runs} 次，本机回环 TCP，{cache}",
     }
     CACHE_WARM { en: "page cache warm", zh: "热缓存" }
+    CACHE_WARM_REFUSED {
+        en: "page cache WARM: --cold cannot evict this file ({why})",
+        zh: "热缓存：--cold 无法把此文件清出页缓存（{why}）",
+    }
+    REFUSED_MEMORY_FS {
+        en: "it is on {fs}, which keeps files in memory: there is no disk to read from",
+        zh: "它在 {fs} 上，文件本身就在内存里，没有可读的磁盘",
+    }
+    REFUSED_RESIDENT {
+        en: "the kernel kept all {bytes} in the page cache through 2 s of retries",
+        zh: "重试 2 秒后，内核仍把全部 {bytes} 留在页缓存中",
+    }
+    WARN_COLD_REFUSED {
+        en: "zclab: --cold: {path}: {why}; the runs were warm",
+        zh: "zclab：--cold：{path}：{why}；本次运行用的是热缓存",
+    }
     CACHE_COLD {
         en: "page cache cold (file dropped before each run)",
         zh: "冷缓存（每次运行前把文件清出页缓存）",
@@ -28,6 +44,7 @@ texts! {
         en: "[measured] {cpu_m} CPU, {dma_m} DMA; [modelled] {cpu_o} CPU, {dma_o} DMA",
         zh: "［实测］CPU {cpu_m}、DMA {dma_m}；［模型］CPU {cpu_o}、DMA {dma_o}",
     }
+    COPIES_NOTHING { en: "0: no data was sent\n(the file is empty)", zh: "0 次：没有发送任何数据\n（文件为空）" }
     COPIES_USER_BYTES { en: "user space: {bytes} [own count]", zh: "经过用户空间：{bytes}［自计数］" }
     CLAIM_COPIES_READ_WRITE { en: "4 (disk → kernel → user → net)", zh: "4 次（磁盘 → 内核 → 用户 → 网络）" }
     CLAIM_COPIES_SENDFILE { en: "2 (disk → kernel → net)", zh: "2 次（磁盘 → 内核 → 网络）" }
@@ -37,12 +54,17 @@ texts! {
     CLAIM_SWITCHES_READ_WRITE { en: "4 per chunk (costly)", zh: "每块 4 次（开销大）" }
     CLAIM_SWITCHES_SENDFILE { en: "2 (light)", zh: "2 次（开销小）" }
 
-    CPU_TIME { en: "{ms} ms [getrusage]", zh: "{ms} ms［getrusage］" }
-    CPU_SPLIT { en: "user {user} + system {sys}, {share}% of a core", zh: "用户态 {user} + 内核态 {sys}，占单核 {share}%" }
+    CPU_TIME { en: "{ms} sender [schedstat]", zh: "发送端 {ms}［schedstat］" }
+    CPU_CONSUMER { en: "+ {ms} consumer\n= {both} both", zh: "+ 消费端 {ms}\n= 合计 {both}" }
+    CPU_SPLIT { en: "user {user} + system {sys} ms [ticks]", zh: "用户态 {user} + 内核态 {sys} ms［按时钟节拍］" }
+    CPU_NO_SPLIT { en: "user/system: too short to split", zh: "用户态/内核态：时间太短，不拆分" }
+    CPU_SHARE { en: "{share}% of a core, sender", zh: "发送端占单核 {share}%" }
     CLAIM_CPU_READ_WRITE { en: "high (many copies)", zh: "高（数据多次拷贝）" }
     CLAIM_CPU_SENDFILE { en: "low (from page cache)", zh: "低（直接从页缓存发送）" }
 
-    THROUGHPUT_MEDIAN { en: "{mib} MiB/s [median of {runs}]", zh: "{mib} MiB/s［{runs} 次的中位数］" }
+    THROUGHPUT_MEDIAN { en: "{rate} [median of {runs}]", zh: "{rate}［{runs} 次的中位数］" }
+    THROUGHPUT_STOPPED { en: "none: the run was stopped\nbefore the end of the file", zh: "无：运行在文件结束前\n被停止" }
+    THROUGHPUT_NOTHING { en: "none: nothing was sent", zh: "无：没有发送任何数据" }
     THROUGHPUT_RANGE { en: "range {lo}–{hi}, {secs} s", zh: "范围 {lo}–{hi}，用时 {secs} s" }
     CLAIM_THROUGHPUT_READ_WRITE { en: "low (CPU-bound)", zh: "低（受 CPU 限制）" }
     CLAIM_THROUGHPUT_SENDFILE { en: "high", zh: "高" }
@@ -55,6 +77,10 @@ texts! {
     VS_FASTER { en: "sendfile {x}× the throughput", zh: "sendfile 的吞吐量\n是前者的 {x} 倍" }
     VS_SLOWER { en: "sendfile SLOWER here\n({x}× the throughput)", zh: "本次 sendfile 反而更慢\n（吞吐量是前者的 {x} 倍）" }
     TOO_SHORT { en: "too short to compare", zh: "时间太短，无法比较" }
+    VS_CPU_SENDER { en: "sender: {verdict}", zh: "发送端：{verdict}" }
+    VS_CPU_BOTH { en: "sender + consumer:\n{verdict}", zh: "发送端 + 消费端：\n{verdict}" }
+    CPU_TOO_SHORT { en: "too short to compare (< 1 ms)", zh: "时间太短，无法比较（< 1 ms）" }
+    VS_NO_FIGURE { en: "no ratio: a run has\nno throughput", zh: "无比值：有一方\n没有吞吐量" }
 
     VERDICT {
         en: "In short: sendfile moved the file with {switches}, {cpu} and {speed}.",
@@ -67,6 +93,7 @@ texts! {
     VERDICT_FASTER { en: "{x}× the throughput of read() + write()", zh: "吞吐量是传统方式的 {x} 倍" }
     VERDICT_SLOWER { en: "LESS throughput ({x}×) this time", zh: "本次吞吐量反而更低（{x} 倍）" }
     VERDICT_SPEED_SHORT { en: "runs too short to compare speeds", zh: "运行时间太短无法比较速度" }
+    VERDICT_SPEED_NONE { en: "no throughput to compare", zh: "没有可比较的吞吐量" }
     VERIFIED_ALL { en: "All {n} runs verified: the consumer got every byte (CRC-32 {crc}).", zh: "全部 {n} 次运行通过校验：消费端收到了每一个字节（CRC-32 {crc}）。" }
     MORE_DETAILS {
         en: "More: --details (system calls, /proc counters, data path, notes), --json (everything, for tools).",
@@ -90,6 +117,11 @@ texts! {
         en: "Data path of each method (the copy model; [measured] hops have a counter behind them):",
         zh: "每种方式的数据路径（拷贝模型；标［实测］的一跳有计数器为证）：",
     }
+    PATH_NOTHING {
+        en: "no data was sent: no copy happened, no hop to measure",
+        zh: "没有发送任何数据：没有发生拷贝，也就没有可测的一跳",
+    }
+    SYSCALLS_NONE { en: "no calls", zh: "没有调用" }
     STOPPED_EARLY {
         en: "{method}: stopped early as asked, {sent} of {total} bytes sent: nothing to verify",
         zh: "{method}：按要求提前停止，已发送 {sent} / {total} 字节，不做校验",
@@ -124,17 +156,30 @@ texts! {
         zh: "文件已经在页缓存里（read_bytes +0），所以这几次运行中没有发生磁盘 → 页缓存的 DMA 拷贝，这一跳是模型。跟得上生产者的 Kafka 消费者也是这样，直接从页缓存取数据。",
     }
     NOTE_COLD {
-        en: "Cold run, {method}: before it zclab asked the kernel to drop the file from the page cache (posix_fadvise DONTNEED){resident}; then read_bytes shows {read} of {size} coming from the disk by DMA: that hop is measured.{short}",
-        zh: "冷缓存运行（{method}）：运行前 zclab 请内核把文件清出页缓存（posix_fadvise DONTNEED）{resident}；随后 read_bytes 显示 {read} / {size} 由磁盘经 DMA 读入，这一跳是实测。{short}",
+        en: "Cold run, {method}: before it zclab asked the kernel to drop the file from the page cache (posix_fadvise DONTNEED) and checked with mincore{resident}; then read_bytes shows {read} of {size} coming from the disk by DMA: {hop}{short}",
+        zh: "冷缓存运行（{method}）：运行前 zclab 请内核把文件清出页缓存（posix_fadvise DONTNEED），并用 mincore 检查{resident}；随后 read_bytes 显示 {read} / {size} 由磁盘经 DMA 读入：{hop}{short}",
     }
-    NOTE_COLD_RESIDENT { en: ", leaving {bytes} resident by mincore", zh: "，按 mincore 仍有 {bytes} 留在缓存中" }
+    NOTE_COLD_MEASURED { en: "that hop is measured.", zh: "这一跳是实测。" }
+    NOTE_COLD_MODELLED {
+        en: "the counter did not move, so that hop is modelled.",
+        zh: "计数器没有变化，所以这一跳是模型。",
+    }
+    NOTE_COLD_UNKNOWN {
+        en: " (which cannot tell for a file you neither own nor may write)",
+        zh: "（对既不属于你、你也不能写的文件，mincore 无法判断）",
+    }
+    NOTE_COLD_RESIDENT { en: " ({bytes} still resident)", zh: "（仍有 {bytes} 留在缓存中）" }
     NOTE_COLD_SHORT {
-        en: " Part of the file stayed cached (pages still pinned by a socket, or not evictable here), so less came from disk than the file's size.",
-        zh: "部分文件仍留在缓存中（页面仍被 Socket 占用，或这里无法清出），所以从磁盘读入的比文件小。",
+        en: " Part of the file stayed cached through 2 s of evictions, so less came from disk than the file's size.",
+        zh: "重试清出 2 秒后仍有部分文件留在缓存中，所以从磁盘读入的比文件小。",
     }
     NOTE_CPU_SOURCE {
-        en: "CPU usage is the sending thread's own time from getrusage(RUSAGE_THREAD), in microseconds; throughput is file bytes over the time until the consumer received the last byte.",
-        zh: "CPU 占用是发送线程自己的 CPU 时间，来自 getrusage(RUSAGE_THREAD)，精度为微秒；吞吐量 = 文件字节数 ÷ 消费端收到最后一个字节所用的时间。",
+        en: "CPU usage is each thread's exact time on a CPU: the sum_exec_runtime delta in /proc/<pid>/task/<tid>/schedstat, read from another thread while the measured one was parked. The user/system split comes from getrusage, which apportions that time by 10 ms clock ticks, so it is shown only from 100 ms on. A verdict compares the exact figures, and says \"too short\" under 1 ms, where fixed costs are all there is. On loopback the receive side's TCP work runs on whichever thread the kernel picks (the sender right after it transmits, or the consumer in its read), so the split between the two threads moves from run to run while their sum holds: compare the sums too. Throughput is file bytes over the time until the consumer received the last byte.",
+        zh: "CPU 占用是各线程在 CPU 上的准确时间：/proc/<pid>/task/<tid>/schedstat 中 sum_exec_runtime 的增量，由另一个线程在被测线程停住时读取。用户态/内核态的拆分来自 getrusage，它按 10 ms 的时钟节拍分摊这段时间，所以只在 100 ms 以上才显示。结论比较的是准确数字；不到 1 ms 时只说“时间太短”，因为这时全是固定开销。在本机回环上，接收侧的 TCP 处理落在内核选中的线程上（发送端发送后顺手处理，或消费端在 read 里处理），所以两个线程之间的分配每次都不同，而两者之和是稳定的：也请比较合计。吞吐量 = 文件字节数 ÷ 消费端收到最后一个字节所用的时间。",
+    }
+    NOTE_NO_THROUGHPUT {
+        en: "A run that was stopped early, or that sent nothing, has no throughput: its time is not the time of a transfer. Per-chunk and per-call figures divide by the chunks and calls that really happened.",
+        zh: "提前停止的运行、没有发送数据的运行都没有吞吐量：它的耗时不是一次传输的耗时。每块、每次调用的数字除以的是实际发生的块数和调用次数。",
     }
 
     PROGRESS_MAKING_SAMPLE { en: "making the default sample", zh: "生成默认样本" }
@@ -146,8 +191,8 @@ texts! {
     }
     USING_SAMPLE { en: "zclab: using the default sample {path}", zh: "zclab：使用默认样本 {path}" }
     WARN_PINNED {
-        en: "zclab: warning: part of the file stayed in the page cache after eviction in {n} run(s) ({runs}): pages still pinned by the last transfer's socket buffers; only the rest was read from disk (see read_bytes)",
-        zh: "zclab：警告：有 {n} 次运行在清出页缓存后仍有部分文件留在缓存中（{runs}）：这些页面仍被上一次传输的 Socket 缓冲区占用，只有其余部分从磁盘读入（见 read_bytes）",
+        en: "zclab: warning: part of the file stayed in the page cache through 2 s of evictions in {n} run(s) ({runs}); only the rest was read from disk (see read_bytes)",
+        zh: "zclab：警告：有 {n} 次运行在重试清出 2 秒后仍有部分文件留在页缓存中（{runs}），只有其余部分从磁盘读入（见 read_bytes）",
     }
     VERIFYING {
         en: "zclab: re-running each method under the ptrace tracer (--verify)…",

@@ -6,11 +6,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::cache::CannotEvict;
 use crate::counters::Snapshot;
-use crate::harness::RunOutcome;
-use crate::measure::{Comparison, MethodResult};
+use crate::harness::{NoThroughput, RunOutcome};
+use crate::measure::{CPU_COMPARE_MIN_NS, Comparison, MethodResult};
 use crate::methods::Method;
 use crate::model::{self, CopyKind, Evidence, Hop};
+
+/// Wording of `cpu_basis` in JSON.
+pub const CPU_BASIS: &str = "sum_exec_runtime delta in /proc/self/task/<tid>/schedstat, read while the thread was parked (exact)";
 
 /// Wording of `mode_switches_basis` in JSON (data, not prose: a tool reads it).
 pub const MODE_SWITCHES_BASIS: &str =
@@ -24,6 +28,10 @@ pub struct CompareView {
     pub buffer_bytes: usize,
     pub runs: u32,
     pub page_cache: PageCache,
+    /// `--cold` was asked but the file could not be dropped (the runs were
+    /// warm): why. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cold_refused: Option<CannotEvict>,
     pub methods: Vec<MethodView>,
     /// Every run of every method delivered the file byte for byte.
     pub verified: bool,
@@ -72,7 +80,8 @@ pub struct MethodView {
     pub mode_switches: u64,
     pub mode_switches_basis: &'static str,
     pub unit: Unit,
-    /// Chunks the loop moved (ceil(size / buffer)) or calls it made.
+    /// Chunks the loop really read (reads that returned data) or calls it
+    /// made: a run stopped after 2 chunks has 2; an empty file 0.
     pub units: u64,
     /// Mode switches per chunk or call; `None` when there were none.
     pub mode_switches_per_unit: Option<f64>,
@@ -85,16 +94,33 @@ pub struct MethodView {
     /// `/proc`'s syscr and syscw moved by exactly the method's read-like and
     /// write-like calls (the second count of the same calls).
     pub procfs_agrees: bool,
+    /// The sending thread's exact CPU time, ns: the `sum_exec_runtime`
+    /// delta of its schedstat (also in `procfs`), read while it was parked.
+    pub cpu_ns: u64,
+    pub cpu_basis: &'static str,
+    /// getrusage's user/system split, apportioned by 10 ms ticks: shown
+    /// only when `cpu_split_meaningful`.
     pub cpu_user_us: u64,
     pub cpu_sys_us: u64,
-    /// The sending thread's CPU time, user + system, in ms.
+    /// The run was long enough (≥ 100 ms of sender CPU) for that split to
+    /// mean something.
+    pub cpu_split_meaningful: bool,
+    /// The sending thread's CPU time in ms (= `cpu_ns` / 10⁶).
     pub cpu_ms: f64,
-    /// That time as a share of one core over the run's elapsed time, %.
+    /// Sender + consumer, ns: on loopback the receive side's TCP work lands
+    /// on either thread, so only the sum is stable from run to run.
+    pub cpu_ns_with_consumer: u64,
+    /// The sender's time as a share of one core over the run's elapsed
+    /// time, %.
     pub cpu_core_percent: f64,
     pub elapsed_s: f64,
-    pub throughput_mib_s: f64,
-    pub throughput_mib_s_min: f64,
-    pub throughput_mib_s_max: f64,
+    /// `null` when the run was stopped early or sent nothing (see
+    /// `throughput_missing`).
+    pub throughput_mib_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throughput_missing: Option<NoThroughput>,
+    pub throughput_mib_s_min: Option<f64>,
+    pub throughput_mib_s_max: Option<f64>,
     pub copies: Vec<Hop>,
     pub copy_counts: CopyCounts,
     pub consumer: ConsumerView,
@@ -185,6 +211,8 @@ pub struct ConsumerView {
     /// both methods.
     pub copy_bytes: u64,
     pub read_calls: u64,
+    /// The consumer thread's exact CPU time, ns (schedstat).
+    pub cpu_ns: u64,
     pub cpu_user_us: u64,
     pub cpu_sys_us: u64,
     pub procfs: BTreeMap<&'static str, u64>,
@@ -193,7 +221,10 @@ pub struct ConsumerView {
 #[derive(Clone, Debug, Serialize)]
 pub struct RunView {
     pub elapsed_s: f64,
-    pub throughput_mib_s: f64,
+    pub throughput_mib_s: Option<f64>,
+    /// Exact CPU time of the sender and of the consumer, ns (schedstat).
+    pub cpu_ns: u64,
+    pub consumer_cpu_ns: u64,
     pub cpu_user_us: u64,
     pub cpu_sys_us: u64,
     pub syscalls: u64,
@@ -221,11 +252,15 @@ pub struct Versus {
     pub mode_switches: [u64; 2],
     /// How many times more mode switches the baseline made.
     pub mode_switches_ratio: Option<f64>,
+    /// The sending threads' exact CPU times compared.
     pub cpu: CpuVerdict,
+    /// Sender + consumer compared (what holds on loopback).
+    pub cpu_with_consumer: CpuVerdict,
     pub throughput: SpeedVerdict,
 }
 
-/// The other method's CPU time against the baseline's.
+/// The other method's CPU time against the baseline's, from exact
+/// (schedstat) figures.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum CpuVerdict {
@@ -233,7 +268,7 @@ pub enum CpuVerdict {
     Less { percent: f64, factor: f64 },
     /// It used `factor` × as much as the baseline.
     More { factor: f64 },
-    /// A CPU time was 0: too short to compare.
+    /// A CPU time was under 1 ms: fixed costs, not the method; no ratio.
     TooShort,
 }
 
@@ -250,6 +285,8 @@ pub enum SpeedVerdict {
         factor: f64,
     },
     TooShort,
+    /// A run has no throughput (stopped early, or nothing sent).
+    NoFigure,
 }
 
 /// A note under the table: which one, and the values it needs.
@@ -264,13 +301,15 @@ pub enum Note {
     /// The file was cached: the disk read is modelled.
     WarmCache,
     /// A cold run of `method`: `read_bytes` of `file_bytes` came from disk
-    /// (`partly_cached`: less than the whole file did).
+    /// (`partly_cached`: less than the whole file did; `measured`: the
+    /// counter moved, so the hop is measured).
     Cold {
         method: Method,
         resident_before_bytes: Option<u64>,
         read_bytes: u64,
         file_bytes: u64,
         partly_cached: bool,
+        measured: bool,
     },
     CpuSource,
     /// mmap ran: one CPU copy from the mapping, minflt, the SIGBUS pitfall.
@@ -282,6 +321,9 @@ pub enum Note {
     ZeroCopy,
     /// io-uring ran: the work hides behind io_uring_enter.
     IoUring,
+    /// A run stopped early or sent nothing: no throughput, per-unit
+    /// figures over what really happened.
+    NoThroughput,
 }
 
 fn ratio(a: f64, b: f64) -> Option<f64> {
@@ -312,6 +354,8 @@ fn run_view(r: &RunOutcome) -> RunView {
     RunView {
         elapsed_s: r.elapsed.as_secs_f64(),
         throughput_mib_s: r.throughput_mib_s(),
+        cpu_ns: r.sender_cpu_ns(),
+        consumer_cpu_ns: r.receiver_cpu_ns(),
         cpu_user_us: r.sender_cpu.user_us,
         cpu_sys_us: r.sender_cpu.sys_us,
         syscalls: r.tally.syscalls(),
@@ -322,15 +366,15 @@ fn run_view(r: &RunOutcome) -> RunView {
 }
 
 impl MethodView {
-    pub fn new(r: &MethodResult, file_bytes: u64, buffer_bytes: usize) -> MethodView {
+    pub fn new(r: &MethodResult) -> MethodView {
         let m = r.median_run();
         let t = &m.tally;
-        let (lo, hi) = r.throughput_spread();
+        let spread = r.throughput_spread();
         let switches = 2 * t.syscalls();
-        let units = r.units(file_bytes, buffer_bytes);
+        let units = r.units();
         let (syscr, syscw) = procfs_expected(r.method, m);
         let secs = m.elapsed.as_secs_f64();
-        let cpu_us = m.sender_cpu.total_us() as f64;
+        let cpu_us = m.sender_cpu_ns() as f64 / 1000.0;
         MethodView {
             method: r.method,
             syscalls: r
@@ -353,9 +397,13 @@ impl MethodView {
             interrupted_calls: t.interrupted,
             procfs: procfs_map(&m.sender),
             procfs_agrees: m.sender.syscr == syscr && m.sender.syscw == syscw,
+            cpu_ns: m.sender_cpu_ns(),
+            cpu_basis: CPU_BASIS,
             cpu_user_us: m.sender_cpu.user_us,
             cpu_sys_us: m.sender_cpu.sys_us,
+            cpu_split_meaningful: r.cpu_split_meaningful(),
             cpu_ms: cpu_us / 1000.0,
+            cpu_ns_with_consumer: r.both_cpu_ns(),
             cpu_core_percent: if secs > 0.0 {
                 cpu_us / 1e6 / secs * 100.0
             } else {
@@ -363,14 +411,16 @@ impl MethodView {
             },
             elapsed_s: secs,
             throughput_mib_s: m.throughput_mib_s(),
-            throughput_mib_s_min: lo,
-            throughput_mib_s_max: hi,
+            throughput_missing: m.no_throughput(),
+            throughput_mib_s_min: spread.map(|s| s.0),
+            throughput_mib_s_max: spread.map(|s| s.1),
             copies: r.copies.clone(),
             copy_counts: CopyCounts::of(&r.copies),
             consumer: ConsumerView {
                 received_bytes: m.received_bytes,
                 copy_bytes: m.received_bytes,
                 read_calls: m.receiver_reads,
+                cpu_ns: m.receiver_cpu_ns(),
                 cpu_user_us: m.receiver_cpu.user_us,
                 cpu_sys_us: m.receiver_cpu.sys_us,
                 procfs: procfs_map(&m.receiver),
@@ -404,20 +454,37 @@ impl MethodView {
     }
 }
 
-impl Versus {
-    pub fn new(baseline: &MethodView, other: &MethodView) -> Versus {
-        let cpu = match ratio(baseline.cpu_ms, other.cpu_ms) {
-            Some(x) if x >= 1.0 => CpuVerdict::Less {
+impl CpuVerdict {
+    /// `other_ns` against `baseline_ns`; no ratio when either is under
+    /// [`CPU_COMPARE_MIN_NS`].
+    pub fn of(baseline_ns: u64, other_ns: u64) -> CpuVerdict {
+        if baseline_ns.min(other_ns) < CPU_COMPARE_MIN_NS {
+            return CpuVerdict::TooShort;
+        }
+        let x = baseline_ns as f64 / other_ns as f64;
+        if x >= 1.0 {
+            CpuVerdict::Less {
                 percent: (1.0 - 1.0 / x) * 100.0,
                 factor: x,
+            }
+        } else {
+            CpuVerdict::More { factor: 1.0 / x }
+        }
+    }
+}
+
+impl Versus {
+    pub fn new(baseline: &MethodView, other: &MethodView) -> Versus {
+        let cpu = CpuVerdict::of(baseline.cpu_ns, other.cpu_ns);
+        let cpu_with_consumer =
+            CpuVerdict::of(baseline.cpu_ns_with_consumer, other.cpu_ns_with_consumer);
+        let throughput = match (other.throughput_mib_s, baseline.throughput_mib_s) {
+            (Some(o), Some(b)) => match ratio(o, b) {
+                Some(x) if x >= 1.0 => SpeedVerdict::Faster { factor: x },
+                Some(x) => SpeedVerdict::Slower { factor: x },
+                None => SpeedVerdict::TooShort,
             },
-            Some(x) => CpuVerdict::More { factor: 1.0 / x },
-            None => CpuVerdict::TooShort,
-        };
-        let throughput = match ratio(other.throughput_mib_s, baseline.throughput_mib_s) {
-            Some(x) if x >= 1.0 => SpeedVerdict::Faster { factor: x },
-            Some(x) => SpeedVerdict::Slower { factor: x },
-            None => SpeedVerdict::TooShort,
+            _ => SpeedVerdict::NoFigure,
         };
         Versus {
             baseline: baseline.method,
@@ -427,6 +494,7 @@ impl Versus {
             mode_switches: [baseline.mode_switches, other.mode_switches],
             mode_switches_ratio: ratio(baseline.mode_switches as f64, other.mode_switches as f64),
             cpu,
+            cpu_with_consumer,
             throughput,
         }
     }
@@ -434,11 +502,7 @@ impl Versus {
 
 impl CompareView {
     pub fn new(c: &Comparison) -> CompareView {
-        let methods: Vec<MethodView> = c
-            .methods
-            .iter()
-            .map(|r| MethodView::new(r, c.file_bytes, c.buffer_bytes))
-            .collect();
+        let methods: Vec<MethodView> = c.methods.iter().map(MethodView::new).collect();
         let find = |m| methods.iter().find(|v| v.method == m);
         let versus = match (find(Method::ReadWrite), find(Method::Sendfile)) {
             (Some(a), Some(b)) => Some(Versus::new(a, b)),
@@ -471,6 +535,7 @@ impl CompareView {
             } else {
                 PageCache::Warm
             },
+            cold_refused: c.cold_refused,
             verified: c.verified(),
             methods,
             versus,
@@ -502,9 +567,10 @@ fn notes(cold: bool, file_bytes: u64, methods: &[MethodView]) -> Vec<Note> {
                 read_bytes: m.procfs("read_bytes"),
                 file_bytes,
                 partly_cached: m.procfs("read_bytes") < file_bytes,
+                measured: m.procfs("read_bytes") > 0,
             }
         }));
-    } else if methods.iter().all(|m| m.procfs("read_bytes") == 0) {
+    } else if file_bytes > 0 && methods.iter().all(|m| m.procfs("read_bytes") == 0) {
         v.push(Note::WarmCache);
     }
     let ran = |m: Method| methods.iter().any(|v| v.method == m);
@@ -521,5 +587,8 @@ fn notes(cold: bool, file_bytes: u64, methods: &[MethodView]) -> Vec<Note> {
         v.push(Note::IoUring);
     }
     v.push(Note::CpuSource);
+    if methods.iter().any(|m| m.throughput_missing.is_some()) {
+        v.push(Note::NoThroughput);
+    }
     v
 }

@@ -23,3 +23,5 @@
 //! `report::compare` is the worked example.
 
 pub mod compare;
+pub mod count;
+pub mod verify;

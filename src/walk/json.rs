@@ -32,6 +32,14 @@ struct FileDoc {
 }
 
 pub fn trace(t: &WalkResult, summary: &CompareView) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(&trace_value(t, summary)?)
+        .context("cannot encode the JSON trace")?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The trace document as a value (the lessons read predicts from it).
+pub fn trace_value(t: &WalkResult, summary: &CompareView) -> Result<serde_json::Value> {
     let doc = Doc {
         zclab_version: env!("CARGO_PKG_VERSION"),
         file: FileDoc {
@@ -49,7 +57,5 @@ pub fn trace(t: &WalkResult, summary: &CompareView) -> Result<String> {
         verified: t.outcome.verified,
         summary: crate::report::json::comparison_value(summary)?,
     };
-    let mut text = serde_json::to_string_pretty(&doc).context("cannot encode the JSON trace")?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_value(&doc).context("cannot encode the JSON trace")
 }

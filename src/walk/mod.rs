@@ -353,15 +353,11 @@ pub fn run(
         let sent = &sent;
         let handle = scope.spawn(move || {
             let mut stepper = stepper;
-            harness::run_once(
-                method,
-                input,
-                expected,
-                buffer_bytes,
-                &mut stepper,
-                sent,
-                &mut || {},
-            )
+            let run_opts = harness::RunOptions {
+                faults: harness::Faults::from_env(),
+                ..harness::RunOptions::new(buffer_bytes, sent)
+            };
+            harness::run_once(method, input, expected, &run_opts, &mut stepper, &mut || {})
             // `stepper` drops here: the controller's loop below ends.
         });
 

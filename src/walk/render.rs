@@ -1,6 +1,10 @@
 //! How a step looks on screen: the call, its two mode switches, its copies,
 //! the counters that moved, and a data-path diagram with this step's hops
 //! marked (by `»…«` so it reads without colour, and in colour when on).
+//! The diagram has a wide form (two bands, user space above kernel space)
+//! and, when the width does not allow it, a narrow one (one hop a line).
+//! Pure functions of the walk's values and a [`Ctx`]; words from
+//! `text::walk`.
 
 use std::fmt::Write as _;
 
@@ -8,10 +12,14 @@ use colored::Colorize;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Step, WalkResult};
-use crate::lang::Lang;
+use crate::ctx::Ctx;
 use crate::methods::Method;
-use crate::model::{self, CopyKind, Evidence, HopRole, Place};
+use crate::model::{self, CopyKind, Evidence, HopRole, HopSpec, Place};
+use crate::report::compare::Detail;
+use crate::report::layout::{Paint, paint, place};
 use crate::size::{format_bytes, group_digits};
+use crate::text::{common, walk as t};
+use crate::view::compare::CompareView;
 
 /// A line of the diagram under construction: plain text placed at display
 /// columns (CJK characters are two columns wide).
@@ -34,8 +42,8 @@ impl Line {
     }
 }
 
-fn boxed(p: Place, lang: Lang) -> String {
-    format!("[{}]", p.label(lang))
+fn boxed(p: Place, ctx: &Ctx) -> String {
+    format!("[{}]", place(p, ctx))
 }
 
 /// A hop's label: `»2 CPU«` when it is this step's, ` 2 CPU ` otherwise.
@@ -51,11 +59,23 @@ fn hop_label(n: usize, kind: CopyKind, active: bool) -> String {
     }
 }
 
-/// The data path of `method` in two bands, user space above kernel space,
-/// with the hops in `active` marked.
-pub fn diagram(method: Method, active: &[HopRole], lang: Lang) -> String {
-    let band_u = lang.t("user space", "用户态");
-    let band_k = lang.t("kernel space", "内核态");
+/// The data path of `method` with the hops in `active` marked: the wide
+/// form when it fits `ctx.width`, else the narrow one.
+pub fn diagram(method: Method, active: &[HopRole], ctx: &Ctx) -> String {
+    let wide = wide_diagram(method, active, ctx);
+    if wide.lines().all(|l| l.width() <= ctx.width) {
+        wide.lines()
+            .map(|l| format!("{}\n", highlight(l, ctx)))
+            .collect()
+    } else {
+        narrow_diagram(method, active, ctx)
+    }
+}
+
+/// Two bands, user space above kernel space.
+fn wide_diagram(method: Method, active: &[HopRole], ctx: &Ctx) -> String {
+    let band_u = ctx.t(t::BAND_USER);
+    let band_k = ctx.t(t::BAND_KERNEL);
     let pw = band_u.width().max(band_k.width()) + 3;
     let specs = model::path(method);
     let label = |role: HopRole| -> String {
@@ -78,15 +98,15 @@ pub fn diagram(method: Method, active: &[HopRole], lang: Lang) -> String {
         l.put(pw, "│ ");
     }
     let start = pw + 2;
-    kernel.put(start, &boxed(Place::Disk, lang));
+    kernel.put(start, &boxed(Place::Disk, ctx));
     kernel
         .0
         .push_str(&format!(" ─{}→ ", label(HopRole::DiskRead)));
-    kernel.0.push_str(&boxed(Place::PageCache, lang));
+    kernel.0.push_str(&boxed(Place::PageCache, ctx));
     let pc_end = kernel.width();
     match method {
         Method::ReadWrite => {
-            let ub = boxed(Place::UserBuffer, lang);
+            let ub = boxed(Place::UserBuffer, ctx);
             let up = format!("↗{}", label(HopRole::IntoUser));
             let down = format!("↘{}", label(HopRole::OutOfUser));
             let gap = (ub.width() + 4).max(up.width() + down.width() + 4);
@@ -94,57 +114,51 @@ pub fn diagram(method: Method, active: &[HopRole], lang: Lang) -> String {
             user.put(ub_col, &ub);
             arrows.put(pc_end - 1, &up);
             arrows.put(pc_end + gap - down.width() + 1, &down);
-            kernel.put(pc_end + gap, &boxed(Place::SocketBuffer, lang));
+            kernel.put(pc_end + gap, &boxed(Place::SocketBuffer, ctx));
             kernel.0.push_str(&format!(" ─{}→ ", label(HopRole::ToNic)));
-            kernel.0.push_str(&boxed(Place::Nic, lang));
+            kernel.0.push_str(&boxed(Place::Nic, ctx));
         }
         Method::Sendfile => {
-            user.put(
-                pc_end,
-                lang.t(
-                    "(no byte of the file enters user space)",
-                    "（文件数据一个字节也不进入用户态）",
-                ),
-            );
+            user.put(pc_end, ctx.t(t::NO_USER_BYTE));
             kernel.0.push_str(&format!(
                 " ─{}{}→ ",
                 label(HopRole::ToNic),
-                lang.t("(gather)", "（gather）")
+                ctx.t(t::GATHER)
             ));
-            kernel.0.push_str(&boxed(Place::Nic, lang));
+            kernel.0.push_str(&boxed(Place::Nic, ctx));
         }
         Method::Mmap => {
-            user.put(pc_end, crate::text::roads::DIAGRAM_MAPPED.get(lang));
+            user.put(pc_end, ctx.t(crate::text::roads::DIAGRAM_MAPPED));
             kernel
                 .0
                 .push_str(&format!(" ─{}→ ", label(HopRole::FromMapping)));
-            kernel.0.push_str(&boxed(Place::SocketBuffer, lang));
+            kernel.0.push_str(&boxed(Place::SocketBuffer, ctx));
             kernel.0.push_str(&format!(" ─{}→ ", label(HopRole::ToNic)));
-            kernel.0.push_str(&boxed(Place::Nic, lang));
+            kernel.0.push_str(&boxed(Place::Nic, ctx));
         }
         Method::Splice => {
-            user.put(pc_end, crate::text::roads::DIAGRAM_PIPE_NOTE.get(lang));
+            user.put(pc_end, ctx.t(crate::text::roads::DIAGRAM_PIPE_NOTE));
             kernel.0.push_str(&format!(
                 " ─{}{}→ ",
-                crate::text::roads::DIAGRAM_PIPE.get(lang),
+                ctx.t(crate::text::roads::DIAGRAM_PIPE),
                 label(HopRole::ToNic)
             ));
-            kernel.0.push_str(&boxed(Place::Nic, lang));
+            kernel.0.push_str(&boxed(Place::Nic, ctx));
         }
         Method::MsgZerocopy | Method::IoUring => {
-            let ub = boxed(Place::UserBuffer, lang);
+            let ub = boxed(Place::UserBuffer, ctx);
             let up = format!("↗{}", label(HopRole::IntoUser));
             let down = format!(
                 "↘{}{}",
                 label(HopRole::ZeroCopySend),
-                crate::text::roads::DIAGRAM_ZERO_COPY.get(lang)
+                ctx.t(crate::text::roads::DIAGRAM_ZERO_COPY)
             );
             let gap = (ub.width() + 4).max(up.width() + down.width() + 4);
             let ub_col = pc_end + (gap - ub.width()) / 2;
             user.put(ub_col, &ub);
             arrows.put(pc_end - 1, &up);
             arrows.put(pc_end + gap - down.width() + 1, &down);
-            kernel.put(pc_end + gap, &boxed(Place::Nic, lang));
+            kernel.put(pc_end + gap, &boxed(Place::Nic, ctx));
         }
     }
     let width = user.width().max(kernel.width()).max(arrows.width());
@@ -153,13 +167,39 @@ pub fn diagram(method: Method, active: &[HopRole], lang: Lang) -> String {
     rule.push_str(&"─".repeat(width.saturating_sub(pw + 1)));
     let mut out = String::new();
     for line in [user.0, arrows.0, rule, kernel.0] {
-        let _ = writeln!(out, "{}", highlight(line.trim_end()));
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     out
 }
 
-/// Colours the marked hop labels when colour is on (`colored` decides).
-fn highlight(line: &str) -> String {
+/// One hop a line: `»2 CPU«  page cache → user buffer`.
+fn narrow_diagram(method: Method, active: &[HopRole], ctx: &Ctx) -> String {
+    let specs: &[HopSpec] = model::path(method);
+    let lead = ctx.t(t::PATH);
+    let pad = lead.width() + 2;
+    let mut out = String::new();
+    for (i, h) in specs.iter().enumerate() {
+        let first = if i == 0 {
+            format!("  {lead}")
+        } else {
+            " ".repeat(pad)
+        };
+        let line = format!(
+            "{first}{}  {} → {}",
+            hop_label(i + 1, h.kind, active.contains(&h.role)),
+            place(h.from, ctx),
+            place(h.to, ctx),
+        );
+        let _ = writeln!(out, "{}", highlight(&ctx.wrap(&line, "", pad + 9), ctx));
+    }
+    out
+}
+
+/// Colours the marked hop labels when colour is on.
+fn highlight(line: &str, ctx: &Ctx) -> String {
+    if !ctx.color {
+        return line.to_string();
+    }
     let mut out = String::new();
     let mut rest = line;
     while let Some(a) = rest.find('»') {
@@ -174,82 +214,70 @@ fn highlight(line: &str) -> String {
     out
 }
 
-fn kind_word(kind: CopyKind, lang: Lang) -> &'static str {
-    match kind {
-        CopyKind::Cpu => lang.t("CPU copy", "CPU 拷贝"),
-        CopyKind::Dma => lang.t("DMA copy", "DMA 拷贝"),
-    }
-}
-
 /// One step, as shown: header, call, mode switches, copies, counters,
 /// diagram.
-pub fn step(s: &Step, method: Method, expected_calls: u64, lang: Lang) -> String {
+pub fn step(s: &Step, method: Method, expected_calls: u64, ctx: &Ctx) -> String {
     let mut out = String::new();
-    let head = match lang {
-        Lang::En => format!("── step {} (of about {}) ", s.index, expected_calls),
-        Lang::Zh => format!("── 第 {} 步（共约 {} 步）", s.index, expected_calls),
+    let head = ctx.f(t::STEP_HEAD, &[("n", &s.index), ("of", &expected_calls)]);
+    let rule = "─".repeat(60usize.min(ctx.width).saturating_sub(head.width()));
+    let _ = writeln!(out, "{}", paint(ctx, &format!("{head}{rule}"), Paint::Bold));
+    let call = if ctx.color {
+        s.call.cyan().bold().to_string()
+    } else {
+        s.call.clone()
     };
-    let _ = writeln!(
-        out,
-        "{}",
-        format!("{head}{}", "─".repeat(60usize.saturating_sub(head.width()))).bold()
+    let _ = writeln!(out, "  {call}");
+    let labels = [t::LABEL_SWITCHES, t::LABEL_COPIES, t::LABEL_PROC];
+    let col = labels.iter().map(|l| ctx.t(*l).width()).max().unwrap_or(0) + 2;
+    let pad = |text: &str| format!("{text}{}", " ".repeat(col.saturating_sub(text.width())));
+    let line = |label: &str, body: &str| ctx.wrap(body, &format!("  {}", pad(label)), col + 2);
+    let switches = ctx.f(
+        t::SWITCHES,
+        &[("a", &s.mode_switches[0]), ("b", &s.mode_switches[1])],
     );
-    let _ = writeln!(out, "  {}", s.call.cyan().bold());
-    let pad = |t: &str| format!("{t}{}", " ".repeat(16usize.saturating_sub(t.width())));
-    let _ = writeln!(
-        out,
-        "  {}{}",
-        pad(lang.t("mode switches", "模式切换")),
-        match lang {
-            Lang::En => format!(
-                "#{} user → kernel, #{} kernel → user [derived: 2 per call]",
-                s.mode_switches[0], s.mode_switches[1]
-            ),
-            Lang::Zh => format!(
-                "#{} 用户态 → 内核态，#{} 内核态 → 用户态［推算：每次调用 2 次］",
-                s.mode_switches[0], s.mode_switches[1]
-            ),
-        }
-    );
-    let copies_label = pad(lang.t("copies", "数据拷贝"));
+    let _ = writeln!(out, "{}", line(ctx.t(t::LABEL_SWITCHES), &switches));
+    let copies_label = ctx.t(t::LABEL_COPIES);
     if s.copies.is_empty() {
         let why = match (s.syscall, s.result) {
-            ("read", Some(0)) => lang.t(
-                "none: read() returned 0, the end of the file",
-                "无：read() 返回 0，文件已读完",
-            ),
-            _ if s.error.is_some() => lang.t("none: the call failed", "无：调用失败"),
-            _ => lang.t("none", "无"),
+            ("read", Some(0)) => t::COPIES_EOF,
+            _ if s.error.is_some() => t::COPIES_FAILED,
+            _ => t::COPIES_NONE,
         };
-        let _ = writeln!(out, "  {copies_label}{why}");
+        let _ = writeln!(out, "{}", line(copies_label, ctx.t(why)));
     }
     for (i, c) in s.copies.iter().enumerate() {
-        let ev = match c.hop.evidence {
-            Evidence::Measured => lang.t("[measured]", "［实测］").green(),
-            Evidence::Modelled => lang.t("[modelled]", "［模型］").dimmed(),
+        let evidence = match c.hop.evidence {
+            Evidence::Measured => paint(ctx, ctx.t(common::MEASURED), Paint::Good),
+            Evidence::Modelled => paint(ctx, ctx.t(common::MODELLED), Paint::Dim),
         };
         let bytes = c
             .hop
             .bytes
-            .map(|b| format!("{}{}", lang.t(", ", "，"), format_bytes(b)))
+            .map(|b| ctx.f(t::COPY_BYTES, &[("bytes", &format_bytes(b))]))
             .unwrap_or_default();
-        let label = if i == 0 {
-            copies_label.clone()
-        } else {
-            " ".repeat(16)
-        };
+        let kind = ctx.t(match c.hop.kind {
+            CopyKind::Cpu => t::CPU_COPY,
+            CopyKind::Dma => t::DMA_COPY,
+        });
+        let body = ctx.f(
+            t::COPY,
+            &[
+                ("kind", &kind),
+                ("n", &c.number),
+                ("from", &place(c.hop.from, ctx)),
+                ("to", &place(c.hop.to, ctx)),
+                ("bytes", &bytes),
+                ("evidence", &evidence),
+            ],
+        );
         let _ = writeln!(
             out,
-            "  {label}{} #{}{}{} → {}{bytes} {ev}",
-            kind_word(c.hop.kind, lang),
-            c.number,
-            lang.t(": ", "："),
-            c.hop.from.label(lang),
-            c.hop.to.label(lang)
+            "{}",
+            line(if i == 0 { copies_label } else { "" }, &body)
         );
     }
     let counters = if s.counters.is_empty() {
-        lang.t("nothing moved", "没有变化").to_string()
+        ctx.t(t::NOTHING_MOVED).to_string()
     } else {
         s.counters
             .iter()
@@ -257,107 +285,97 @@ pub fn step(s: &Step, method: Method, expected_calls: u64, lang: Lang) -> String
             .collect::<Vec<_>>()
             .join("  ")
     };
-    let _ = writeln!(
-        out,
-        "  {}{counters}",
-        pad(lang.t("/proc (sender)", "/proc（发送端）"))
-    );
+    let _ = writeln!(out, "{}", line(ctx.t(t::LABEL_PROC), &counters));
     let active: Vec<HopRole> = s.copies.iter().map(|c| c.hop.role).collect();
-    out.push_str(&diagram(method, &active, lang));
+    out.push_str(&diagram(method, &active, ctx));
     out
 }
 
 /// The lines after the last step: how the walk ended and how the steps add
 /// up.
-pub fn ending(t: &WalkResult, file_bytes: u64, lang: Lang) -> String {
-    let mut out = String::new();
-    let o = &t.outcome;
-    if t.quit {
-        let _ = writeln!(
-            out,
-            "{}",
-            match lang {
-                Lang::En => format!(
-                    "Stopped by you after {} calls; {} of {} bytes reached the consumer.",
-                    t.calls,
-                    group_digits(o.received_bytes),
-                    group_digits(file_bytes)
-                ),
-                Lang::Zh => format!(
-                    "你在第 {} 次调用后停止；消费端收到 {} / {} 字节。",
-                    t.calls,
-                    group_digits(o.received_bytes),
-                    group_digits(file_bytes)
-                ),
-            }
-        );
-    } else if t.chunk_limit_hit && o.tally.stopped_early {
-        let _ = writeln!(
-            out,
-            "{}",
-            match lang {
-                Lang::En => format!(
-                    "Stopped after the chunks asked for (--chunks): {} of {} bytes sent, so the run is not verified.",
-                    group_digits(o.received_bytes),
-                    group_digits(file_bytes)
-                ),
-                Lang::Zh => format!(
-                    "已按 --chunks 在指定块数后停止：发送了 {} / {} 字节，因此本次运行不做校验。",
-                    group_digits(o.received_bytes),
-                    group_digits(file_bytes)
-                ),
-            }
-        );
+pub fn ending(w: &WalkResult, file_bytes: u64, ctx: &Ctx) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let o = &w.outcome;
+    let got = group_digits(o.received_bytes);
+    let total = group_digits(file_bytes);
+    if w.quit {
+        lines.push(ctx.f(
+            t::QUIT,
+            &[("calls", &w.calls), ("got", &got), ("total", &total)],
+        ));
+    } else if w.chunk_limit_hit && o.tally.stopped_early {
+        lines.push(ctx.f(t::CHUNKS_DONE, &[("got", &got), ("total", &total)]));
     }
-    let shown = t.steps.len() as u64;
-    if shown < t.calls && !t.quit {
-        let _ = writeln!(
-            out,
-            "{}",
-            match lang {
-                Lang::En => format!(
-                    "Showed the first {shown} of {} calls; the rest ran unwatched and are counted in the totals. See more with --max-steps N, or stop early with --chunks N.",
-                    group_digits(t.calls)
-                ),
-                Lang::Zh => format!(
-                    "只展示了前 {shown} 次调用（共 {} 次）；其余调用照常执行并计入总数。用 --max-steps N 查看更多，或用 --chunks N 提前停止。",
-                    group_digits(t.calls)
-                ),
-            }
-        );
+    let shown = w.steps.len() as u64;
+    if shown < w.calls && !w.quit {
+        lines.push(ctx.f(
+            t::UNWATCHED,
+            &[("shown", &shown), ("calls", &group_digits(w.calls))],
+        ));
     }
-    let tot = &t.totals;
+    let tot = &w.totals;
     let calls: Vec<String> = tot
         .syscalls
         .iter()
         .map(|(k, v)| format!("{k} {}", group_digits(*v)))
         .collect();
-    let _ = writeln!(out, "{}", match lang {
-        Lang::En => format!(
-            "In all: {} → {} mode switches [derived], {} CPU copies, {} DMA copies (modelled on loopback unless marked measured), {} through user space.",
-            calls.join(" + "), group_digits(tot.mode_switches), group_digits(tot.cpu_copies), group_digits(tot.dma_copies), format_bytes(tot.user_copy_bytes)
-        ),
-        Lang::Zh => format!(
-            "合计：{} → {} 次模式切换［推算］，{} 次 CPU 拷贝，{} 次 DMA 拷贝（回环上除标为实测者外均为模型），经过用户空间 {}。",
-            calls.join(" + "), group_digits(tot.mode_switches), group_digits(tot.cpu_copies), group_digits(tot.dma_copies), format_bytes(tot.user_copy_bytes)
-        ),
-    }.bold());
-    let disk_seen = t
+    let totals = ctx.f(
+        t::TOTALS,
+        &[
+            ("calls", &calls.join(" + ")),
+            ("switches", &group_digits(tot.mode_switches)),
+            ("cpu", &group_digits(tot.cpu_copies)),
+            ("dma", &group_digits(tot.dma_copies)),
+            ("user", &format_bytes(tot.user_copy_bytes)),
+        ],
+    );
+    let mut out: String = lines
+        .iter()
+        .map(|l| format!("{}\n", ctx.wrap(l, "", 0)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(ctx, &ctx.wrap(&totals, "", 0), Paint::Bold)
+    );
+    let disk_seen = w
         .steps
         .iter()
         .any(|s| s.copies.iter().any(|c| c.hop.role == HopRole::DiskRead));
-    if !disk_seen && t.outcome.received_bytes > 0 {
-        let _ = writeln!(out, "{}", lang.t(
-            "No disk → page cache DMA appeared: the file was already in the page cache (read_bytes +0). The article, and the table below, count that hop once per chunk anyway, as part of the path.",
-            "没有出现磁盘 → 页缓存的 DMA 拷贝：文件已在页缓存中（read_bytes +0）。文章和下表仍把这一跳算作每块路径中的一次拷贝。",
-        ));
+    if !disk_seen && w.outcome.received_bytes > 0 && !w.quit {
+        let _ = writeln!(out, "{}", ctx.wrap(ctx.t(t::NO_DISK), "", 0));
     }
     out
+}
+
+/// Everything a finished walk shows after its steps: how it ended and how
+/// the steps add up; then, for a walk that ran to its end, the same run as
+/// compare's table and the caveat that its CPU and throughput include the
+/// pauses; for one quit with `q`, one line pointing at `zclab compare`.
+/// `zclab trace` and the lessons both print this.
+pub fn render_trace_run(w: &WalkResult, summary: &CompareView, ctx: &Ctx) -> String {
+    let mut text = ending(w, summary.file.bytes, ctx);
+    if w.quit {
+        text.push_str(&ctx.wrap(ctx.t(t::QUIT_SUMMARY), "", 0));
+        text.push('\n');
+        return text;
+    }
+    text.push('\n');
+    text.push_str(&crate::report::compare::render(
+        summary,
+        ctx,
+        ctx.t(t::SUMMARY_HEADING),
+        Detail::Table,
+    ));
+    text.push_str(&ctx.wrap(ctx.t(t::PAUSES_NOTE), "", 0));
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
     use crate::methods::Call;
     use crate::walk::{Totals, make_step_for_test};
 
@@ -371,12 +389,32 @@ mod tests {
     }
 
     fn render_all(method: Method, steps: &[Step], lang: Lang) -> String {
-        colored::control::set_override(false);
-        steps
+        render_at(method, steps, lang, 120)
+    }
+
+    fn render_at(method: Method, steps: &[Step], lang: Lang, width: usize) -> String {
+        let ctx = Ctx::plain(lang, width);
+        let text = steps
             .iter()
-            .map(|s| step(s, method, steps.len() as u64, lang))
+            .map(|s| step(s, method, steps.len() as u64, &ctx))
             .collect::<Vec<_>>()
-            .join("\n")
+            .join("\n");
+        for line in text.lines() {
+            assert!(line.width() <= width, "wider than {width}:\n{line}");
+        }
+        text
+    }
+
+    #[test]
+    fn narrow_terminals_get_the_narrow_diagram() {
+        for lang in [Lang::En, Lang::Zh] {
+            insta::assert_snapshot!(
+                format!("read_write_steps_{lang:?}_60").to_lowercase(),
+                render_at(Method::ReadWrite, &read_write_walk(), lang, 60)
+            );
+        }
+        let wide = render_at(Method::ReadWrite, &read_write_walk(), Lang::En, 120);
+        assert!(wide.contains("kernel space │"), "{wide}");
     }
 
     fn read_write_walk() -> Vec<Step> {

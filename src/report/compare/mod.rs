@@ -16,6 +16,7 @@ pub mod roads;
 mod syscalls;
 mod table;
 
+use crate::cache::CannotEvict;
 use crate::ctx::Ctx;
 use crate::report::layout::{Paint, paint};
 use crate::size::{format_bytes, group_digits};
@@ -27,6 +28,9 @@ use crate::view::compare::{CompareView, CpuVerdict, PageCache, SpeedVerdict, Ver
 pub enum Detail {
     /// Title, table, verdict, pointer to `--details`.
     Brief,
+    /// Title, table, verdict and verification, no pointer (for reports
+    /// that have no `--details`, like trace's summary).
+    Table,
     /// Everything.
     Full,
 }
@@ -44,14 +48,16 @@ pub fn render(v: &CompareView, ctx: &Ctx, heading: &str, detail: Detail) -> Stri
         out.push('\n');
     }
     match detail {
-        Detail::Brief => {
+        Detail::Brief | Detail::Table => {
             if let Some(vs) = &v.versus {
                 out.push_str(&ctx.wrap(&verdict(vs, ctx), "", 0));
                 out.push('\n');
             }
             out.push_str(&verification(v, ctx, false));
-            out.push_str(&ctx.wrap(ctx.t(t::MORE_DETAILS), "", 0));
-            out.push('\n');
+            if detail == Detail::Brief {
+                out.push_str(&ctx.wrap(ctx.t(t::MORE_DETAILS), "", 0));
+                out.push('\n');
+            }
         }
         Detail::Full => {
             out.push_str(&syscalls::render(v, ctx));
@@ -66,10 +72,13 @@ pub fn render(v: &CompareView, ctx: &Ctx, heading: &str, detail: Detail) -> Stri
 }
 
 fn title(v: &CompareView, ctx: &Ctx, heading: &str) -> String {
-    let cache = ctx.t(match v.page_cache {
-        PageCache::Warm => t::CACHE_WARM,
-        PageCache::Cold => t::CACHE_COLD,
-    });
+    let cache = match (v.page_cache, &v.cold_refused) {
+        (PageCache::Warm, Some(why)) => {
+            ctx.f(t::CACHE_WARM_REFUSED, &[("why", &cannot_evict(why, ctx))])
+        }
+        (PageCache::Warm, None) => ctx.t(t::CACHE_WARM).to_string(),
+        (PageCache::Cold, _) => ctx.t(t::CACHE_COLD).to_string(),
+    };
     let line = ctx.f(
         t::TITLE,
         &[
@@ -84,6 +93,17 @@ fn title(v: &CompareView, ctx: &Ctx, heading: &str) -> String {
     let mut out = paint(ctx, &ctx.wrap(&line, "", 0), Paint::Bold);
     out.push('\n');
     out
+}
+
+/// Why `--cold` could not drop the file, in a few words.
+pub fn cannot_evict(why: &CannotEvict, ctx: &Ctx) -> String {
+    match why {
+        CannotEvict::MemoryFilesystem { fs } => ctx.f(t::REFUSED_MEMORY_FS, &[("fs", fs)]),
+        CannotEvict::StayedResident { resident_bytes } => ctx.f(
+            t::REFUSED_RESIDENT,
+            &[("bytes", &format_bytes(*resident_bytes))],
+        ),
+    }
 }
 
 /// One sentence: what sendfile saved against read + write.
@@ -118,6 +138,7 @@ fn verdict(vs: &Versus, ctx: &Ctx) -> String {
             ctx.f(t::VERDICT_SLOWER, &[("x", &format!("{factor:.2}"))])
         }
         SpeedVerdict::TooShort => ctx.t(t::VERDICT_SPEED_SHORT).to_string(),
+        SpeedVerdict::NoFigure => ctx.t(t::VERDICT_SPEED_NONE).to_string(),
     };
     let line = ctx.f(
         t::VERDICT,
@@ -171,4 +192,4 @@ fn verification(v: &CompareView, ctx: &Ctx, full: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -28,17 +28,24 @@ fn note(n: &Note, ctx: &Ctx) -> String {
         Note::Splice => crate::text::roads::NOTE_SPLICE,
         Note::ZeroCopy => crate::text::roads::NOTE_ZEROCOPY,
         Note::IoUring => crate::text::roads::NOTE_IO_URING,
+        Note::NoThroughput => t::NOTE_NO_THROUGHPUT,
         Note::Cold {
             method,
             resident_before_bytes,
             read_bytes,
             file_bytes,
             partly_cached,
+            measured,
         } => {
             let resident = resident_before_bytes
                 .map(|b| ctx.f(t::NOTE_COLD_RESIDENT, &[("bytes", &format_bytes(b))]))
-                .unwrap_or_default();
-            let short = if *partly_cached {
+                .unwrap_or_else(|| ctx.t(t::NOTE_COLD_UNKNOWN).to_string());
+            let hop = ctx.t(if *measured {
+                t::NOTE_COLD_MEASURED
+            } else {
+                t::NOTE_COLD_MODELLED
+            });
+            let short = if *partly_cached && *measured {
                 ctx.t(t::NOTE_COLD_SHORT)
             } else {
                 ""
@@ -50,6 +57,7 @@ fn note(n: &Note, ctx: &Ctx) -> String {
                     ("resident", &resident),
                     ("read", &format_bytes(*read_bytes)),
                     ("size", &format_bytes(*file_bytes)),
+                    ("hop", &hop),
                     ("short", &short),
                 ],
             );

@@ -12,6 +12,9 @@ pub fn render(v: &CompareView, ctx: &Ctx) -> String {
     let mut out = section(ctx, ctx.t(t::PATH_TITLE));
     for m in &v.methods {
         out.push_str(&format!("  {}:\n", method_title(m.method, ctx)));
+        if m.copies.is_empty() {
+            out.push_str(&format!("    {}\n", ctx.t(t::PATH_NOTHING)));
+        }
         for (i, h) in m.copies.iter().enumerate() {
             let kind = match h.kind {
                 CopyKind::Cpu => paint(ctx, "CPU", Paint::Cpu),

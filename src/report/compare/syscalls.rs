@@ -10,10 +10,11 @@ use crate::view::compare::CompareView;
 pub fn render(v: &CompareView, ctx: &Ctx) -> String {
     let mut out = section(ctx, ctx.t(t::SYSCALLS_TITLE));
     for m in &v.methods {
-        let calls: Vec<String> = m
+        let mut calls: Vec<String> = m
             .method
             .syscall_names()
             .iter()
+            .filter(|n| m.syscalls.get(*n).is_some_and(|&c| c > 0))
             .map(|n| {
                 format!(
                     "{n} {}",
@@ -21,6 +22,9 @@ pub fn render(v: &CompareView, ctx: &Ctx) -> String {
                 )
             })
             .collect();
+        if calls.is_empty() {
+            calls.push(ctx.t(t::SYSCALLS_NONE).to_string());
+        }
         let mark = if m.procfs_agrees {
             paint(ctx, ctx.t(common::AGREES), Paint::Good)
         } else {

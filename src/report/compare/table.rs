@@ -5,9 +5,10 @@ use comfy_table::{Cell, Color};
 
 use super::roads::{self, Row};
 use crate::ctx::Ctx;
+use crate::harness::NoThroughput;
 use crate::methods::Method;
 use crate::report::layout::{head, method_title, new_table};
-use crate::size::{format_bytes, group_digits};
+use crate::size::{format_bytes, format_cpu_ns, format_rate, group_digits};
 use crate::text::{Text, common, compare as t};
 use crate::view::compare::{CompareView, CpuVerdict, MethodView, SpeedVerdict, Unit, Versus};
 
@@ -80,6 +81,9 @@ fn article(ctx: &Ctx, method: Method, row: Row, read_write: Text, sendfile: Text
 
 fn copies(m: &MethodView, ctx: &Ctx) -> String {
     let c = &m.copy_counts;
+    if m.copies.is_empty() {
+        return ctx.t(t::COPIES_NOTHING).to_string();
+    }
     let evidence = if c.usual() && c.cpu > 0 {
         ctx.t(t::COPIES_USUAL).to_string()
     } else if c.usual() {
@@ -151,15 +155,30 @@ fn switches(m: &MethodView, ctx: &Ctx) -> String {
 }
 
 fn cpu(m: &MethodView, ctx: &Ctx) -> String {
-    [
-        ctx.f(t::CPU_TIME, &[("ms", &format!("{:.1}", m.cpu_ms))]),
+    let split = if m.cpu_split_meaningful {
         ctx.f(
             t::CPU_SPLIT,
             &[
                 ("user", &format!("{:.1}", m.cpu_user_us as f64 / 1000.0)),
                 ("sys", &format!("{:.1}", m.cpu_sys_us as f64 / 1000.0)),
-                ("share", &format!("{:.0}", m.cpu_core_percent)),
             ],
+        )
+    } else {
+        ctx.t(t::CPU_NO_SPLIT).to_string()
+    };
+    [
+        ctx.f(t::CPU_TIME, &[("ms", &format_cpu_ns(m.cpu_ns))]),
+        ctx.f(
+            t::CPU_CONSUMER,
+            &[
+                ("ms", &format_cpu_ns(m.consumer.cpu_ns)),
+                ("both", &format_cpu_ns(m.cpu_ns_with_consumer)),
+            ],
+        ),
+        split,
+        ctx.f(
+            t::CPU_SHARE,
+            &[("share", &format!("{:.0}", m.cpu_core_percent))],
         ),
         article(
             ctx,
@@ -173,19 +192,34 @@ fn cpu(m: &MethodView, ctx: &Ctx) -> String {
 }
 
 fn throughput(m: &MethodView, runs: u32, ctx: &Ctx) -> String {
+    let claim = article(
+        ctx,
+        m.method,
+        Row::Throughput,
+        t::CLAIM_THROUGHPUT_READ_WRITE,
+        t::CLAIM_THROUGHPUT_SENDFILE,
+    );
+    let (Some(rate), Some(lo), Some(hi)) = (
+        m.throughput_mib_s,
+        m.throughput_mib_s_min,
+        m.throughput_mib_s_max,
+    ) else {
+        let why = match m.throughput_missing {
+            Some(NoThroughput::NothingSent) => t::THROUGHPUT_NOTHING,
+            _ => t::THROUGHPUT_STOPPED,
+        };
+        return [ctx.t(why).to_string(), claim].join("\n");
+    };
     [
         ctx.f(
             t::THROUGHPUT_MEDIAN,
-            &[
-                ("mib", &format!("{:.0}", m.throughput_mib_s)),
-                ("runs", &runs),
-            ],
+            &[("rate", &format_rate(rate)), ("runs", &runs)],
         ),
         ctx.f(
             t::THROUGHPUT_RANGE,
             &[
-                ("lo", &format!("{:.0}", m.throughput_mib_s_min)),
-                ("hi", &format!("{:.0}", m.throughput_mib_s_max)),
+                ("lo", &format_rate(lo)),
+                ("hi", &format_rate(hi)),
                 ("secs", &format!("{:.3}", m.elapsed_s)),
             ],
         ),
@@ -221,7 +255,7 @@ fn versus_cells(vs: &Versus, ctx: &Ctx) -> [String; 4] {
         ),
         None => ctx.f(t::VS_SWITCHES_PLAIN, &[("a", &a), ("b", &b)]),
     };
-    let cpu = match vs.cpu {
+    let verdict = |v: CpuVerdict| match v {
         CpuVerdict::Less { percent, factor } => ctx.f(
             t::VS_CPU_LESS,
             &[
@@ -230,12 +264,21 @@ fn versus_cells(vs: &Versus, ctx: &Ctx) -> [String; 4] {
             ],
         ),
         CpuVerdict::More { factor } => ctx.f(t::VS_CPU_MORE, &[("x", &format!("{factor:.1}"))]),
-        CpuVerdict::TooShort => ctx.t(t::TOO_SHORT).to_string(),
+        CpuVerdict::TooShort => ctx.t(t::CPU_TOO_SHORT).to_string(),
     };
+    let cpu = [
+        ctx.f(t::VS_CPU_SENDER, &[("verdict", &verdict(vs.cpu))]),
+        ctx.f(
+            t::VS_CPU_BOTH,
+            &[("verdict", &verdict(vs.cpu_with_consumer))],
+        ),
+    ]
+    .join("\n");
     let speed = match vs.throughput {
         SpeedVerdict::Faster { factor } => ctx.f(t::VS_FASTER, &[("x", &format!("{factor:.2}"))]),
         SpeedVerdict::Slower { factor } => ctx.f(t::VS_SLOWER, &[("x", &format!("{factor:.2}"))]),
         SpeedVerdict::TooShort => ctx.t(t::TOO_SHORT).to_string(),
+        SpeedVerdict::NoFigure => ctx.t(t::VS_NO_FIGURE).to_string(),
     };
     [copies, switches, cpu, speed]
 }

@@ -54,20 +54,26 @@ fn method(m: Method, calls: &[(&'static str, u64)], cpu_us: u64, secs: f64) -> M
         interrupted_calls: 0,
         procfs: procfs.clone(),
         procfs_agrees: true,
+        cpu_ns: cpu_us * 1000,
+        cpu_basis: CPU_BASIS,
         cpu_user_us: cpu_us / 10,
         cpu_sys_us: cpu_us - cpu_us / 10,
+        cpu_split_meaningful: false,
         cpu_ms: cpu_us as f64 / 1000.0,
+        cpu_ns_with_consumer: cpu_us * 1000 + 3_500_000,
         cpu_core_percent: cpu_us as f64 / 1e6 / secs * 100.0,
         elapsed_s: secs,
-        throughput_mib_s: 1.0 / secs,
-        throughput_mib_s_min: 0.9 / secs,
-        throughput_mib_s_max: 1.1 / secs,
+        throughput_mib_s: Some(1.0 / secs),
+        throughput_missing: None,
+        throughput_mib_s_min: Some(0.9 / secs),
+        throughput_mib_s_max: Some(1.1 / secs),
         copy_counts: CopyCounts::of(&copies),
         copies,
         consumer: ConsumerView {
             received_bytes: MIB,
             copy_bytes: MIB,
             read_calls: 17,
+            cpu_ns: 3_500_000,
             cpu_user_us: 100,
             cpu_sys_us: 900,
             procfs,
@@ -81,7 +87,9 @@ fn method(m: Method, calls: &[(&'static str, u64)], cpu_us: u64, secs: f64) -> M
         all_runs: (0..3)
             .map(|_| RunView {
                 elapsed_s: secs,
-                throughput_mib_s: 1.0 / secs,
+                throughput_mib_s: Some(1.0 / secs),
+                cpu_ns: cpu_us * 1000,
+                consumer_cpu_ns: 3_500_000,
                 cpu_user_us: 0,
                 cpu_sys_us: cpu_us,
                 syscalls: total,
@@ -102,10 +110,10 @@ pub(crate) fn sample_view() -> CompareView {
     let rw = method(
         Method::ReadWrite,
         &[("read", 257), ("write", 256)],
-        1_200,
-        0.004,
+        12_000,
+        0.040,
     );
-    let sf = method(Method::Sendfile, &[("sendfile", 2)], 400, 0.002);
+    let sf = method(Method::Sendfile, &[("sendfile", 2)], 4_000, 0.020);
     let versus = Versus::new(&rw, &sf);
     CompareView {
         zclab_version: "0.0.0",
@@ -118,6 +126,7 @@ pub(crate) fn sample_view() -> CompareView {
         buffer_bytes: 4096,
         runs: 3,
         page_cache: PageCache::Warm,
+        cold_refused: None,
         methods: vec![rw, sf],
         verified: true,
         versus: Some(versus),
@@ -180,5 +189,7 @@ fn json_carries_the_verdicts() {
     assert_eq!(doc["methods"][0]["mode_switches"], 2 * 513);
     assert_eq!(doc["versus"]["throughput"]["verdict"], "faster");
     assert_eq!(doc["versus"]["cpu"]["verdict"], "less");
+    assert_eq!(doc["versus"]["cpu_with_consumer"]["verdict"], "less");
+    assert_eq!(doc["methods"][0]["cpu_ns"], 12_000_000);
     assert_eq!(doc["page_cache"], "warm");
 }

@@ -1,0 +1,594 @@
+//! Kafka's record batch, format v2 ("magic 2"), as Kafka writes it in a log
+//! segment and sends it in a Fetch response.
+//!
+//! The layout is `DefaultRecordBatch.java` of apache/kafka:
+//!
+//! ```text
+//!  0 baseOffset int64            } outside the CRC: a broker rewrites
+//!  8 batchLength int32           } baseOffset when it assigns offsets
+//! 12 partitionLeaderEpoch int32  }
+//! 16 magic int8 (= 2)
+//! 17 crc uint32      CRC-32C of bytes 21..end
+//! 21 attributes int16 (bits 0-2 compression, 3 timestamp type, 4 transactional, 5 control)
+//! 23 lastOffsetDelta int32
+//! 27 baseTimestamp int64
+//! 35 maxTimestamp int64
+//! 43 producerId int64
+//! 51 producerEpoch int16
+//! 53 baseSequence int32
+//! 57 recordsCount int32
+//! 61 records
+//! ```
+//!
+//! A record (`DefaultRecord.java`) is a zig-zag varint length, then
+//! attributes int8, timestampDelta varlong, offsetDelta varint, key
+//! (varint length, -1 for null), value (likewise), and a varint count of
+//! headers, each a varint-length key and a varint-length value.
+
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+
+/// Bytes before the first record.
+pub const HEADER_BYTES: usize = 61;
+/// baseOffset + batchLength: the part of the header `batchLength` leaves out.
+pub const LOG_OVERHEAD: usize = 12;
+/// Where the CRC starts (attributes) and where the CRC field is.
+pub const CRC_START: usize = 21;
+const CRC_AT: usize = 17;
+const MAGIC_AT: usize = 16;
+/// The only record-batch format zclab writes and serves.
+pub const MAGIC_V2: i8 = 2;
+
+/// Why bytes are not a valid v2 record batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BatchError {
+    /// Fewer bytes than the header or than `batchLength` says.
+    Truncated { need: usize, have: usize },
+    /// `batchLength` is smaller than a header can be.
+    BadLength(i32),
+    /// Not magic 2 (an older message format).
+    Magic(i8),
+    /// The stored CRC differs from the CRC-32C of the bytes.
+    Crc { stored: u32, computed: u32 },
+    /// The records inside do not parse.
+    Records(String),
+}
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchError::Truncated { need, have } => {
+                write!(f, "truncated batch: needs {need} bytes, {have} left")
+            }
+            BatchError::BadLength(n) => write!(f, "impossible batchLength {n}"),
+            BatchError::Magic(m) => write!(f, "magic {m}, not 2 (an old message format)"),
+            BatchError::Crc { stored, computed } => write!(
+                f,
+                "CRC-32C mismatch: stored {stored:#010x}, computed {computed:#010x}"
+            ),
+            BatchError::Records(why) => write!(f, "bad records: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// The fixed-size header of one batch, field by field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BatchHeader {
+    pub base_offset: i64,
+    pub batch_length: i32,
+    pub partition_leader_epoch: i32,
+    pub magic: i8,
+    pub crc: u32,
+    pub attributes: i16,
+    pub last_offset_delta: i32,
+    pub base_timestamp: i64,
+    pub max_timestamp: i64,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub base_sequence: i32,
+    pub records_count: i32,
+}
+
+fn be_i64(b: &[u8], at: usize) -> i64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    i64::from_be_bytes(a)
+}
+fn be_i32(b: &[u8], at: usize) -> i32 {
+    let mut a = [0u8; 4];
+    a.copy_from_slice(&b[at..at + 4]);
+    i32::from_be_bytes(a)
+}
+fn be_i16(b: &[u8], at: usize) -> i16 {
+    i16::from_be_bytes([b[at], b[at + 1]])
+}
+
+impl BatchHeader {
+    /// Parses the first 61 bytes. Checks that the header is complete, the
+    /// length possible and the magic 2; not the CRC (see [`check_crc`]).
+    pub fn parse(b: &[u8]) -> Result<BatchHeader, BatchError> {
+        if b.len() < HEADER_BYTES {
+            // Magic is at 16: say "old format" rather than "truncated" when
+            // we can see it.
+            if b.len() > MAGIC_AT && b[MAGIC_AT] as i8 != MAGIC_V2 {
+                return Err(BatchError::Magic(b[MAGIC_AT] as i8));
+            }
+            return Err(BatchError::Truncated {
+                need: HEADER_BYTES,
+                have: b.len(),
+            });
+        }
+        let h = BatchHeader {
+            base_offset: be_i64(b, 0),
+            batch_length: be_i32(b, 8),
+            partition_leader_epoch: be_i32(b, 12),
+            magic: b[MAGIC_AT] as i8,
+            crc: be_i32(b, CRC_AT) as u32,
+            attributes: be_i16(b, 21),
+            last_offset_delta: be_i32(b, 23),
+            base_timestamp: be_i64(b, 27),
+            max_timestamp: be_i64(b, 35),
+            producer_id: be_i64(b, 43),
+            producer_epoch: be_i16(b, 51),
+            base_sequence: be_i32(b, 53),
+            records_count: be_i32(b, 57),
+        };
+        if h.magic != MAGIC_V2 {
+            return Err(BatchError::Magic(h.magic));
+        }
+        if (h.batch_length as i64) < (HEADER_BYTES - LOG_OVERHEAD) as i64 {
+            return Err(BatchError::BadLength(h.batch_length));
+        }
+        Ok(h)
+    }
+
+    /// Bytes of the whole batch, header included.
+    pub fn size(&self) -> u64 {
+        self.batch_length as u64 + LOG_OVERHEAD as u64
+    }
+
+    pub fn last_offset(&self) -> i64 {
+        self.base_offset + self.last_offset_delta as i64
+    }
+
+    /// The offset the next batch gets.
+    pub fn next_offset(&self) -> i64 {
+        self.last_offset() + 1
+    }
+
+    /// 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd.
+    pub fn compression(&self) -> u8 {
+        (self.attributes & 0x7) as u8
+    }
+
+    pub fn compression_name(&self) -> &'static str {
+        match self.compression() {
+            0 => "none",
+            1 => "gzip",
+            2 => "snappy",
+            3 => "lz4",
+            4 => "zstd",
+            _ => "unknown",
+        }
+    }
+}
+
+/// The CRC-32C a batch should carry: over attributes..end.
+pub fn compute_crc(batch: &[u8]) -> u32 {
+    crc32c::crc32c(&batch[CRC_START.min(batch.len())..])
+}
+
+/// Checks the CRC of one whole batch.
+pub fn check_crc(batch: &[u8]) -> Result<(), BatchError> {
+    let h = BatchHeader::parse(batch)?;
+    let computed = compute_crc(batch);
+    if computed != h.crc {
+        return Err(BatchError::Crc {
+            stored: h.crc,
+            computed,
+        });
+    }
+    Ok(())
+}
+
+/// Splits `bytes` into whole v2 batches, checking each one's length, magic
+/// and CRC. Used on produced records before they are appended.
+pub fn split_batches(bytes: &[u8]) -> Result<Vec<(usize, BatchHeader)>, BatchError> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let h = BatchHeader::parse(&bytes[pos..])?;
+        let size = h.size() as usize;
+        if bytes.len() - pos < size {
+            return Err(BatchError::Truncated {
+                need: size,
+                have: bytes.len() - pos,
+            });
+        }
+        check_crc(&bytes[pos..pos + size])?;
+        if h.last_offset_delta < 0 {
+            return Err(BatchError::Records(format!(
+                "negative lastOffsetDelta {}",
+                h.last_offset_delta
+            )));
+        }
+        out.push((pos, h));
+        pos += size;
+    }
+    Ok(out)
+}
+
+/// Writes `base_offset` into a batch's first 8 bytes: what a broker does
+/// when it assigns offsets (the CRC does not cover it).
+pub fn set_base_offset(batch: &mut [u8], base_offset: i64) {
+    batch[..8].copy_from_slice(&base_offset.to_be_bytes());
+}
+
+// ---- varints (zig-zag, as protobuf and Kafka's ByteUtils) ----
+
+pub fn put_varlong(out: &mut Vec<u8>, v: i64) {
+    let mut z = ((v << 1) ^ (v >> 63)) as u64;
+    while z >= 0x80 {
+        out.push((z as u8 & 0x7f) | 0x80);
+        z >>= 7;
+    }
+    out.push(z as u8);
+}
+
+pub fn varlong_len(v: i64) -> usize {
+    let mut z = ((v << 1) ^ (v >> 63)) as u64;
+    let mut n = 1;
+    while z >= 0x80 {
+        z >>= 7;
+        n += 1;
+    }
+    n
+}
+
+/// Reads a zig-zag varlong at `*pos`, at most 10 bytes.
+pub fn get_varlong(b: &[u8], pos: &mut usize) -> Result<i64, BatchError> {
+    let mut z: u64 = 0;
+    for i in 0..10 {
+        let byte = *b
+            .get(*pos)
+            .ok_or_else(|| BatchError::Records("varint runs past the end".into()))?;
+        *pos += 1;
+        z |= ((byte & 0x7f) as u64) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Ok(((z >> 1) as i64) ^ -((z & 1) as i64));
+        }
+    }
+    Err(BatchError::Records("varint longer than 10 bytes".into()))
+}
+
+fn get_varint(b: &[u8], pos: &mut usize) -> Result<i32, BatchError> {
+    let v = get_varlong(b, pos)?;
+    i32::try_from(v).map_err(|_| BatchError::Records(format!("varint {v} overflows int32")))
+}
+
+/// One record, decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub timestamp_delta: i64,
+    pub offset_delta: i32,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+fn get_bytes(b: &[u8], pos: &mut usize) -> Result<Option<Vec<u8>>, BatchError> {
+    let len = get_varint(b, pos)?;
+    if len < 0 {
+        return Ok(None);
+    }
+    let len = len as usize;
+    if b.len() - *pos < len {
+        return Err(BatchError::Records(format!(
+            "a field of {len} bytes runs past the record"
+        )));
+    }
+    let v = b[*pos..*pos + len].to_vec();
+    *pos += len;
+    Ok(Some(v))
+}
+
+/// Decodes the records of one uncompressed batch (the whole batch given).
+pub fn decode_records(batch: &[u8]) -> Result<Vec<Record>, BatchError> {
+    let h = BatchHeader::parse(batch)?;
+    if h.compression() != 0 {
+        return Err(BatchError::Records(format!(
+            "records are compressed ({}); zclab reads uncompressed batches only",
+            h.compression_name()
+        )));
+    }
+    let end = (h.size() as usize).min(batch.len());
+    let body = &batch[HEADER_BYTES..end];
+    let mut pos = 0usize;
+    let mut out = Vec::new();
+    for _ in 0..h.records_count.max(0) {
+        let len = get_varint(body, &mut pos)?;
+        if len < 0 || body.len() - pos < len as usize {
+            return Err(BatchError::Records(format!(
+                "record length {len} runs past the batch"
+            )));
+        }
+        let rec = &body[pos..pos + len as usize];
+        pos += len as usize;
+        let mut p = 1usize; // attributes (unused, must exist)
+        if rec.is_empty() {
+            return Err(BatchError::Records("empty record".into()));
+        }
+        let timestamp_delta = get_varlong(rec, &mut p)?;
+        let offset_delta = get_varint(rec, &mut p)?;
+        let key = get_bytes(rec, &mut p)?;
+        let value = get_bytes(rec, &mut p)?;
+        let n_headers = get_varint(rec, &mut p)?;
+        if n_headers < 0 || n_headers as usize > rec.len() {
+            return Err(BatchError::Records(format!("{n_headers} headers")));
+        }
+        let mut headers = Vec::new();
+        for _ in 0..n_headers {
+            let k = get_bytes(rec, &mut p)?.unwrap_or_default();
+            let v = get_bytes(rec, &mut p)?;
+            headers.push((k, v));
+        }
+        if p != rec.len() {
+            return Err(BatchError::Records(format!(
+                "record says {} bytes but its fields take {p}",
+                rec.len()
+            )));
+        }
+        out.push(Record {
+            timestamp_delta,
+            offset_delta,
+            key,
+            value,
+            headers,
+        });
+    }
+    if pos != body.len() {
+        return Err(BatchError::Records(format!(
+            "{} bytes after the last of {} records",
+            body.len() - pos,
+            h.records_count
+        )));
+    }
+    Ok(out)
+}
+
+/// A record to encode: key, value, one header list.
+pub struct NewRecord<'a> {
+    pub timestamp: i64,
+    pub key: Option<&'a [u8]>,
+    pub value: Option<&'a [u8]>,
+    pub headers: &'a [(&'a [u8], &'a [u8])],
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: Option<&[u8]>) {
+    match b {
+        None => put_varlong(out, -1),
+        Some(b) => {
+            put_varlong(out, b.len() as i64);
+            out.extend_from_slice(b);
+        }
+    }
+}
+
+/// The body of one record (without its leading length).
+fn record_body(r: &NewRecord<'_>, base_ts: i64, offset_delta: i32) -> Vec<u8> {
+    let mut body = Vec::with_capacity(64);
+    body.push(0); // attributes
+    put_varlong(&mut body, r.timestamp - base_ts);
+    put_varlong(&mut body, offset_delta as i64);
+    put_bytes(&mut body, r.key);
+    put_bytes(&mut body, r.value);
+    put_varlong(&mut body, r.headers.len() as i64);
+    for (k, v) in r.headers {
+        put_bytes(&mut body, Some(k));
+        put_bytes(&mut body, Some(v));
+    }
+    body
+}
+
+/// Bytes one record takes in a batch, length prefix included.
+pub fn record_size(r: &NewRecord<'_>, base_ts: i64, offset_delta: i32) -> usize {
+    let n = record_body(r, base_ts, offset_delta).len();
+    varlong_len(n as i64) + n
+}
+
+/// Encodes one uncompressed v2 batch, CRC included, as a producer without
+/// idempotence does (producerId -1, epoch -1, sequence -1).
+pub fn encode_batch(base_offset: i64, records: &[NewRecord<'_>]) -> Vec<u8> {
+    let base_ts = records.first().map(|r| r.timestamp).unwrap_or(0);
+    let max_ts = records.iter().map(|r| r.timestamp).max().unwrap_or(-1);
+    let mut b = Vec::with_capacity(HEADER_BYTES + records.len() * 96);
+    b.extend_from_slice(&base_offset.to_be_bytes());
+    b.extend_from_slice(&0i32.to_be_bytes()); // batchLength, set below
+    b.extend_from_slice(&0i32.to_be_bytes()); // partitionLeaderEpoch
+    b.push(MAGIC_V2 as u8);
+    b.extend_from_slice(&0u32.to_be_bytes()); // crc, set below
+    b.extend_from_slice(&0i16.to_be_bytes()); // attributes: none, CreateTime
+    b.extend_from_slice(&(records.len() as i32 - 1).max(0).to_be_bytes());
+    b.extend_from_slice(&base_ts.to_be_bytes());
+    b.extend_from_slice(&max_ts.to_be_bytes());
+    b.extend_from_slice(&(-1i64).to_be_bytes()); // producerId
+    b.extend_from_slice(&(-1i16).to_be_bytes()); // producerEpoch
+    b.extend_from_slice(&(-1i32).to_be_bytes()); // baseSequence
+    b.extend_from_slice(&(records.len() as i32).to_be_bytes());
+    debug_assert_eq!(b.len(), HEADER_BYTES);
+    for (i, r) in records.iter().enumerate() {
+        let body = record_body(r, base_ts, i as i32);
+        put_varlong(&mut b, body.len() as i64);
+        b.extend_from_slice(&body);
+    }
+    let len = (b.len() - LOG_OVERHEAD) as i32;
+    b[8..12].copy_from_slice(&len.to_be_bytes());
+    let crc = compute_crc(&b);
+    b[CRC_AT..CRC_AT + 4].copy_from_slice(&crc.to_be_bytes());
+    b
+}
+
+/// One batch found in a segment file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// Byte position of the batch in the file.
+    pub position: u64,
+    pub header: BatchHeader,
+}
+
+/// What a scan of a segment file found.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    pub batches: Vec<Found>,
+    /// Bytes of whole, well-formed batches from the start of the file.
+    pub valid_bytes: u64,
+    /// Why the scan stopped before the end of the file, if it did.
+    pub stopped: Option<(u64, BatchError)>,
+}
+
+/// Walks a segment file header by header (`pread` of 61 bytes, then a jump
+/// over the records), as Kafka's `LogSegment.recover` does on start. With
+/// `check_crc` every batch is read whole and its CRC checked.
+pub fn scan_file(file: &File, file_len: u64, verify_crc: bool) -> io::Result<Scan> {
+    let mut scan = Scan::default();
+    let mut pos = 0u64;
+    let mut head = [0u8; HEADER_BYTES];
+    let mut whole = Vec::new();
+    while pos < file_len {
+        let left = file_len - pos;
+        let want = (HEADER_BYTES as u64).min(left) as usize;
+        file.read_exact_at(&mut head[..want], pos)?;
+        let h = match BatchHeader::parse(&head[..want]) {
+            Ok(h) => h,
+            Err(e) => {
+                scan.stopped = Some((pos, e));
+                break;
+            }
+        };
+        if h.size() > left {
+            scan.stopped = Some((
+                pos,
+                BatchError::Truncated {
+                    need: h.size() as usize,
+                    have: left as usize,
+                },
+            ));
+            break;
+        }
+        if verify_crc {
+            whole.resize(h.size() as usize, 0);
+            file.read_exact_at(&mut whole, pos)?;
+            if let Err(e) = check_crc(&whole) {
+                scan.stopped = Some((pos, e));
+                break;
+            }
+        }
+        scan.batches.push(Found {
+            position: pos,
+            header: h,
+        });
+        pos += h.size();
+        scan.valid_bytes = pos;
+    }
+    Ok(scan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec<'a>(ts: i64, k: &'a [u8], v: &'a [u8]) -> NewRecord<'a> {
+        NewRecord {
+            timestamp: ts,
+            key: Some(k),
+            value: Some(v),
+            headers: &[],
+        }
+    }
+
+    #[test]
+    fn varints_round_trip_and_match_kafka() {
+        // Kafka's ByteUtils: 0 → 00, -1 → 01, 1 → 02, 63 → 7e, 64 → 80 01.
+        for (v, bytes) in [
+            (0i64, vec![0u8]),
+            (-1, vec![1]),
+            (1, vec![2]),
+            (63, vec![0x7e]),
+            (64, vec![0x80, 0x01]),
+            (-65, vec![0x81, 0x01]),
+        ] {
+            let mut out = Vec::new();
+            put_varlong(&mut out, v);
+            assert_eq!(out, bytes, "{v}");
+            assert_eq!(varlong_len(v), bytes.len());
+            let mut p = 0;
+            assert_eq!(get_varlong(&out, &mut p), Ok(v));
+        }
+        for v in [i64::MIN, i64::MAX, 1 << 40, -(1 << 33)] {
+            let mut out = Vec::new();
+            put_varlong(&mut out, v);
+            let mut p = 0;
+            assert_eq!(get_varlong(&out, &mut p), Ok(v));
+        }
+    }
+
+    #[test]
+    fn batch_layout_crc_and_records() {
+        let hdrs: [(&[u8], &[u8]); 1] = [(b"app", b"shop")];
+        let recs = [
+            rec(1000, b"k1", b"v1"),
+            NewRecord {
+                timestamp: 1005,
+                key: None,
+                value: Some(b"second"),
+                headers: &hdrs,
+            },
+        ];
+        let b = encode_batch(7, &recs);
+        let h = BatchHeader::parse(&b).expect("header");
+        assert_eq!(h.base_offset, 7);
+        assert_eq!(h.size() as usize, b.len());
+        assert_eq!(h.records_count, 2);
+        assert_eq!(h.last_offset_delta, 1);
+        assert_eq!(h.next_offset(), 9);
+        assert_eq!(h.max_timestamp, 1005);
+        assert!(check_crc(&b).is_ok());
+        // The CRC is CRC-32C (Castagnoli), not CRC-32: known check value.
+        assert_eq!(crc32c::crc32c(b"123456789"), 0xe306_9283);
+        let r = decode_records(&b).expect("records");
+        assert_eq!(r[0].key.as_deref(), Some(&b"k1"[..]));
+        assert_eq!(r[1].key, None);
+        assert_eq!(r[1].timestamp_delta, 5);
+        assert_eq!(r[1].offset_delta, 1);
+        assert_eq!(r[1].headers[0].0, b"app".to_vec());
+        // baseOffset is outside the CRC; attributes are inside.
+        let mut moved = b.clone();
+        set_base_offset(&mut moved, 1 << 40);
+        assert!(check_crc(&moved).is_ok());
+        let mut bad = b.clone();
+        bad[22] ^= 1;
+        assert!(matches!(check_crc(&bad), Err(BatchError::Crc { .. })));
+    }
+
+    #[test]
+    fn split_refuses_bad_input() {
+        let b = encode_batch(0, &[rec(1, b"a", b"b")]);
+        let mut two = b.clone();
+        two.extend_from_slice(&b);
+        assert_eq!(split_batches(&two).expect("two").len(), 2);
+        assert!(matches!(
+            split_batches(&two[..two.len() - 1]),
+            Err(BatchError::Truncated { .. })
+        ));
+        let mut old = b.clone();
+        old[16] = 1;
+        assert_eq!(split_batches(&old), Err(BatchError::Magic(1)));
+        let mut short = b.clone();
+        short[8..12].copy_from_slice(&3i32.to_be_bytes());
+        assert_eq!(split_batches(&short), Err(BatchError::BadLength(3)));
+        assert!(split_batches(&[]).expect("empty").is_empty());
+    }
+}

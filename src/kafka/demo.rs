@@ -1,0 +1,292 @@
+//! `zclab kafka`: the article's workflow on this machine, as plain values.
+//!
+//! Produce → page cache → fetch, both ways: the broker runs in this
+//! process, the built-in producer appends genuine batches, `mincore(2)`
+//! says how much of the segment is resident, and the built-in consumer
+//! fetches everything once per method per run (alternating), checking
+//! every batch. The broker's per-fetch events are the measurement.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+
+use super::broker::{Broker, Config, Event, FetchCalls, MAX_FRAME_BYTES};
+use super::client::Client;
+use super::segment::Generator;
+use crate::counters::{CpuTime, Snapshot};
+use crate::methods::Method;
+
+/// The topic the demo produces to.
+pub const TOPIC: &str = "demo";
+/// The consumer's max bytes per fetch: Kafka's `max.partition.fetch.bytes`
+/// default (1 MiB).
+pub const FETCH_BYTES: i32 = 1 << 20;
+/// Bytes per Produce request: 64 batches of 16 KiB.
+const PRODUCE_BYTES: usize = 1 << 20;
+
+#[derive(Clone, Debug)]
+pub struct DemoOptions {
+    pub size: u64,
+    pub runs: u32,
+    pub buffer_bytes: usize,
+    pub log_dir: PathBuf,
+}
+
+/// What the producer did.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Produced {
+    pub bytes: u64,
+    pub batches: u64,
+    pub records: u64,
+    pub requests: u64,
+    pub elapsed: Duration,
+}
+
+/// One fetch pass: everything from offset 0 to the end, one method.
+#[derive(Clone, Debug, Serialize)]
+pub struct Pass {
+    pub method: Method,
+    pub fetches: u64,
+    pub record_bytes: u64,
+    pub records: u64,
+    pub crc_failures: u64,
+    pub offset_gaps: u64,
+    /// The consumer's wall time for the whole pass.
+    pub elapsed: Duration,
+    /// Sums over the pass's fetches, as the broker counted them.
+    pub calls: FetchCalls,
+    pub proc: Snapshot,
+    /// Broker serving thread's CPU time (getrusage RUSAGE_THREAD).
+    pub cpu: CpuTime,
+    pub send_time: Duration,
+}
+
+impl Pass {
+    pub fn verified(&self, produced: &Produced) -> bool {
+        self.crc_failures == 0
+            && self.offset_gaps == 0
+            && self.records == produced.records
+            && self.record_bytes == produced.bytes
+    }
+    pub fn mib_s(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s <= 0.0 {
+            0.0
+        } else {
+            self.record_bytes as f64 / (1 << 20) as f64 / s
+        }
+    }
+}
+
+/// Everything the demo measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemoResult {
+    pub segment: PathBuf,
+    pub produced: Produced,
+    /// Bytes of the segment in the page cache after producing (mincore),
+    /// `None` when the kernel would not say.
+    pub resident: Option<u64>,
+    pub passes: Vec<Pass>,
+    pub buffer_bytes: usize,
+}
+
+impl DemoResult {
+    /// The median pass of `method` by throughput.
+    pub fn median(&self, method: Method) -> Option<&Pass> {
+        let mut v: Vec<&Pass> = self.passes.iter().filter(|p| p.method == method).collect();
+        v.sort_by(|a, b| a.mib_s().total_cmp(&b.mib_s()));
+        v.get(v.len() / 2).copied()
+    }
+    pub fn verified(&self) -> bool {
+        !self.passes.is_empty() && self.passes.iter().all(|p| p.verified(&self.produced))
+    }
+}
+
+/// Progress of the demo, for a bar or a line on stderr.
+pub trait Progress {
+    fn producing(&mut self, done: u64, total: u64);
+    fn fetching(&mut self, method: Method, run: u32);
+}
+
+/// Runs the whole demo. `stop` ends it early (Ctrl-C).
+pub fn run(
+    opts: &DemoOptions,
+    stop: Arc<AtomicBool>,
+    progress: &mut dyn Progress,
+) -> Result<DemoResult> {
+    let config = Config {
+        port: 0,
+        log_dir: opts.log_dir.clone(),
+        method: Method::Sendfile,
+        buffer_bytes: opts.buffer_bytes,
+        max_frame_bytes: MAX_FRAME_BYTES,
+        proc_counters: true,
+    };
+    let (broker, events) = Broker::start(config, Arc::clone(&stop))?;
+    let timeout = Duration::from_secs(30);
+    let mut producer = Client::connect(broker.addr, timeout)?;
+    producer.api_versions()?;
+
+    // Produce.
+    let mut g = Generator::new();
+    let mut produced = Produced::default();
+    let t0 = Instant::now();
+    let mut request = Vec::with_capacity(PRODUCE_BYTES);
+    while produced.bytes < opts.size {
+        if stop.load(Ordering::SeqCst) {
+            bail!("interrupted");
+        }
+        request.clear();
+        while request.len() < PRODUCE_BYTES && produced.bytes + (request.len() as u64) < opts.size {
+            let left = opts.size - produced.bytes - request.len() as u64;
+            let b = g.batch(super::segment::next_batch_size(left));
+            let h = super::batch::BatchHeader::parse(&b).context("generated batch")?;
+            produced.batches += 1;
+            produced.records += h.records_count as u64;
+            request.extend_from_slice(&b);
+        }
+        producer.produce(TOPIC, &request)?;
+        produced.requests += 1;
+        produced.bytes += request.len() as u64;
+        progress.producing(produced.bytes, opts.size);
+    }
+    produced.elapsed = t0.elapsed();
+    drain(&events);
+
+    let segment = broker
+        .segment_path(TOPIC)
+        .context("the broker has no segment for the demo topic")?;
+    let resident = resident(&segment);
+
+    let mut passes = Vec::new();
+    for run in 0..opts.runs {
+        // Alternate which method goes first, so neither always runs on a
+        // cache the other warmed.
+        let order = if run % 2 == 0 {
+            [Method::Sendfile, Method::ReadWrite]
+        } else {
+            [Method::ReadWrite, Method::Sendfile]
+        };
+        for method in order {
+            if stop.load(Ordering::SeqCst) {
+                bail!("interrupted");
+            }
+            progress.fetching(method, run);
+            broker.set_method(method);
+            passes.push(pass(&broker, &events, method, timeout)?);
+        }
+    }
+    broker.shutdown();
+    Ok(DemoResult {
+        segment,
+        produced,
+        resident,
+        passes,
+        buffer_bytes: opts.buffer_bytes,
+    })
+}
+
+fn drain(events: &Receiver<Event>) {
+    while events.try_recv().is_ok() {}
+}
+
+fn resident(path: &Path) -> Option<u64> {
+    let f = std::fs::File::open(path).ok()?;
+    let size = f.metadata().ok()?.len();
+    crate::cache::resident_bytes(&f, size).ok().flatten()
+}
+
+fn pass(
+    broker: &Broker,
+    events: &Receiver<Event>,
+    method: Method,
+    timeout: Duration,
+) -> Result<Pass> {
+    drain(events);
+    let mut consumer = Client::connect(broker.addr, timeout)?;
+    let t0 = Instant::now();
+    let c = consumer.consume_all(TOPIC, FETCH_BYTES)?;
+    let elapsed = t0.elapsed();
+    let mut p = Pass {
+        method,
+        fetches: c.fetches,
+        record_bytes: c.record_bytes,
+        records: c.records,
+        crc_failures: c.crc_failures,
+        offset_gaps: c.offset_gaps,
+        elapsed,
+        calls: FetchCalls::default(),
+        proc: Snapshot::default(),
+        cpu: CpuTime::default(),
+        send_time: Duration::ZERO,
+    };
+    // The broker reports each fetch right after sending it; wait for all.
+    let mut seen = 0;
+    while seen < c.fetches {
+        match events.recv_timeout(timeout) {
+            Ok(Event::Fetch(f)) => {
+                seen += 1;
+                if f.method != method {
+                    bail!(
+                        "a fetch was served with {} during the {} pass",
+                        f.method.name(),
+                        method.name()
+                    );
+                }
+                add_calls(&mut p.calls, &f.calls);
+                if let Some(s) = f.proc {
+                    p.proc = add_snap(&p.proc, &s);
+                }
+                p.cpu.user_us += f.cpu.user_us;
+                p.cpu.sys_us += f.cpu.sys_us;
+                p.send_time += f.send_time;
+            }
+            Ok(_) => {}
+            Err(_) => bail!(
+                "the broker did not report {} of its fetches",
+                c.fetches - seen
+            ),
+        }
+    }
+    Ok(p)
+}
+
+fn add_calls(a: &mut FetchCalls, b: &FetchCalls) {
+    a.header_writes += b.header_writes;
+    a.header_bytes += b.header_bytes;
+    a.lseeks += b.lseeks;
+    let (x, y) = (&mut a.records, &b.records);
+    x.read += y.read;
+    x.write += y.write;
+    x.sendfile += y.sendfile;
+    x.short_writes += y.short_writes;
+    x.interrupted += y.interrupted;
+    x.bytes_into_user += y.bytes_into_user;
+    x.bytes_out_of_user += y.bytes_out_of_user;
+    x.bytes_sent += y.bytes_sent;
+}
+
+fn add_snap(a: &Snapshot, b: &Snapshot) -> Snapshot {
+    Snapshot {
+        rchar: a.rchar + b.rchar,
+        wchar: a.wchar + b.wchar,
+        syscr: a.syscr + b.syscr,
+        syscw: a.syscw + b.syscw,
+        read_bytes: a.read_bytes + b.read_bytes,
+        write_bytes: a.write_bytes + b.write_bytes,
+        cancelled_write_bytes: a.cancelled_write_bytes + b.cancelled_write_bytes,
+        minflt: a.minflt + b.minflt,
+        majflt: a.majflt + b.majflt,
+        utime: a.utime + b.utime,
+        stime: a.stime + b.stime,
+        voluntary_ctxt_switches: a.voluntary_ctxt_switches + b.voluntary_ctxt_switches,
+        nonvoluntary_ctxt_switches: a.nonvoluntary_ctxt_switches + b.nonvoluntary_ctxt_switches,
+        sum_exec_runtime: a.sum_exec_runtime + b.sum_exec_runtime,
+        run_delay: a.run_delay + b.run_delay,
+    }
+}
