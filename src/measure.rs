@@ -21,8 +21,6 @@ pub struct CompareOptions {
     pub runs: u32,
     /// Drop the file from the page cache before every run.
     pub cold: bool,
-    /// Methods asked for that cannot run here, and why (not run).
-    pub skipped: Vec<(Method, crate::methods::io_uring::Unavailable)>,
     /// Test hooks of the failure paths (see [`harness::Faults`]).
     pub faults: harness::Faults,
 }

@@ -70,9 +70,9 @@ fn input_path(
 }
 
 pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
-    let opts = super::compare_options(&args)?;
+    let mut opts = super::compare_options(&args)?;
     let ctx = global.ctx();
-    for (m, why) in &opts.skipped {
+    for (m, why) in &super::skip_unavailable(&mut opts.methods) {
         eprintln!(
             "{}",
             crate::report::compare::roads::skipped_line(*m, why, &ctx)

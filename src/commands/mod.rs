@@ -14,9 +14,11 @@ use crate::style::{self, ColorChoice};
 
 mod compare;
 mod count;
+mod demo;
 mod kafka;
 mod lesson;
 mod sample;
+mod sweep;
 mod trace;
 
 /// Settings every subcommand shares.
@@ -71,6 +73,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Sample(args) => sample::run(&global, args),
         Command::Trace(args) => trace::run(&global, args),
         Command::Lesson(args) => lesson::run(&global, args),
+        Command::Sweep(args) => sweep::run(&global, args),
         Command::Kafka(args) => kafka::run(&global, args),
         Command::Count(args) => count::run(
             &global,
@@ -82,6 +85,7 @@ pub fn run() -> Result<ExitCode> {
                 for_duration: args.for_duration,
             },
         ),
+        Command::Demo(args) => demo::run(&global, args),
     }
 }
 
@@ -106,11 +110,11 @@ pub fn methods_from(args: &[MethodArg]) -> Vec<Method> {
     out
 }
 
-/// The typed options of `compare` (shared by the lessons' runs). A method
-/// that cannot run here (io-uring where io_uring is switched off) is moved
-/// to `skipped`, with the reason.
-pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure::CompareOptions> {
-    let mut methods = methods_from(&args.method);
+/// Takes out of `methods` those that cannot run here (io-uring where
+/// io_uring is switched off), with the reason.
+pub fn skip_unavailable(
+    methods: &mut Vec<Method>,
+) -> Vec<(Method, crate::methods::io_uring::Unavailable)> {
     let mut skipped = Vec::new();
     if methods.contains(&Method::IoUring)
         && let Err(why) = crate::methods::io_uring::available()
@@ -118,12 +122,16 @@ pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure:
         methods.retain(|&m| m != Method::IoUring);
         skipped.push((Method::IoUring, why));
     }
+    skipped
+}
+
+/// The typed options of `compare` (shared by the lessons' runs).
+pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure::CompareOptions> {
     Ok(crate::measure::CompareOptions {
-        methods,
+        methods: methods_from(&args.method),
         buffer_bytes: buffer_from(&args.buf)?,
         runs: args.runs,
         cold: args.cold,
-        skipped,
         faults: crate::harness::Faults::from_env(),
     })
 }

@@ -31,7 +31,9 @@ use crate::lang::Lang;
 pub mod common;
 pub mod compare;
 pub mod count;
+pub mod demo;
 pub mod errors;
+pub mod kafka;
 pub mod roads;
 pub mod walk;
 
@@ -108,11 +110,13 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 6] = [
+    let parts: [(&str, &[Text]); 8] = [
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
+        ("demo", demo::ALL),
         ("errors", errors::ALL),
+        ("kafka", kafka::ALL),
         ("roads", roads::ALL),
         ("walk", walk::ALL),
     ];
