@@ -87,6 +87,7 @@ fn bare_run(method: Method, path: &Path, size: u64, buf_bytes: usize, pin: bool)
                     nix::sys::sendfile::sendfile(sender.as_fd(), &file, Some(&mut off), count)?;
                 }
             }
+            other => bail!("no bare loop for {} yet", other.name()),
         }
         Ok(sender)
     });
