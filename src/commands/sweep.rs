@@ -142,20 +142,23 @@ fn check_html_target(path: &Path) -> Result<()> {
 }
 
 /// Writes the page beside its target and renames it into place, so an
-/// interrupted write never leaves half a page.
+/// interrupted write never leaves half a page (the temporary file is
+/// removed on error and on Ctrl-C).
 fn write_html(path: &Path, page: &str) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "sweep.html".into());
-    let tmp = path.with_file_name(format!(".{name}.zclab-tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, page)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .with_context(|| format!("cannot write {}", path.display()));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = crate::cleanup::TempPath::new(crate::cleanup::temp_name(&dir, &name));
+    std::fs::write(tmp.path(), page)
+        .and_then(|()| std::fs::rename(tmp.path(), path))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.keep();
+    Ok(())
 }
 
 struct Bar {
@@ -213,8 +216,10 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
     }
 
     // Ctrl-C sets the flag; the sweep stops between two transfers. A
-    // second Ctrl-C ends zclab at once.
+    // second Ctrl-C ends zclab at once. While a sample is being written,
+    // zclab's cleanup removes it and ends the process (exit 130).
     let stop = Arc::new(AtomicBool::new(false));
+    crate::cleanup::signals_handled_by_caller();
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register_conditional_shutdown(
             sig,
@@ -226,10 +231,11 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
             .context("cannot install the Ctrl-C handler")?;
     }
 
-    let dir = crate::sample::cache_dir();
-    let missing = sweep::missing(&dir, &opts.sizes);
-    sweep::check_space(&dir, missing.iter().sum())?;
-    for &size in &missing {
+    let dir = crate::sample::ensure_cache_dir()?;
+    sweep::check_space(&dir, sweep::missing(&dir, &opts.sizes).iter().sum())?;
+    // Every sample is checked by content (length and CRC-32 of what
+    // zclab's generator makes) and made again when it differs.
+    for &size in &opts.sizes {
         if stop.load(Ordering::SeqCst) {
             break;
         }
@@ -237,25 +243,28 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
         let bar = crate::report::progress::bytes_bar(
             global.progress,
             size,
-            lang.t("making a sample", "生成样本"),
+            lang.t("checking the sample", "检查样本"),
         );
-        crate::sample::ensure_cached(path.clone(), size, &mut |n| bar.set_position(n))?;
+        let (path, created) =
+            crate::sample::ensure_cached(path, size, &mut |n| bar.set_position(n))?;
         bar.finish_and_clear();
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::En => format!(
-                    "zclab: made the sample {} ({}); later sweeps reuse it",
-                    path.display(),
-                    render::size(size)
-                ),
-                Lang::Zh => format!(
-                    "zclab：已生成样本 {}（{}），之后的扫描会复用它",
-                    path.display(),
-                    render::size(size)
-                ),
-            }
-        );
+        if created {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::En => format!(
+                        "zclab: made the sample {} ({}); later sweeps reuse it",
+                        path.display(),
+                        render::size(size)
+                    ),
+                    Lang::Zh => format!(
+                        "zclab：已生成样本 {}（{}），之后的扫描会复用它",
+                        path.display(),
+                        render::size(size)
+                    ),
+                }
+            );
+        }
     }
 
     let mut bar = Bar {

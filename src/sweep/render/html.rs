@@ -208,7 +208,7 @@ fn bars_svg(
 
 fn figure(out: &mut String, id: &str, title: &str, svg: &str, legend: &[(String, RGBColor)]) {
     out.push_str(&format!(
-        "<figure class=\"chart\" id=\"{id}\">\n<figcaption>{}</figcaption>\n{svg}\n",
+        "<figure class=\"chart\" id=\"{id}\">\n<figcaption>{}</figcaption>\n",
         esc(title)
     ));
     if !legend.is_empty() {
@@ -222,7 +222,8 @@ fn figure(out: &mut String, id: &str, title: &str, svg: &str, legend: &[(String,
         }
         out.push_str("</p>\n");
     }
-    out.push_str("</figure>\n");
+    out.push_str(svg);
+    out.push_str("\n</figure>\n");
 }
 
 const CSS: &str = r#"
