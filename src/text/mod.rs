@@ -35,6 +35,7 @@ pub mod count;
 pub mod demo;
 pub mod errors;
 pub mod kafka;
+pub mod roads;
 pub mod walk;
 
 /// One catalogue entry: the same text in both languages.
@@ -110,7 +111,7 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 8] = [
+    let parts: [(&str, &[Text]); 9] = [
         ("attach", attach::ALL),
         ("common", common::ALL),
         ("compare", compare::ALL),
@@ -118,6 +119,7 @@ pub fn all() -> Vec<(&'static str, Text)> {
         ("demo", demo::ALL),
         ("errors", errors::ALL),
         ("kafka", kafka::ALL),
+        ("roads", roads::ALL),
         ("walk", walk::ALL),
     ];
     parts
