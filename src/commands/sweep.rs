@@ -111,7 +111,7 @@ fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
 }
 
 /// Refuses, before any measuring, to replace a file zclab did not write.
-fn check_html_target(path: &Path) -> Result<()> {
+pub(super) fn check_html_target(path: &Path) -> Result<()> {
     let shown = path.display();
     if path.is_dir() {
         return Err(error::input(format!(
@@ -145,7 +145,7 @@ fn check_html_target(path: &Path) -> Result<()> {
 /// Writes the page beside its target and renames it into place, so an
 /// interrupted write never leaves half a page (the temporary file is
 /// removed on error and on Ctrl-C).
-fn write_html(path: &Path, page: &str) -> Result<()> {
+pub(super) fn write_html(path: &Path, page: &str) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -159,6 +159,25 @@ fn write_html(path: &Path, page: &str) -> Result<()> {
         .and_then(|()| std::fs::rename(tmp.path(), path))
         .with_context(|| format!("cannot write {}", path.display()))?;
     tmp.keep();
+    Ok(())
+}
+
+/// `compare --html FILE`: the comparison as a page, with the machine it ran
+/// on (the filesystem is the compared file's).
+pub(super) fn write_compare_page(
+    page: &Path,
+    view: &crate::view::compare::CompareView,
+    file: &Path,
+    ctx: &crate::ctx::Ctx,
+) -> Result<()> {
+    let json = crate::report::json::comparison_with(view, None)?;
+    let machine = sweep::machine::Machine::here(file);
+    let html = render::compare_page::render(view, &json, &machine, ctx)?;
+    write_html(page, &html)?;
+    eprintln!(
+        "{}",
+        fill(st::WROTE_PAGE.get(ctx.lang), &[&page.display().to_string()])
+    );
     Ok(())
 }
 

@@ -390,4 +390,33 @@ texts! {
         en: "{0}/{1} {2} file, {3} buffer",
         zh: "{0}/{1} 文件 {2}，缓冲区 {3}",
     }
+
+    // ---- compare --html ----
+    CMP_LEAD {
+        en: "{0} ({1}), buffer {2}, {3} run(s) per method, loopback TCP, page cache {4}",
+        zh: "{0}（{1}），缓冲区 {2}，每种方式 {3} 次，本机回环 TCP，{4}",
+    }
+    CMP_TABLE { en: "The four rows, measured on this machine", zh: "四项对比，本机实测" }
+    CMP_CHARTS { en: "The four rows as bars", zh: "四项对比柱状图" }
+    CMP_ROW_COPIES { en: "CPU copies", zh: "CPU 拷贝次数" }
+    CMP_ROW_SWITCHES { en: "Mode switches (user ↔ kernel)", zh: "用户态/内核态切换" }
+    CMP_ROW_CPU { en: "CPU time of the sending thread", zh: "发送线程的 CPU 时间" }
+    CMP_ROW_THROUGHPUT { en: "Throughput", zh: "吞吐量" }
+    CMP_PER_CHUNK { en: "per chunk", zh: "每块" }
+    CMP_PER_CALL { en: "per call", zh: "每次调用" }
+    CMP_COPIES { en: "{0} CPU + {1} DMA {2}", zh: "CPU {0} 次 + DMA {1} 次，{2}" }
+    CMP_USER_SPACE { en: "through user space: {0}", zh: "经过用户空间：{0}" }
+    CMP_MEASURED_OWN { en: "[own count]", zh: "［自计数］" }
+    CMP_DERIVED { en: "[derived]", zh: "［推算］" }
+    CMP_SWITCHES { en: "= 2 × {0} system calls", zh: "= 2 × {0} 次系统调用" }
+    CMP_CORE { en: "{0}% of a core", zh: "占单核 {0}%" }
+    CMP_MEDIAN_OF { en: "[median of {0}]", zh: "［{0} 次的中位数］" }
+    CMP_RANGE { en: "range {0}–{1} MiB/s", zh: "范围 {0}–{1} MiB/s" }
+    CMP_AXIS_COPIES { en: "CPU copies", zh: "CPU 拷贝次数" }
+    CMP_AXIS_SWITCHES { en: "mode switches", zh: "用户态/内核态切换次数" }
+    CMP_AXIS_CPU { en: "sender CPU, ms", zh: "发送端 CPU（毫秒）" }
+    CMP_NOTE {
+        en: "CPU copies through user space are counted by zclab itself; the DMA hops (disk, network card) are modelled on a warm loopback run; mode switches are derived as 2 per system call; CPU time is the sending thread's sum_exec_runtime (schedstat); throughput is file bytes over the time to the consumer's last byte, every byte checked.",
+        zh: "经过用户空间的 CPU 拷贝由 zclab 自己计数；在热缓存的回环运行中，DMA 这几跳（磁盘、网卡）是模型；用户态/内核态切换按每次系统调用 2 次推算；CPU 时间取发送线程的 sum_exec_runtime（schedstat）；吞吐量是文件字节数除以消费端收到最后一个字节的时间，每个字节都经过校验。",
+    }
 }

@@ -41,17 +41,17 @@ pub fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-const FONT: &str = "sans-serif";
+pub const FONT: &str = "sans-serif";
 const W: u32 = 960;
 const H: u32 = 470;
 
-fn plot_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+pub fn plot_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("cannot draw the chart: {e:?}")
 }
 
 /// Drops the namespace URL (HTML parsers put inline `<svg>` in the SVG
 /// namespace by themselves) so the page holds no URL at all.
-fn inline(svg: String) -> String {
+pub fn inline(svg: String) -> String {
     svg.replace(" xmlns=\"http://www.w3.org/2000/svg\"", "")
         .replacen("<svg ", "<svg role=\"img\" ", 1)
 }
@@ -208,7 +208,7 @@ fn bars_svg(
     Ok(inline(svg))
 }
 
-fn figure(out: &mut String, id: &str, title: &str, svg: &str, legend: &[(String, RGBColor)]) {
+pub fn figure(out: &mut String, id: &str, title: &str, svg: &str, legend: &[(String, RGBColor)]) {
     out.push_str(&format!(
         "<figure class=\"chart\" id=\"{id}\">\n<figcaption>{}</figcaption>\n",
         esc(title)
@@ -228,7 +228,7 @@ fn figure(out: &mut String, id: &str, title: &str, svg: &str, legend: &[(String,
     out.push_str("\n</figure>\n");
 }
 
-const CSS: &str = r#"
+pub const CSS: &str = r#"
 :root { color-scheme: light; }
 body { font-family: system-ui, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
   font-size: 22px; line-height: 1.45; color: #111; background: #fff; margin: 0 auto; max-width: 1100px; padding: 24px 32px; }
@@ -331,8 +331,17 @@ pub fn render(v: &SweepView, json: &str, ctx: &Ctx) -> Result<String> {
 }
 
 fn machine(v: &SweepView, ctx: &Ctx, out: &mut String) {
+    machine_table(&v.machine, v.zclab_version, ctx, out);
+}
+
+/// The machine a page's figures come from, as a two-column table.
+pub fn machine_table(
+    m: &crate::sweep::machine::Machine,
+    version: &str,
+    ctx: &Ctx,
+    out: &mut String,
+) {
     let l = ctx.lang;
-    let m = &v.machine;
     let unknown = st::UNKNOWN.get(l);
     let cores = m.cores.map(|c| c.to_string());
     out.push_str(&format!(
@@ -354,7 +363,7 @@ fn machine(v: &SweepView, ctx: &Ctx, out: &mut String) {
             m.filesystem.as_deref().unwrap_or(unknown),
         ),
         (st::HTML_DATE.get(l), m.date.as_str()),
-        (st::HTML_VERSION.get(l), v.zclab_version),
+        (st::HTML_VERSION.get(l), version),
     ] {
         out.push_str(&format!(
             "<tr><th class=\"l\">{}</th><td class=\"l\">{}</td></tr>\n",

@@ -2,6 +2,7 @@
 //! the view and a [`Ctx`](super::view::Ctx) and returns text. None of them
 //! measures or derives a number the view does not hold.
 
+pub mod compare_page;
 pub mod csv;
 pub mod html;
 pub mod md;
@@ -32,7 +33,9 @@ pub fn duration(ns: f64) -> String {
 /// Three significant figures, no exponent.
 pub fn sig3(v: f64) -> String {
     let a = v.abs();
-    if a >= 100.0 {
+    if a == 0.0 {
+        "0".to_string()
+    } else if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {
         format!("{v:.1}")
