@@ -288,7 +288,12 @@ pub struct TraceArgs {
 #[derive(Debug, Args)]
 pub struct SampleArgs {
     /// Size of the file, e.g. 4KiB, 64MiB, 1GiB
-    #[arg(long, value_name = "SIZE", required_unless_present = "dump")]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        required_unless_present = "dump",
+        allow_hyphen_values = true
+    )]
     pub size: Option<String>,
 
     /// Where to write it

@@ -32,6 +32,7 @@ pub mod common;
 pub mod compare;
 pub mod count;
 pub mod errors;
+pub mod help;
 pub mod walk;
 
 /// One catalogue entry: the same text in both languages.
@@ -107,11 +108,12 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 5] = [
+    let parts: [(&str, &[Text]); 6] = [
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
         ("errors", errors::ALL),
+        ("help", help::ALL),
         ("walk", walk::ALL),
     ];
     parts
