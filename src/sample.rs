@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::cleanup;
 use crate::error;
 use crate::size::format_bytes;
 use crate::text::errors as t;
@@ -19,6 +20,14 @@ use crate::text::errors as t;
 /// that a transfer takes a measurable time, small enough to be made in a
 /// second or two.
 pub const DEFAULT_SAMPLE_BYTES: u64 = 256 << 20;
+
+/// CRC-32 of the default sample as [`write_records`] makes it (a test below
+/// makes it again and checks), so a reused default sample can be checked
+/// without generating 256 MiB first. Change it with the generator.
+pub const DEFAULT_SAMPLE_CRC32: u32 = 0x4da8_6a5f;
+
+/// The largest sample zclab makes: 1 TiB.
+pub const MAX_SAMPLE_BYTES: u64 = 1 << 40;
 
 const PAGES: [&str; 8] = [
     "/checkout",
@@ -112,6 +121,7 @@ pub fn make_file(
     progress: &mut dyn FnMut(u64),
     content: Content,
 ) -> Result<()> {
+    check_size(size)?;
     if content == Content::Segment && size != 0 && size < crate::kafka::segment::MIN_SEGMENT_BYTES {
         return Err(error::input_t(
             t::SEGMENT_TOO_SMALL,
@@ -142,7 +152,10 @@ pub fn make_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "sample".to_string());
-    let tmp = dir.join(format!(".{file_name}.zclab-tmp-{}", std::process::id()));
+    cleanup::remove_stale(&dir);
+    check_space(&dir, size)?;
+    let guard = cleanup::TempPath::new(cleanup::temp_name(&dir, &file_name));
+    let tmp = guard.path().to_path_buf();
     let result = (|| -> Result<()> {
         let file = OpenOptions::new()
             .write(true)
@@ -179,29 +192,126 @@ pub fn make_file(
             .with_context(|| format!("cannot move the sample into place at {shown}"))?;
         Ok(())
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    if result.is_ok() {
+        guard.keep();
     }
+    // Otherwise the guard removes the temporary file as it drops.
     result
+}
+
+/// Refuses a size zclab would not make: over [`MAX_SAMPLE_BYTES`]. Callers
+/// check it before anything else (no file is created).
+pub fn check_size(size: u64) -> Result<()> {
+    if size > MAX_SAMPLE_BYTES {
+        return Err(error::input(format!(
+            "a sample of {} ({size} bytes) is too large: zclab makes samples of at most {} ({MAX_SAMPLE_BYTES} bytes); choose a smaller --size",
+            format_bytes(size),
+            format_bytes(MAX_SAMPLE_BYTES)
+        )));
+    }
+    Ok(())
+}
+
+/// Free space kept besides a new sample: 1% of its size plus 64 MiB, so
+/// that making it never fills the disk.
+pub fn space_margin(size: u64) -> u64 {
+    size / 100 + (64 << 20)
+}
+
+/// Refuses (exit 2) a sample that does not fit in `dir`'s file system with
+/// the margin, saying how much it needs and how much is free.
+fn check_space(dir: &Path, size: u64) -> Result<()> {
+    let Ok(st) = nix::sys::statvfs::statvfs(dir) else {
+        // No figure to judge by: the write itself will say if space runs out.
+        return Ok(());
+    };
+    let free = st.blocks_available().saturating_mul(st.fragment_size());
+    let needed = size.saturating_add(space_margin(size));
+    if needed > free {
+        return Err(error::input(format!(
+            "not enough free space in {} for a {} sample ({size} bytes): it needs {} ({needed} bytes: the sample and a margin of {}) but only {} ({free} bytes) is free; choose a smaller --size or another folder",
+            dir.display(),
+            format_bytes(size),
+            format_bytes(needed),
+            format_bytes(space_margin(size)),
+            format_bytes(free)
+        )));
+    }
+    Ok(())
 }
 
 /// The small sample `trace` walks by default: 16 KiB, four chunks of the
 /// article's 4 KiB buffer. Same bytes as `samples/kafka-segment-16KiB.log`.
 pub const SMALL_SAMPLE_BYTES: u64 = 16 << 10;
 
-/// zclab's cache folder: `$XDG_CACHE_HOME/zclab`, else `~/.cache/zclab`,
-/// else `zclab` in the system's temporary folder.
+/// zclab's cache folder: `$XDG_CACHE_HOME/zclab`, else `~/.cache/zclab`;
+/// with neither variable set, a folder of this user's only:
+/// `$XDG_RUNTIME_DIR/zclab`, else `zclab-UID` in the temporary folder (see
+/// [`ensure_cache_dir`]). Never a folder shared by all users.
 pub fn cache_dir() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache"))
-        })
-        .unwrap_or_else(std::env::temp_dir)
-        .join("zclab")
+    cache_location().0
+}
+
+/// The cache folder, and whether it is a per-user fallback (whose parent
+/// anyone may write, so it must be checked).
+fn cache_location() -> (PathBuf, bool) {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(dir) = var("XDG_CACHE_HOME") {
+        return (PathBuf::from(dir).join("zclab"), false);
+    }
+    if let Some(home) = var("HOME") {
+        return (PathBuf::from(home).join(".cache").join("zclab"), false);
+    }
+    if let Some(run) = var("XDG_RUNTIME_DIR") {
+        return (PathBuf::from(run).join("zclab"), true);
+    }
+    let uid = nix::unistd::geteuid().as_raw();
+    (std::env::temp_dir().join(format!("zclab-{uid}")), true)
+}
+
+/// Creates the cache folder if needed (mode 0700) and returns it. A
+/// per-user fallback folder must be a real folder owned by this user that
+/// nobody else can write; any other is refused, never used.
+pub fn ensure_cache_dir() -> Result<PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    let (dir, fallback) = cache_location();
+    let shown = dir.display();
+    if fs::symlink_metadata(&dir).is_err() {
+        let made = fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir);
+        if let Err(e) = made
+            && fs::symlink_metadata(&dir).is_err()
+        {
+            return Err(anyhow::Error::new(e).context(format!(
+                "cannot create the cache folder {shown} for zclab's samples; set XDG_CACHE_HOME to a writable folder or pass a file"
+            )));
+        }
+    }
+    if fallback {
+        let meta = fs::symlink_metadata(&dir)
+            .with_context(|| format!("cannot inspect the cache folder {shown}"))?;
+        let uid = nix::unistd::geteuid().as_raw();
+        let problem = if !meta.file_type().is_dir() {
+            Some("is not a folder (a symbolic link or a file)".to_string())
+        } else if meta.uid() != uid {
+            Some(format!("belongs to user {} (you are {uid})", meta.uid()))
+        } else if meta.mode() & 0o022 != 0 {
+            Some(format!(
+                "can be written by others (mode {:o})",
+                meta.mode() & 0o7777
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(error::input(format!(
+                "zclab will not use the cache folder {shown}: it {problem}; remove it, or set XDG_CACHE_HOME to a folder of your own"
+            )));
+        }
+    }
+    Ok(dir)
 }
 
 /// Where the default sample of `compare` lives.
@@ -225,27 +335,63 @@ pub fn ensure_small_sample() -> Result<(PathBuf, bool)> {
     ensure_cached(small_sample_path(), SMALL_SAMPLE_BYTES, &mut |_| {})
 }
 
-fn ensure_cached(
+/// Returns the sample at `path`, making it first when it is missing or
+/// has the wrong size. `Ok((path, created))`.
+pub fn ensure_cached(
     path: PathBuf,
     size: u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(PathBuf, bool)> {
-    if let Ok(meta) = fs::metadata(&path)
+    let dir = ensure_cache_dir()?;
+    cleanup::remove_stale(&dir);
+    // Same size is not enough: the content must be what zclab makes.
+    if let Ok(meta) = fs::symlink_metadata(&path)
         && meta.is_file()
         && meta.len() == size
+        && file_crc32(&path).is_ok_and(|crc| crc == expected_crc32(size))
     {
         return Ok((path, false));
     }
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| {
-            format!(
-                "cannot create the cache folder {} for zclab's samples; set XDG_CACHE_HOME to a writable folder or pass a file",
-                dir.display()
-            )
-        })?;
-    }
     make_sample(&path, size, true, progress)?;
     Ok((path, true))
+}
+
+/// CRC-32 of the `size` bytes [`write_records`] makes.
+pub fn expected_crc32(size: u64) -> u32 {
+    if size == DEFAULT_SAMPLE_BYTES {
+        return DEFAULT_SAMPLE_CRC32;
+    }
+    let mut crc = CrcWriter(crc32fast::Hasher::new());
+    // Writing into a hasher cannot fail.
+    let _ = write_records(&mut crc, size, &mut |_| {});
+    crc.0.finalize()
+}
+
+struct CrcWriter(crc32fast::Hasher);
+
+impl Write for CrcWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn file_crc32(path: &Path) -> io::Result<u32> {
+    use std::io::Read;
+    let mut f = File::open(path)?;
+    let mut h = crc32fast::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return Ok(h.finalize()),
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -267,6 +413,30 @@ mod tests {
         let a = records(2 << 20);
         let b = records(1 << 20);
         assert_eq!(&a[..1 << 20], &b[..]);
+    }
+
+    #[test]
+    fn the_default_sample_digest_is_the_generators() {
+        let mut crc = CrcWriter(crc32fast::Hasher::new());
+        write_records(&mut crc, DEFAULT_SAMPLE_BYTES, &mut |_| {}).expect("hash");
+        assert_eq!(
+            crc.0.finalize(),
+            DEFAULT_SAMPLE_CRC32,
+            "the generator changed: update DEFAULT_SAMPLE_CRC32"
+        );
+        // The small sample's digest equals the shipped file's.
+        let shipped = std::fs::read("samples/kafka-segment-16KiB.log").expect("sample");
+        assert_eq!(
+            expected_crc32(SMALL_SAMPLE_BYTES),
+            crc32fast::hash(&shipped)
+        );
+    }
+
+    #[test]
+    fn sizes_over_the_cap_are_refused() {
+        assert!(check_size(MAX_SAMPLE_BYTES).is_ok());
+        let err = check_size(MAX_SAMPLE_BYTES + 1).expect_err("too large");
+        assert!(format!("{err}").contains("at most 1.0 TiB"), "{err}");
     }
 
     #[test]

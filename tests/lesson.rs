@@ -195,14 +195,14 @@ fn a_malformed_manifest_and_mismatched_languages_are_reported() {
     let text = std::fs::read_to_string(&zh).expect("read");
     let line = text
         .lines()
-        .position(|l| l == "compare --runs 1 --method sendfile")
-        .expect("lesson 4 runs sendfile")
+        .position(|l| l == "compare --runs 1 --cold --method read-write")
+        .expect("lesson 4 runs a cold read-write")
         + 1;
     std::fs::write(
         &zh,
         text.replace(
-            "compare --runs 1 --method sendfile",
-            "compare --runs 2 --method sendfile",
+            "compare --runs 1 --cold --method read-write",
+            "compare --runs 2 --cold --method read-write",
         ),
     )
     .expect("write");
@@ -487,5 +487,17 @@ fn every_pointer_the_check_accepts_is_in_the_real_json() {
                 "`zclab {line} --json` has no number at {p}"
             );
         }
+    }
+    // The Kafka demo takes no sample.
+    let args: Vec<String> = ["kafka", "--size", "1MiB", "--runs", "1"]
+        .map(str::to_string)
+        .to_vec();
+    let shape = zclab::lesson::RunShape::from_args(&args).expect("a lesson run line");
+    let doc = common::json_of(zclab(home.path()).args(&args).arg("--json"));
+    for p in shape.pointers() {
+        assert!(
+            doc.pointer(&p).is_some_and(serde_json::Value::is_number),
+            "`zclab kafka --json` has no number at {p}"
+        );
     }
 }

@@ -104,9 +104,10 @@ fn run_attached(
     let pids = parse_pids(pids)?;
     let duration = for_duration.map(parse_for).transpose()?;
     let guard = tracer::StopOnSignal::install().context("cannot install the Ctrl-C handler")?;
+    let stops = [guard.flag()];
     let opts = tracer::AttachOptions {
         duration,
-        stop: guard.flag(),
+        stop: &stops,
     };
     let mut banner = |targets: &[tracer::AttachedTarget]| {
         eprintln!(

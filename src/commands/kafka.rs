@@ -16,13 +16,14 @@ use crate::error::print_stdout;
 use crate::kafka::broker::{Broker, Config, Event, MAX_FRAME_BYTES};
 use crate::kafka::demo::{self, DemoOptions};
 use crate::kafka::view;
-use crate::lang::Lang;
 use crate::methods::Method;
 use crate::size::parse_size;
+use crate::text::kafka as t;
 
 /// A flag set by Ctrl-C (SIGINT) or SIGTERM.
 fn stop_flag() -> Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
+    crate::cleanup::signals_handled_by_caller();
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(sig, Arc::clone(&stop))
             .context("cannot install the Ctrl-C handler")?;
@@ -38,7 +39,6 @@ pub fn run(global: &Global, args: KafkaArgs) -> Result<ExitCode> {
 }
 
 fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
-    let lang = global.lang;
     let buffer_bytes = super::buffer_from(&args.buf)?;
     let log_dir = args
         .log_dir
@@ -51,7 +51,16 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         )));
     }
     let stop = stop_flag()?;
-    let method = super::method_from(args.method);
+    let method = super::method_from(args.method)?;
+    if !matches!(
+        method,
+        crate::methods::Method::ReadWrite | crate::methods::Method::Sendfile
+    ) {
+        return Err(crate::error::input(format!(
+            "--method {}: the broker serves fetches with read-write or sendfile (Kafka's two roads)",
+            method.name()
+        )));
+    }
     let config = Config {
         port: args.port,
         log_dir: log_dir.clone(),
@@ -61,22 +70,17 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         proc_counters: true,
     };
     let (broker, events) = Broker::start(config, Arc::clone(&stop))?;
+    let ctx = global.ctx();
     eprintln!(
         "{}",
-        match lang {
-            Lang::En => format!(
-                "zclab broker listening on {} (fetches served with {}), log folder {}; Ctrl-C stops it",
-                broker.addr,
-                method.name(),
-                log_dir.display()
-            ),
-            Lang::Zh => format!(
-                "zclab Broker 正在监听 {}（Fetch 用 {} 发送），日志目录 {}；按 Ctrl-C 停止",
-                broker.addr,
-                method.name(),
-                log_dir.display()
-            ),
-        }
+        ctx.f(
+            t::LISTENING,
+            &[
+                ("addr", &broker.addr),
+                ("method", &method.name()),
+                ("dir", &log_dir.display()),
+            ],
+        )
     );
     let mut fetches = 0u64;
     loop {
@@ -87,7 +91,7 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
                 let text = if args.json {
                     serde_json::to_string(&line)?
                 } else {
-                    view::render_fetch_line(&line, lang)
+                    view::render_fetch_line(&line, &ctx)
                 };
                 print_stdout(&format!("{text}\n"))?;
             }
@@ -99,18 +103,17 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
                 records,
             }) => eprintln!(
                 "{}",
-                match lang {
-                    Lang::En => format!(
-                        "produce {topic}-0 ← {} ({records} records) from {client}: offsets {base_offset}..{}, written to the page cache with write()",
-                        crate::size::format_bytes(bytes),
-                        base_offset + records as i64 - 1
-                    ),
-                    Lang::Zh => format!(
-                        "生产 {topic}-0 ← {}（{records} 条记录）来自 {client}：偏移量 {base_offset}..{}，用 write() 写入页缓存",
-                        crate::size::format_bytes(bytes),
-                        base_offset + records as i64 - 1
-                    ),
-                }
+                ctx.f(
+                    t::PRODUCE_LINE,
+                    &[
+                        ("partition", &format!("{topic}-0")),
+                        ("bytes", &crate::size::format_bytes(bytes)),
+                        ("records", &records),
+                        ("client", &client),
+                        ("first", &base_offset),
+                        ("last", &(base_offset + records as i64 - 1)),
+                    ],
+                )
             ),
             Ok(Event::Refused {
                 client,
@@ -118,14 +121,16 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
                 closed,
             }) => eprintln!(
                 "{}",
-                match (lang, closed) {
-                    (Lang::En, true) => format!("refused {client}: {why}; connection closed"),
-                    (Lang::En, false) => format!("refused {client}: {why}"),
-                    (Lang::Zh, true) => format!("拒绝 {client}：{why}；已关闭连接"),
-                    (Lang::Zh, false) => format!("拒绝 {client}：{why}"),
-                }
+                ctx.f(
+                    if closed {
+                        t::REFUSED_CLOSED
+                    } else {
+                        t::REFUSED
+                    },
+                    &[("client", &client), ("why", &why)],
+                )
             ),
-            Ok(Event::Warning(w)) => eprintln!("{}{w}", lang.t("warning: ", "警告：")),
+            Ok(Event::Warning(w)) => eprintln!("{}", ctx.f(t::WARNING, &[("what", &w)])),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -134,19 +139,13 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         }
     }
     broker.shutdown();
-    eprintln!(
-        "{}",
-        match lang {
-            Lang::En => format!("broker stopped after {fetches} fetches"),
-            Lang::Zh => format!("Broker 已停止，共服务 {fetches} 次 Fetch"),
-        }
-    );
+    eprintln!("{}", ctx.f(t::STOPPED, &[("fetches", &fetches)]));
     Ok(ExitCode::SUCCESS)
 }
 
 struct Bar {
     bar: indicatif::ProgressBar,
-    lang: Lang,
+    ctx: crate::ctx::Ctx,
 }
 
 impl demo::Progress for Bar {
@@ -155,11 +154,9 @@ impl demo::Progress for Bar {
         self.bar.set_position(done);
     }
     fn fetching(&mut self, method: Method, run: u32) {
-        self.bar.set_message(format!(
-            "{} {} {}",
-            self.lang.t("fetching with", "拉取："),
-            method.name(),
-            run + 1
+        self.bar.set_message(self.ctx.f(
+            t::DEMO_FETCHING,
+            &[("method", &method.name()), ("run", &(run + 1))],
         ));
     }
 }
@@ -173,8 +170,8 @@ impl Drop for TempDir {
     }
 }
 
-fn run_demo(global: &Global, args: &KafkaArgs) -> Result<ExitCode> {
-    let lang = global.lang;
+/// The demo's options from its arguments, checked (also by `lesson --check`).
+pub fn demo_options(args: &KafkaArgs, log_dir: PathBuf) -> Result<DemoOptions> {
     let size = parse_size(&args.size).map_err(|e| crate::error::input(format!("--size: {e}")))?;
     if !(crate::kafka::segment::MIN_SEGMENT_BYTES..=16 << 30).contains(&size) {
         return Err(crate::error::input(format!(
@@ -182,34 +179,64 @@ fn run_demo(global: &Global, args: &KafkaArgs) -> Result<ExitCode> {
             args.size
         )));
     }
-    let buffer_bytes = super::buffer_from(&args.buf)?;
-    let stop = stop_flag()?;
-    let dir = crate::sample::cache_dir().join(format!("kafka-demo-{}", std::process::id()));
-    let _cleanup = TempDir(dir.clone());
-    let opts = DemoOptions {
+    Ok(DemoOptions {
         size,
         runs: args.runs,
-        buffer_bytes,
-        log_dir: dir,
-    };
-    let bar =
-        crate::report::progress::bytes_bar(global.progress, size, lang.t("producing", "生产中"));
+        buffer_bytes: super::buffer_from(&args.buf)?,
+        log_dir,
+    })
+}
+
+fn demo_dir() -> PathBuf {
+    crate::sample::cache_dir().join(format!("kafka-demo-{}", std::process::id()))
+}
+
+/// The demo as a lesson runs it: the table and the JSON document.
+pub fn demo_for_lesson(
+    args: &KafkaArgs,
+    ctx: &crate::ctx::Ctx,
+) -> Result<(String, serde_json::Value)> {
+    let dir = demo_dir();
+    let _cleanup = TempDir(dir.clone());
+    let opts = demo_options(args, dir)?;
+    let result = demo::run(&opts, Arc::new(AtomicBool::new(false)), &mut NoProgress)?;
+    let v = view::demo_view(&result);
+    if !v.verified {
+        anyhow::bail!("the consumer did not get every record intact");
+    }
+    let mut json = serde_json::to_value(&v)?;
+    json["passes"] = serde_json::to_value(&result.passes)?;
+    Ok((view::render_demo(&v, ctx), json))
+}
+
+struct NoProgress;
+
+impl demo::Progress for NoProgress {
+    fn producing(&mut self, _: u64, _: u64) {}
+    fn fetching(&mut self, _: Method, _: u32) {}
+}
+
+fn run_demo(global: &Global, args: &KafkaArgs) -> Result<ExitCode> {
+    let dir = demo_dir();
+    let opts = demo_options(args, dir.clone())?;
+    let size = opts.size;
+    let stop = stop_flag()?;
+    let _cleanup = TempDir(dir);
+    let bar = crate::report::progress::bytes_bar(
+        global.progress,
+        size,
+        global.ctx().t(t::DEMO_PRODUCING),
+    );
     let mut progress = Bar {
         bar: bar.clone(),
-        lang,
+        ctx: global.ctx(),
     };
     let result = demo::run(&opts, Arc::clone(&stop), &mut progress);
     bar.finish_and_clear();
     let result = match result {
         Ok(r) => r,
         Err(_) if stop.load(Ordering::SeqCst) => {
-            eprintln!(
-                "{}",
-                lang.t(
-                    "interrupted; the demo's log folder was removed",
-                    "已中断；演示用的日志目录已删除"
-                )
-            );
+            eprintln!("{}", global.ctx().t(t::DEMO_INTERRUPTED));
             return Ok(ExitCode::from(130));
         }
         Err(e) => return Err(e),

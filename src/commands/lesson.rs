@@ -20,6 +20,7 @@ use crate::lesson::{
 };
 use crate::measure::{self, Progress};
 use crate::methods::{Flow, Method};
+use crate::terminal::RawMode;
 use crate::walk::{self, WalkOptions};
 use crate::{input, report};
 
@@ -71,7 +72,10 @@ fn target(args: &LessonArgs, lessons: usize) -> Result<Target> {
 fn validate_run(args: &[String]) -> std::result::Result<(), String> {
     let mut argv: Vec<String> = vec!["zclab".into()];
     argv.extend(args.iter().cloned());
-    argv.push("samples/sample.log".into());
+    // `kafka` makes its own topic: no sample.
+    if args.first().map(String::as_str) != Some("kafka") {
+        argv.push("samples/sample.log".into());
+    }
     match Cli::try_parse_from(&argv) {
         Ok(cli) => match cli.command {
             // The same conversion the runner and `zclab compare` use, so a
@@ -82,7 +86,12 @@ fn validate_run(args: &[String]) -> std::result::Result<(), String> {
             Command::Trace(a) => buffer_from(&a.buf)
                 .map(|_| ())
                 .map_err(|e| format!("{e:#}")),
-            _ => Err("lessons can run `compare` or `trace`".into()),
+            Command::Kafka(a) if a.command.is_none() => {
+                super::kafka::demo_options(&a, PathBuf::new())
+                    .map(|_| ())
+                    .map_err(|e| format!("{e:#}"))
+            }
+            _ => Err("lessons can run `compare`, `trace` or `kafka` (the demo)".into()),
         },
         Err(e) => Err(e
             .to_string()
@@ -168,7 +177,7 @@ fn sample_path(rel: &str, dir: Option<&Path>) -> Result<PathBuf> {
     let name = Path::new(rel)
         .file_name()
         .with_context(|| format!("sample {rel} has no file name"))?;
-    let folder = crate::sample::cache_dir().join("lesson-samples");
+    let folder = crate::sample::ensure_cache_dir()?.join("lesson-samples");
     let dest = folder.join(name);
     if std::fs::read(&dest).is_ok_and(|have| have == bytes) {
         return Ok(dest);
@@ -215,9 +224,15 @@ impl Executor for InProcess {
     fn run(&mut self, args: &[String], sample: &Path) -> Result<RunOutput> {
         let mut argv: Vec<std::ffi::OsString> = vec!["zclab".into()];
         argv.extend(args.iter().map(Into::into));
-        argv.push(sample.as_os_str().to_owned());
+        if args.first().map(String::as_str) != Some("kafka") {
+            argv.push(sample.as_os_str().to_owned());
+        }
         let cli = Cli::try_parse_from(argv).map_err(|e| error::input(e.to_string()))?;
         match cli.command {
+            Command::Kafka(a) if a.command.is_none() => {
+                let (text, json) = super::kafka::demo_for_lesson(&a, &self.ctx())?;
+                Ok(RunOutput { text, json })
+            }
             Command::Compare(a) => {
                 let opts = super::compare_options(&a)?;
                 let input = input::open_regular(sample)?;
@@ -239,7 +254,7 @@ impl Executor for InProcess {
             }
             Command::Trace(a) => {
                 let opts = WalkOptions {
-                    method: method_from(a.method),
+                    method: method_from(a.method)?,
                     buffer_bytes: buffer_from(&a.buf)?,
                     chunks: a.chunks,
                     max_steps: a.max_steps,
@@ -270,7 +285,7 @@ impl Executor for InProcess {
                     json: walk::json::trace_value(&result, &summary)?,
                 })
             }
-            _ => bail!("lessons can run `compare` or `trace`"),
+            _ => bail!("lessons can run `compare`, `trace` or `kafka`"),
         }
     }
 }
@@ -350,17 +365,22 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     let Some(mut number) = pick(&course, &session, target)? else {
         return Ok(ExitCode::SUCCESS);
     };
+    // Restores the terminal on every way out of this function.
+    let raw = match mode {
+        Mode::Interactive => Some(RawMode::enter()?),
+        _ => None,
+    };
     loop {
         let Some(lesson) = course.lesson(number) else {
             bail!("no lesson {number}");
         };
-        let outcome = match mode {
-            Mode::Interactive => {
+        let outcome = match &raw {
+            Some(raw) => {
                 // Resume where the student left this lesson.
                 let start = session.state.place(&lesson.meta.id);
-                session.play_interactive(lesson, start)?
+                session.play_interactive(raw, lesson, start)?
             }
-            Mode::Lines | Mode::Print => session.play_linear(lesson)?,
+            None => session.play_linear(lesson)?,
         };
         match outcome {
             Outcome::Open(n) => number = n,

@@ -79,17 +79,16 @@ pub fn run(global: &Global, args: SampleArgs) -> Result<ExitCode> {
             size,
             output.display()
         ),
-        (crate::lang::Lang::En, Content::Segment) => format!(
-            "wrote a Kafka log segment of {} ({} bytes, v2 record batches with CRC-32C) to {}\n",
-            format_bytes(size),
-            size,
-            output.display()
-        ),
-        (crate::lang::Lang::Zh, Content::Segment) => format!(
-            "已生成 Kafka 日志段 {}（{} 字节，v2 记录批次，带 CRC-32C 校验）：{}\n",
-            format_bytes(size),
-            size,
-            output.display()
+        (_, Content::Segment) => format!(
+            "{}\n",
+            global.ctx().f(
+                crate::text::kafka::WROTE_SEGMENT,
+                &[
+                    ("size", &format_bytes(size)),
+                    ("bytes", &size),
+                    ("path", &output.display()),
+                ],
+            )
         ),
     };
     eprint!("{msg}");

@@ -73,6 +73,16 @@ impl Pass {
             && self.records == produced.records
             && self.record_bytes == produced.bytes
     }
+    /// The serving thread's time on a CPU while sending, in µs: schedstat's
+    /// `sum_exec_runtime` (ns, exact), else `getrusage` (tick-sampled, often
+    /// 0 for a send of a millisecond).
+    pub fn cpu_us(&self) -> u64 {
+        if self.proc.sum_exec_runtime > 0 {
+            self.proc.sum_exec_runtime / 1000
+        } else {
+            self.cpu.total_us()
+        }
+    }
     pub fn mib_s(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();
         if s <= 0.0 {

@@ -237,7 +237,12 @@ fn join_lines(lines: &[&str]) -> String {
 /// punctuation, a space otherwise (also between Chinese and Latin text, as
 /// Chinese technical writing spaces them).
 pub(crate) fn glue(before: &str, after: &str) -> &'static str {
-    match (before.chars().last(), after.chars().next()) {
+    // Emphasis markers are not shown: look at the characters they wrap
+    // (`让` + `*文件*` joins as 让文件).
+    let marker = |c: char| c == '*' || c == '_';
+    let shown_last = before.trim_end_matches(marker).chars().last();
+    let shown_first = after.trim_start_matches(marker).chars().next();
+    match (shown_last, shown_first) {
         (Some(a), Some(b)) if is_wide(a) && is_wide(b) => "",
         (Some(a), Some(b)) if full_width_punct(a) || full_width_punct(b) => "",
         (Some(_), Some(_)) => " ",
@@ -466,6 +471,10 @@ mod tests {
         assert_eq!(join_lines(&["日志段，", "4 KiB"]), "日志段，4 KiB");
         assert_eq!(join_lines(&["读完。", "Linux 也"]), "读完。Linux 也");
         assert_eq!(join_lines(&["数据进入", "Socket"]), "数据进入 Socket");
+        assert_eq!(
+            join_lines(&["并不能让", "*文件*那一侧"]),
+            "并不能让*文件*那一侧"
+        );
         let r = markdown("放进：**Socket 缓冲区**。 Linux", 80, false);
         assert_eq!(r, "放进：Socket 缓冲区。Linux\n");
         // No line ends with an opening bracket or quote, none starts with a

@@ -13,6 +13,8 @@
 pub enum RunKind {
     Compare,
     Trace,
+    /// `zclab kafka` (the demo): no sample, its own `--json` document.
+    Kafka,
 }
 
 /// What the static check needs to know about a run command line.
@@ -24,7 +26,15 @@ pub struct RunShape {
     pub methods: Vec<String>,
 }
 
+/// The article's two methods: what a compare run measures by default.
 const METHODS: [&str; 2] = ["read-write", "sendfile"];
+
+/// Every method a lesson may name (`all` names them all, for compare).
+fn known_method(name: &str) -> bool {
+    crate::methods::Method::EVERY
+        .iter()
+        .any(|m| m.name() == name)
+}
 
 /// Flags the lesson runner adds itself; a lesson must not set them.
 const RUNNER_FLAGS: [&str; 4] = ["--json", "--lang", "--color", "--auto"];
@@ -34,9 +44,10 @@ impl RunShape {
         let kind = match args.first().map(String::as_str) {
             Some("compare") => RunKind::Compare,
             Some("trace") => RunKind::Trace,
+            Some("kafka") => RunKind::Kafka,
             Some(other) => {
                 return Err(format!(
-                    "lessons can run `compare` or `trace`, not `{other}`"
+                    "lessons can run `compare`, `trace` or `kafka`, not `{other}`"
                 ));
             }
             None => return Err("empty command".to_string()),
@@ -75,8 +86,18 @@ impl RunShape {
                         .cloned()
                         .ok_or_else(|| "--method needs a value".to_string())?,
                 };
-                if !METHODS.contains(&v.as_str()) {
-                    return Err(format!("unknown method `{v}` (read-write or sendfile)"));
+                if v == "all" && kind == RunKind::Compare {
+                    methods.extend(
+                        crate::methods::Method::EVERY
+                            .iter()
+                            .map(|m| m.name().to_string()),
+                    );
+                    continue;
+                }
+                if !known_method(&v) {
+                    return Err(format!(
+                        "unknown method `{v}` (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)"
+                    ));
                 }
                 methods.push(v);
             }
@@ -89,6 +110,9 @@ impl RunShape {
             RunKind::Trace if methods.len() > 1 => {
                 return Err("trace takes one --method".to_string());
             }
+            // The demo serves every pass both ways; its columns are in
+            // this order.
+            RunKind::Kafka => methods = METHODS.iter().map(|m| m.to_string()).collect(),
             _ => {}
         }
         Ok(RunShape { kind, methods })
@@ -98,7 +122,10 @@ impl RunShape {
     /// ones): a test holds them against real `--json` output, so this copy
     /// of the JSON contract cannot drift from zclab's output types unseen.
     pub fn pointers(&self) -> Vec<String> {
-        let mut out = vec!["/file/bytes".to_string(), "/buffer_bytes".to_string()];
+        let mut out = vec!["/buffer_bytes".to_string()];
+        if self.kind != RunKind::Kafka {
+            out.push("/file/bytes".to_string());
+        }
         let method = |prefix: &str, i: usize, m: &str, out: &mut Vec<String>| {
             for name in syscalls_of(m) {
                 out.push(format!("{prefix}/methods/{i}/syscalls/{name}"));
@@ -132,6 +159,16 @@ impl RunShape {
                 out.push("/summary/buffer_bytes".to_string());
                 method("/summary", 0, &self.methods[0], &mut out);
             }
+            RunKind::Kafka => {
+                for f in KAFKA_TOTALS {
+                    out.push(format!("/{f}"));
+                }
+                for i in 0..self.methods.len() {
+                    for f in KAFKA_COLUMN {
+                        out.push(format!("/columns/{i}/{f}"));
+                    }
+                }
+            }
         }
         debug_assert!(out.iter().all(|p| self.check_pointer(p).is_ok()));
         out
@@ -147,7 +184,12 @@ impl RunShape {
             .collect();
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let ok = match (self.kind, segs.as_slice()) {
-            (_, ["file", "bytes"] | ["buffer_bytes"]) => true,
+            (_, ["buffer_bytes"]) => true,
+            (RunKind::Compare | RunKind::Trace, ["file", "bytes"]) => true,
+            (RunKind::Kafka, [f]) => KAFKA_TOTALS.contains(f),
+            (RunKind::Kafka, ["columns", i, f]) => {
+                i.parse::<usize>().is_ok_and(|i| i < self.methods.len()) && KAFKA_COLUMN.contains(f)
+            }
             (RunKind::Compare, ["runs"]) => true,
             (RunKind::Compare, ["methods", i, rest @ ..]) => {
                 let method = i
@@ -163,6 +205,12 @@ impl RunShape {
                     })?;
                 match rest {
                     ["syscalls", name] => syscalls_of(method).contains(name),
+                    // Each road's own evidence.
+                    ["minflt"] => method == "mmap",
+                    ["pipe_bytes"] => method == "splice",
+                    ["zerocopy", "sent" | "copied" | "completions" | "covered"] => {
+                        method == "msg-zerocopy" || method == "io-uring"
+                    }
                     ["procfs", field] => PROCFS.contains(field),
                     [f] => METHOD_NUMBERS.contains(f),
                     _ => false,
@@ -197,10 +245,13 @@ impl RunShape {
                 match self.kind {
                     RunKind::Compare => "compare",
                     RunKind::Trace => "trace",
+                    RunKind::Kafka => "kafka",
                 },
                 match self.kind {
                     RunKind::Compare => " (e.g. /methods/0/syscalls/read, /methods/1/procfs/rchar)",
                     RunKind::Trace => " (e.g. /totals/syscalls/read, /totals/mode_switches)",
+                    RunKind::Kafka =>
+                        " (e.g. /columns/1/sendfile_calls_per_fetch, /columns/0/user_space_bytes; column 0 is read-write, 1 sendfile)",
                 }
             ))
         }
@@ -219,14 +270,45 @@ pub fn json_only_fields() -> impl Iterator<Item = &'static str> {
 }
 
 fn syscalls_of(method: &str) -> &'static [&'static str] {
-    match method {
-        "sendfile" => &["sendfile"],
-        _ => &["read", "write"],
-    }
+    crate::methods::Method::EVERY
+        .iter()
+        .find(|m| m.name() == method)
+        .map_or(&["read", "write"], |m| m.syscall_names())
 }
 
-const METHOD_NUMBERS: [&str; 6] = [
+/// Numbers at the top of `zclab kafka --json`.
+const KAFKA_TOTALS: [&str; 4] = [
+    "produced_bytes",
+    "produced_records",
+    "produced_batches",
+    "produce_requests",
+];
+
+/// Numbers of each column (`/columns/I/…`) of `zclab kafka --json`.
+const KAFKA_COLUMN: [&str; 18] = [
+    "fetches",
+    "record_bytes",
+    "cpu_copies",
+    "dma_copies",
+    "user_space_bytes",
+    "syscalls",
+    "header_writes",
+    "header_bytes",
+    "sendfile_calls",
+    "read_calls",
+    "write_calls",
+    "proc_syscalls",
+    "proc_rchar",
+    "proc_wchar",
+    "cpu_us",
+    "mib_s",
+    "sendfile_calls_per_fetch",
+    "syscalls_per_fetch",
+];
+
+const METHOD_NUMBERS: [&str; 7] = [
     "mode_switches",
+    "cpu_ns",
     "user_copy_bytes",
     "cpu_user_us",
     "cpu_sys_us",
@@ -314,6 +396,11 @@ mod tests {
         assert!(shape("compare --json").is_err());
         assert!(shape("trace samples/x.log").is_err());
         assert!(shape("count ls").is_err());
-        assert!(shape("trace --method mmap").is_err());
+        assert!(shape("trace --method mmap-ish").is_err());
+        assert!(shape("trace --method all").is_err());
+        assert_eq!(
+            shape("compare --method all").map(|s| s.methods.len()),
+            Ok(6)
+        );
     }
 }

@@ -14,7 +14,7 @@ texts! {
     COMPARE_FILE { en: "The file to send [default: a 256 MiB sample in your cache folder]", zh: "要发送的文件［默认：缓存文件夹里的 256 MiB 样本］" }
     COMPARE_BUF { en: "Size of read()'s user buffer, e.g. 4096, 4KiB, 128KiB", zh: "read() 用户缓冲区的大小，例如 4096、4KiB、128KiB" }
     COMPARE_RUNS { en: "Runs per method; the table shows the median run", zh: "每种方式运行的次数；表中给出中位数那次" }
-    COMPARE_METHOD { en: "Method to run (repeat for several) [default: both]", zh: "要运行的方式（可重复给出多个）［默认：两种都跑］" }
+    COMPARE_METHOD { en: "Method to run (repeat for several; all: every method) [default: read-write and sendfile]", zh: "要运行的方式（可重复给出多个；all 表示全部方式）［默认：read-write 和 sendfile］" }
     COMPARE_JSON { en: "Print one JSON document on stdout instead of the table", zh: "在标准输出打印一个 JSON 文档，而不是表格" }
     COMPARE_COLD { en: "Drop the file from the page cache before every run, so the disk read is measured too", zh: "每次运行前把文件清出页缓存，连磁盘读取一起实测" }
     COMPARE_VERIFY { en: "Re-run each method under zclab's ptrace tracer and show both counts side by side", zh: "在 zclab 的 ptrace 跟踪器下把每种方式再跑一次，并列给出两路计数" }
@@ -63,6 +63,22 @@ texts! {
     SERVE_METHOD { en: "How fetches send the records", zh: "拉取时用什么方式发送记录" }
     SERVE_BUF { en: "Size of the read() buffer in read-write mode, e.g. 4096, 64KiB", zh: "read-write 模式下 read() 缓冲区的大小，例如 4096、64KiB" }
     SERVE_JSON { en: "Print each fetch as one JSON line on stdout", zh: "把每次拉取作为一行 JSON 打印到标准输出" }
+    SWEEP { en: "Measure a grid of methods × file sizes × buffers, fit the cost per call and per byte, re-run IBM's 2008 table", zh: "测量“方式 × 文件大小 × 缓冲区”的网格，拟合每次调用和每字节的开销，重跑 IBM 2008 年的那张表" }
+    SWEEP_SIZE { en: "File sizes, comma-separated [default: 256KiB,1MiB,16MiB,64MiB]", zh: "文件大小，用逗号分隔［默认：256KiB,1MiB,16MiB,64MiB］" }
+    SWEEP_BUF { en: "Buffer sizes of the read()/write() loop, comma-separated [default: 512,4KiB,64KiB,1MiB]", zh: "read()/write() 循环的缓冲区大小，用逗号分隔［默认：512,4KiB,64KiB,1MiB］" }
+    SWEEP_METHOD { en: "Methods, comma-separated or repeated [default: read-write,sendfile]", zh: "方式，用逗号分隔或重复给出［默认：read-write,sendfile］" }
+    SWEEP_RUNS { en: "Runs per method at each point; the tables show the median", zh: "每个测量点上每种方式运行的次数；表中给出中位数" }
+    SWEEP_COLD { en: "Drop each file from the page cache before every run", zh: "每次运行前把文件清出页缓存" }
+    SWEEP_IBM { en: "Re-run IBM developerWorks' 2008 Table 1 (7MB to 1GB, 4 KiB buffer) beside the paper's numbers", zh: "重跑 IBM developerWorks 2008 年文章的表 1（7MB 到 1GB，4 KiB 缓冲区），与论文数字并列" }
+    SWEEP_HTML { en: "Also write a self-contained web page (charts, tables, machine, raw data) to FILE", zh: "另外把一个自包含的网页（图表、表格、机器信息、原始数据）写到 FILE" }
+    SWEEP_JSON { en: "Print one JSON document on stdout instead of the tables", zh: "在标准输出打印一个 JSON 文档，而不是表格" }
+    SWEEP_CSV { en: "Print CSV (one row per point and method) instead of the tables", zh: "打印 CSV（每个测量点和方式一行），而不是表格" }
+    SWEEP_MD { en: "Print the tables as Markdown", zh: "把表格打印成 Markdown" }
+    DEMO { en: "Watch a real server use zero copy: nginx with sendfile on and off, its worker traced", zh: "看真实的服务器如何使用零拷贝：nginx 分别开启、关闭 sendfile，跟踪它的 worker 进程" }
+    DEMO_SERVER { en: "The server to watch", zh: "要观察的服务器" }
+    DEMO_REQUESTS { en: "Requests per pass (one untraced and one traced pass per setting)", zh: "每轮的请求数（每种设置各一轮不跟踪、一轮跟踪）" }
+    DEMO_SIZE { en: "Size of the file nginx serves, e.g. 1MiB, 4MiB", zh: "nginx 提供的文件大小，例如 1MiB、4MiB" }
+    DEMO_JSON { en: "Print one JSON document on stdout instead of the tables", zh: "在标准输出打印一个 JSON 文档，而不是表格" }
     EXAMPLES { en: "Examples:", zh: "示例：" }
 }
 
@@ -108,6 +124,22 @@ pub const PLACES: &[(&[&str], &str, crate::text::Text)] = &[
     (&["count"], "pid", COUNT_PID),
     (&["count"], "for_duration", COUNT_FOR),
     (&["count"], "command", COUNT_COMMAND),
+    (&["sweep"], "", SWEEP),
+    (&["sweep"], "size", SWEEP_SIZE),
+    (&["sweep"], "buf", SWEEP_BUF),
+    (&["sweep"], "method", SWEEP_METHOD),
+    (&["sweep"], "runs", SWEEP_RUNS),
+    (&["sweep"], "cold", SWEEP_COLD),
+    (&["sweep"], "ibm", SWEEP_IBM),
+    (&["sweep"], "html", SWEEP_HTML),
+    (&["sweep"], "json", SWEEP_JSON),
+    (&["sweep"], "csv", SWEEP_CSV),
+    (&["sweep"], "md", SWEEP_MD),
+    (&["demo"], "", DEMO),
+    (&["demo"], "server", DEMO_SERVER),
+    (&["demo"], "requests", DEMO_REQUESTS),
+    (&["demo"], "size", DEMO_SIZE),
+    (&["demo"], "json", DEMO_JSON),
     (&["kafka"], "", KAFKA),
     (&["kafka"], "size", KAFKA_SIZE),
     (&["kafka"], "runs", KAFKA_RUNS),

@@ -31,8 +31,11 @@ use crate::lang::Lang;
 pub mod common;
 pub mod compare;
 pub mod count;
+pub mod demo;
 pub mod errors;
 pub mod help;
+pub mod kafka;
+pub mod roads;
 pub mod walk;
 
 /// One catalogue entry: the same text in both languages.
@@ -108,12 +111,15 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 6] = [
+    let parts: [(&str, &[Text]); 9] = [
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
+        ("demo", demo::ALL),
         ("errors", errors::ALL),
         ("help", help::ALL),
+        ("kafka", kafka::ALL),
+        ("roads", roads::ALL),
         ("walk", walk::ALL),
     ];
     parts

@@ -33,7 +33,7 @@ const TICK: Duration = Duration::from_millis(50);
 pub(super) fn run(
     pids: &[i32],
     duration: Option<Duration>,
-    stop: &AtomicBool,
+    stop: &[&AtomicBool],
     on_ready: &mut dyn FnMut(&[AttachedTarget]),
 ) -> Result<AttachOutcome, AttachError> {
     let targets = resolve_targets(pids)?;
@@ -113,7 +113,7 @@ pub(super) fn run(
         if state.tracees.is_empty() {
             break AttachEnd::TargetsExited;
         }
-        if stop.load(Ordering::Relaxed) {
+        if stop.iter().any(|f| f.load(Ordering::Relaxed)) {
             break AttachEnd::Stopped;
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {

@@ -281,9 +281,9 @@ pub struct AttachOptions<'a> {
     /// Detach after this long (`--for`); `None` waits for `stop` or for the
     /// targets to exit.
     pub duration: Option<std::time::Duration>,
-    /// Set it (from a signal handler or another thread) to detach: the
-    /// tracer looks at it at least every 50 ms.
-    pub stop: &'a std::sync::atomic::AtomicBool,
+    /// Set any of them (from a signal handler or another thread) to
+    /// detach: the tracer looks at them at least every 50 ms.
+    pub stop: &'a [&'a std::sync::atomic::AtomicBool],
 }
 
 /// One process zclab attached to.

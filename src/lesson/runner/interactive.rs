@@ -15,9 +15,15 @@ use crate::lesson::parse::Step;
 use crate::terminal::{self, Key, RawMode};
 
 impl Session<'_> {
-    /// Plays a lesson one step per screen, from `start`.
-    pub fn play_interactive(&mut self, lesson: &Lesson, start: usize) -> Result<Outcome> {
-        let raw = RawMode::enter()?;
+    /// Plays a lesson one step per screen, from `start`. The caller holds
+    /// the terminal in key-by-key mode for the whole session (entering it
+    /// again between lessons would flush keys typed ahead).
+    pub fn play_interactive(
+        &mut self,
+        _raw: &RawMode,
+        lesson: &Lesson,
+        start: usize,
+    ) -> Result<Outcome> {
         let steps = lesson.steps(self.lang).to_vec();
         let n = steps.len();
         let mut idx = start.min(n.saturating_sub(1));
@@ -87,7 +93,6 @@ impl Session<'_> {
                 }
                 (_, Key::Enter | Key::Space | Key::Right) if screen.can_advance => {
                     if idx + 1 == n {
-                        drop(raw);
                         self.finish(lesson)?;
                         self.out(&format!("\n{}\n", self.done_message(lesson)))?;
                         return Ok(Outcome::Finished);

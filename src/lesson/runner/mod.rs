@@ -265,7 +265,12 @@ impl Session<'_> {
     }
 
     fn run_title(&self, lesson: &Lesson, args: &[String]) -> String {
-        let line = format!("$ zclab {} {}", args.join(" "), lesson.meta.sample);
+        // `kafka` (the demo) makes its own topic and takes no sample.
+        let line = if args.first().map(String::as_str) == Some("kafka") {
+            format!("$ zclab {}", args.join(" "))
+        } else {
+            format!("$ zclab {} {}", args.join(" "), lesson.meta.sample)
+        };
         if self.color {
             format!("{}\n", line.green().bold())
         } else {

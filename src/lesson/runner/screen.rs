@@ -9,7 +9,7 @@ use super::page::{self, Page};
 use super::{RunCache, Session};
 use crate::lang::Lang;
 use crate::lesson::Lesson;
-use crate::lesson::parse::Step;
+use crate::lesson::parse::{Predict, Step};
 use crate::lesson::render;
 use crate::terminal;
 
@@ -47,6 +47,45 @@ impl Session<'_> {
         }
     }
 
+    /// A predict's question, tries, hint, and the measured figure once it is
+    /// settled (`measured`); the keys it takes while it is open.
+    fn predict_body(
+        &self,
+        p: &Predict,
+        ps: &PredictState,
+        measured: Option<f64>,
+        keys: &mut Vec<String>,
+    ) -> String {
+        let mut body = self.para(&p.question, &self.label("Predict: ", "预测："));
+        body.push('\n');
+        if let Some(w) = &ps.last_wrong {
+            let line = format!("{} {w}", self.t("✗ Not quite:", "✗ 不对："));
+            body.push_str(&self.para(&line, "  "));
+        }
+        if ps.show_hint || (ps.attempts > 0 && !ps.solved) {
+            body.push_str(&self.para(&p.hint, &format!("  {}", self.label("Hint: ", "提示："))));
+        }
+        if let Some(measured) = measured {
+            body.push_str(&self.predict_verdict(ps.solved, measured, false));
+            body.push_str(&self.para(&p.explain, "  "));
+        } else {
+            let prompt = self.t("Your answer:", "你的答案：");
+            body.push_str(&format!("\n{prompt} {}▏\n", ps.typed));
+            keys.push(
+                self.t("digits + Enter: check", "输入数字后回车：核对")
+                    .into(),
+            );
+            keys.push(
+                self.t("Enter alone: show the answer", "直接回车：显示答案")
+                    .into(),
+            );
+            if !ps.show_hint && ps.attempts == 0 {
+                keys.push(self.t("h hint", "h 提示").into());
+            }
+        }
+        body
+    }
+
     /// Builds the screen of step `idx`, scrolled to `offset`.
     pub(super) fn screen(
         &mut self,
@@ -78,37 +117,13 @@ impl Session<'_> {
             Step::Predict(p) => {
                 let fresh = PredictState::default();
                 let ps = answers.predict.unwrap_or(&fresh);
-                body.push_str(&self.para(&p.question, &self.label("Predict: ", "预测：")));
-                body.push('\n');
-                if let Some(w) = &ps.last_wrong {
-                    let line = format!("{} {w}", self.t("✗ Not quite:", "✗ 不对："));
-                    body.push_str(&self.para(&line, "  "));
-                }
-                if ps.show_hint || (ps.attempts > 0 && !ps.solved) {
-                    body.push_str(
-                        &self.para(&p.hint, &format!("  {}", self.label("Hint: ", "提示："))),
-                    );
-                }
-                if ps.done {
-                    let measured = self.figure(lesson, idx, p, cache)?;
-                    body.push_str(&self.predict_verdict(ps.solved, measured, false));
-                    body.push_str(&self.para(&p.explain, "  "));
+                can_advance = ps.done;
+                let measured = if ps.done {
+                    Some(self.figure(lesson, idx, p, cache)?)
                 } else {
-                    can_advance = false;
-                    let prompt = self.t("Your answer:", "你的答案：");
-                    body.push_str(&format!("\n{prompt} {}▏\n", ps.typed));
-                    keys.push(
-                        self.t("digits + Enter: check", "输入数字后回车：核对")
-                            .into(),
-                    );
-                    keys.push(
-                        self.t("Enter alone: show the answer", "直接回车：显示答案")
-                            .into(),
-                    );
-                    if !ps.show_hint && ps.attempts == 0 {
-                        keys.push(self.t("h hint", "h 提示").into());
-                    }
-                }
+                    None
+                };
+                body.push_str(&self.predict_body(p, ps, measured, &mut keys));
             }
             Step::Quiz(q) => {
                 let fresh = QuizState::default();
