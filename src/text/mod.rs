@@ -34,6 +34,7 @@ pub mod compare;
 pub mod count;
 pub mod demo;
 pub mod errors;
+pub mod help;
 pub mod kafka;
 pub mod roads;
 pub mod sweep;
@@ -119,6 +120,7 @@ pub fn all() -> Vec<(&'static str, Text)> {
         ("count", count::ALL),
         ("demo", demo::ALL),
         ("errors", errors::ALL),
+        ("help", help::ALL),
         ("kafka", kafka::ALL),
         ("roads", roads::ALL),
         ("sweep", sweep::ALL),
