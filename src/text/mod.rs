@@ -113,7 +113,7 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 10] = [
+    let parts: [(&str, &[Text]); 11] = [
         ("attach", attach::ALL),
         ("common", common::ALL),
         ("compare", compare::ALL),
