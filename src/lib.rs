@@ -34,6 +34,7 @@ pub mod report;
 pub mod sample;
 pub mod size;
 pub mod style;
+pub mod sweep;
 pub mod terminal;
 pub mod text;
 pub mod tracer;

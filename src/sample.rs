@@ -350,7 +350,9 @@ pub fn ensure_small_sample() -> Result<(PathBuf, bool)> {
     ensure_cached(small_sample_path(), SMALL_SAMPLE_BYTES, &mut |_| {})
 }
 
-fn ensure_cached(
+/// Returns the sample at `path`, making it first when it is missing or
+/// has the wrong size. `Ok((path, created))`.
+pub fn ensure_cached(
     path: PathBuf,
     size: u64,
     progress: &mut dyn FnMut(u64),

@@ -627,3 +627,75 @@ fn count_keeps_the_command_status_when_stdout_closes_early() {
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(7), "{status:?}");
 }
+
+/// Nothing zclab starts outlives it, even when zclab is killed outright
+/// (SIGKILL: no handler runs): the `--verify` child (held in its own run by
+/// the test-only connect delay) and a command under `count` both die with
+/// it, by PTRACE_O_EXITKILL.
+#[test]
+fn a_verify_child_or_traced_command_dies_with_a_killed_zclab() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    use std::time::{Duration, Instant};
+
+    let home = temp_home();
+    let f = file_of(home.path(), "one-mib.bin", MIB);
+    let runs: [(Vec<std::ffi::OsString>, &str); 2] = [
+        (
+            vec![
+                "compare".into(),
+                "--runs".into(),
+                "1".into(),
+                "--method".into(),
+                "sendfile".into(),
+                "--verify".into(),
+                f.clone().into_os_string(),
+            ],
+            "zclab",
+        ),
+        (
+            vec!["count".into(), "--".into(), "sleep".into(), "30".into()],
+            "sleep",
+        ),
+    ];
+    for (args, child_comm) in runs {
+        let mut zclab = std::process::Command::new(cargo_bin("zclab"))
+            .env_clear()
+            .envs(common::clean_env(home.path()))
+            .env("ZCLAB_TEST_CONNECT_DELAY_MS", "3000")
+            .current_dir(home.path())
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn zclab");
+        let pid = zclab.id();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let child = loop {
+            if let Some((p, _, _)) = children_of(pid)
+                .into_iter()
+                .find(|(_, c, _)| c == child_comm)
+            {
+                break p;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{child_comm} never started under zclab {args:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        kill(Pid::from_raw(pid as i32), Signal::SIGKILL).expect("SIGKILL zclab");
+        zclab.wait().expect("wait for zclab");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match stat_of(child) {
+                None | Some((_, _, 'Z')) | Some((_, _, 'X')) => break,
+                Some((_, comm, state)) => assert!(
+                    Instant::now() < deadline,
+                    "{comm} {child} outlived zclab (state {state})"
+                ),
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}

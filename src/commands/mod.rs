@@ -18,6 +18,7 @@ mod demo;
 mod kafka;
 mod lesson;
 mod sample;
+mod sweep;
 mod trace;
 
 /// Settings every subcommand shares.
@@ -72,6 +73,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Sample(args) => sample::run(&global, args),
         Command::Trace(args) => trace::run(&global, args),
         Command::Lesson(args) => lesson::run(&global, args),
+        Command::Sweep(args) => sweep::run(&global, args),
         Command::Kafka(args) => kafka::run(&global, args),
         Command::Count(args) => count::run(
             &global,

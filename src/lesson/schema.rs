@@ -282,8 +282,9 @@ const KAFKA_COLUMN: [&str; 18] = [
     "syscalls_per_fetch",
 ];
 
-const METHOD_NUMBERS: [&str; 6] = [
+const METHOD_NUMBERS: [&str; 7] = [
     "mode_switches",
+    "cpu_ns",
     "user_copy_bytes",
     "cpu_user_us",
     "cpu_sys_us",
