@@ -92,6 +92,7 @@ fn bare_run(
                     nix::sys::sendfile::sendfile(sender.as_fd(), &file, Some(&mut off), count)?;
                 }
             }
+            other => bail!("no bare loop for {} yet", other.name()),
         }
         let cpu = CpuTime::of_this_thread()?.since(&cpu0);
         Ok((sender, cpu))

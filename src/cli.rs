@@ -288,7 +288,7 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub runs: u32,
 
-    /// Method to run (repeat for several) [default: both]
+    /// Method to run (repeat for several; all: every method) [default: read-write and sendfile]
     #[arg(long, value_enum, value_name = "METHOD")]
     pub method: Vec<MethodArg>,
 
@@ -438,6 +438,18 @@ pub enum MethodArg {
     ReadWrite,
     /// sendfile(2) from the file straight to the socket
     Sendfile,
+    /// mmap(2) the file, write(2) from the mapping to the socket
+    Mmap,
+    /// splice(2) file → pipe → socket
+    Splice,
+    /// read(2) into user buffers, sendmsg(2) with MSG_ZEROCOPY
+    #[value(name = "msg-zerocopy")]
+    MsgZerocopy,
+    /// read(2) into user buffers, io_uring's IORING_OP_SEND_ZC
+    #[value(name = "io-uring")]
+    IoUring,
+    /// All six methods (compare only)
+    All,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

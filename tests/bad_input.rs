@@ -164,7 +164,8 @@ fn bad_flags() {
     );
     fails_with(
         zclab(home.path())
-            .args(["compare", "--method", "mmap"])
+            // (mmap became a method with issue 11: an unknown name instead.)
+            .args(["compare", "--method", "mmap-ish"])
             .arg(&path),
         2,
         &["--method"],

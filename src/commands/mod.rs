@@ -90,19 +90,39 @@ pub fn run() -> Result<ExitCode> {
 }
 
 /// The methods named on the command line, in order, without repeats;
-/// both when none is named.
+/// the article's two when none is named, every one for `all`.
 pub fn methods_from(args: &[MethodArg]) -> Vec<Method> {
     if args.is_empty() {
         return Method::ALL.to_vec();
     }
     let mut out = Vec::new();
     for &a in args {
-        let m = method_from(a);
-        if !out.contains(&m) {
-            out.push(m);
+        let named: &[Method] = match a {
+            MethodArg::All => &Method::EVERY,
+            one => &[one_method(one)],
+        };
+        for &m in named {
+            if !out.contains(&m) {
+                out.push(m);
+            }
         }
     }
     out
+}
+
+/// Takes out of `methods` those that cannot run here (io-uring where
+/// io_uring is switched off), with the reason.
+pub fn skip_unavailable(
+    methods: &mut Vec<Method>,
+) -> Vec<(Method, crate::methods::io_uring::Unavailable)> {
+    let mut skipped = Vec::new();
+    if methods.contains(&Method::IoUring)
+        && let Err(why) = crate::methods::io_uring::available()
+    {
+        methods.retain(|&m| m != Method::IoUring);
+        skipped.push((Method::IoUring, why));
+    }
+    skipped
 }
 
 /// The typed options of `compare` (shared by the lessons' runs).
@@ -116,11 +136,24 @@ pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure:
     })
 }
 
-/// The method named by a `--method` flag.
-pub fn method_from(arg: MethodArg) -> Method {
+/// The one method named by `trace --method` (`all` is for compare).
+pub fn method_from(arg: MethodArg) -> Result<Method> {
+    if arg == MethodArg::All {
+        return Err(crate::error::input(
+            "--method all: trace walks one method at a time; name one (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)",
+        ));
+    }
+    Ok(one_method(arg))
+}
+
+fn one_method(arg: MethodArg) -> Method {
     match arg {
-        MethodArg::ReadWrite => Method::ReadWrite,
+        MethodArg::ReadWrite | MethodArg::All => Method::ReadWrite,
         MethodArg::Sendfile => Method::Sendfile,
+        MethodArg::Mmap => Method::Mmap,
+        MethodArg::Splice => Method::Splice,
+        MethodArg::MsgZerocopy => Method::MsgZerocopy,
+        MethodArg::IoUring => Method::IoUring,
     }
 }
 

@@ -136,7 +136,7 @@ fn intro(
 
 pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     let opts = WalkOptions {
-        method: method_from(args.method),
+        method: method_from(args.method)?,
         buffer_bytes: buffer_from(&args.buf)?,
         chunks: args.chunks,
         max_steps: args.max_steps,

@@ -310,6 +310,7 @@ fn column(p: &Pass, passes: usize, r: &DemoResult) -> DemoColumn {
         bytes_out_of_user: p.calls.records.bytes_out_of_user,
         read_bytes: p.proc.read_bytes,
         file_bytes: p.record_bytes,
+        ..HopFacts::default()
     };
     let hops = model::evaluate(p.method, &facts);
     let (cpu, dma) = model::count_kinds(&hops);
@@ -405,8 +406,9 @@ pub fn render_demo(v: &DemoView, ctx: &Ctx) -> String {
     let mut header = vec![Cell::new(ctx.t(t::DEMO_HEAD))];
     header.extend(v.columns.iter().map(|c| {
         Cell::new(ctx.t(match c.method {
-            Method::ReadWrite => t::DEMO_COL_RW,
             Method::Sendfile => t::DEMO_COL_SF,
+            // The demo runs read-write and sendfile only.
+            _ => t::DEMO_COL_RW,
         }))
     }));
     let mut table = crate::report::layout::new_table(ctx, header);
@@ -417,8 +419,8 @@ pub fn render_demo(v: &DemoView, ctx: &Ctx) -> String {
     };
     table.add_row(row(ctx.t(crate::text::compare::ROW_COPIES), &|c| {
         let claim = match c.method {
-            Method::ReadWrite => "4",
             Method::Sendfile => "2",
+            _ => "4",
         };
         ctx.f(
             t::DEMO_COPIES,

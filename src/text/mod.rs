@@ -34,6 +34,7 @@ pub mod count;
 pub mod demo;
 pub mod errors;
 pub mod kafka;
+pub mod roads;
 pub mod walk;
 
 /// One catalogue entry: the same text in both languages.
@@ -109,13 +110,14 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 7] = [
+    let parts: [(&str, &[Text]); 8] = [
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
         ("demo", demo::ALL),
         ("errors", errors::ALL),
         ("kafka", kafka::ALL),
+        ("roads", roads::ALL),
         ("walk", walk::ALL),
     ];
     parts

@@ -127,6 +127,39 @@ fn wide_diagram(method: Method, active: &[HopRole], ctx: &Ctx) -> String {
             ));
             kernel.0.push_str(&boxed(Place::Nic, ctx));
         }
+        Method::Mmap => {
+            user.put(pc_end, ctx.t(crate::text::roads::DIAGRAM_MAPPED));
+            kernel
+                .0
+                .push_str(&format!(" ─{}→ ", label(HopRole::FromMapping)));
+            kernel.0.push_str(&boxed(Place::SocketBuffer, ctx));
+            kernel.0.push_str(&format!(" ─{}→ ", label(HopRole::ToNic)));
+            kernel.0.push_str(&boxed(Place::Nic, ctx));
+        }
+        Method::Splice => {
+            user.put(pc_end, ctx.t(crate::text::roads::DIAGRAM_PIPE_NOTE));
+            kernel.0.push_str(&format!(
+                " ─{}{}→ ",
+                ctx.t(crate::text::roads::DIAGRAM_PIPE),
+                label(HopRole::ToNic)
+            ));
+            kernel.0.push_str(&boxed(Place::Nic, ctx));
+        }
+        Method::MsgZerocopy | Method::IoUring => {
+            let ub = boxed(Place::UserBuffer, ctx);
+            let up = format!("↗{}", label(HopRole::IntoUser));
+            let down = format!(
+                "↘{}{}",
+                label(HopRole::ZeroCopySend),
+                ctx.t(crate::text::roads::DIAGRAM_ZERO_COPY)
+            );
+            let gap = (ub.width() + 4).max(up.width() + down.width() + 4);
+            let ub_col = pc_end + (gap - ub.width()) / 2;
+            user.put(ub_col, &ub);
+            arrows.put(pc_end - 1, &up);
+            arrows.put(pc_end + gap - down.width() + 1, &down);
+            kernel.put(pc_end + gap, &boxed(Place::Nic, ctx));
+        }
     }
     let width = user.width().max(kernel.width()).max(arrows.width());
     let mut rule = "─".repeat(pw);

@@ -12,6 +12,7 @@
 mod counters;
 mod notes;
 mod path;
+pub mod roads;
 mod syscalls;
 mod table;
 
@@ -39,6 +40,13 @@ pub fn render(v: &CompareView, ctx: &Ctx, heading: &str, detail: Detail) -> Stri
     let mut out = title(v, ctx, heading);
     out.push_str(&table::render(v, ctx));
     out.push('\n');
+    // The other roads' own evidence ("the kernel says it copied N of N
+    // sends") is their headline: shown at every detail level.
+    let roads = roads::evidence(v, ctx);
+    if !roads.is_empty() {
+        out.push_str(&roads);
+        out.push('\n');
+    }
     match detail {
         Detail::Brief | Detail::Table => {
             if let Some(vs) = &v.versus {

@@ -23,6 +23,7 @@ fn method(m: Method, calls: &[(&'static str, u64)], cpu_us: u64, secs: f64) -> M
             bytes_out_of_user: user / 2,
             read_bytes: 0,
             file_bytes: MIB,
+            ..HopFacts::default()
         },
     );
     let snap = Snapshot {
@@ -97,6 +98,9 @@ fn method(m: Method, calls: &[(&'static str, u64)], cpu_us: u64, secs: f64) -> M
                 read_bytes: 0,
             })
             .collect(),
+        minflt: None,
+        pipe_bytes: None,
+        zerocopy: None,
     }
 }
 
