@@ -28,6 +28,7 @@ use std::fmt::Display;
 
 use crate::lang::Lang;
 
+pub mod attach;
 pub mod common;
 pub mod compare;
 pub mod count;
@@ -110,7 +111,8 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 8] = [
+    let parts: [(&str, &[Text]); 9] = [
+        ("attach", attach::ALL),
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
