@@ -608,7 +608,7 @@ fn compare_verify_measures_files_named_like_flags() {
     assert!(
         !home
             .path()
-            .join("cache/zclab/kafka-sample-256MiB.log")
+            .join("cache/zclab/segments/compare-256MiB-0/00000000000000000000.log")
             .exists()
     );
 }
