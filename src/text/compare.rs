@@ -184,6 +184,7 @@ texts! {
     }
 
     PROGRESS_MAKING_SAMPLE { en: "making the default sample", zh: "生成默认样本" }
+    PROGRESS_WRITING_SAMPLE { en: "writing sample", zh: "生成样本" }
     PROGRESS_SENDING { en: "sending", zh: "发送中" }
     PROGRESS_RUN { en: "{method} run {n}", zh: "{method} 第 {n} 次" }
     MADE_SAMPLE {
