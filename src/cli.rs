@@ -35,8 +35,8 @@ pub enum Command {
     #[command(
         long_about = "Run read()+write() and sendfile() side by side over a loopback socket and \
 print the article's four-optimizations table, measured on this machine.\n\n\
-Without FILE, zclab makes (once) and reuses a 256 MiB sample of Kafka-like log records in your \
-cache folder and says where.\n\nExamples:\n  zclab compare\n  zclab compare samples/kafka-segment-1MiB.log --buf 4096\n  \
+Without FILE, zclab makes (once) and reuses a 256 MiB Kafka log segment (genuine v2 record \
+batches) in your cache folder and says where.\n\nExamples:\n  zclab compare\n  zclab compare samples/kafka-segment-1MiB.log --buf 4096\n  \
 zclab compare --method sendfile --runs 5 --json\n  zclab compare --lang zh"
     )]
     Compare(CompareArgs),
@@ -48,7 +48,7 @@ call as strace writes it, its two user/kernel mode switches, each data copy it c
 measured or modelled), the /proc counters of the sending thread that moved, and a data-path \
 diagram with this step's hops marked.\n\nOn a terminal: Enter or space for the next step, a for \
 autoplay, q to quit. When stdin or stdout is not a terminal, every step prints at once.\n\n\
-Without FILE, zclab uses a 16 KiB sample of Kafka-like log records (four 4 KiB chunks), kept in \
+Without FILE, zclab uses a 16 KiB Kafka log segment (one record batch, four 4 KiB chunks), kept in \
 your cache folder.\n\nExamples:\n  zclab trace\n  zclab trace --method sendfile\n  \
 zclab trace --method read-write --buf 4096 --chunks 3 samples/kafka-segment-1MiB.log\n  \
 zclab trace --auto 800ms\n  zclab trace --json > steps.json"
@@ -103,6 +103,22 @@ zclab count --pid 1234,1240 --json"
     )]
     Count(CountArgs),
 
+    /// Measure a grid of methods × file sizes × buffers, fit the cost per call and per byte, re-run IBM's 2008 table
+    #[command(
+        long_about = "Measure every method at every file size and buffer size, each point the way \
+compare measures it (same harness, every byte verified, methods interleaved, median and range of \
+--runs runs). Then fit a simple cost model per method to the points (time ≈ calls × cost per call \
++ bytes × cost per byte, least squares, with how well it fits) and draw the curves.\n\n\
+Sample files are made as needed in zclab's cache folder ($XDG_CACHE_HOME/zclab, else \
+~/.cache/zclab) and reused. Ctrl-C stops after the current transfer and prints what was measured \
+(exit code 130).\n\n--ibm re-runs IBM developerWorks' 2008 Table 1 (7MB … 1GB, 4 KiB buffer; the \
+paper's MB read as MiB) and prints the paper's times beside this machine's.\n\nExamples:\n  \
+zclab sweep\n  zclab sweep --buf 512,4KiB,64KiB,1MiB --size 1MiB,64MiB,256MiB --method read-write,sendfile --runs 3\n  \
+zclab sweep --ibm\n  zclab sweep --html report.html\n  zclab sweep --json > sweep.json\n  \
+zclab sweep --csv > sweep.csv\n  zclab sweep --md > sweep.md"
+    )]
+    Sweep(SweepArgs),
+
     /// Watch a real server use zero copy: nginx with sendfile on and off, its worker traced
     #[command(
         long_about = "Start a private nginx (a temp config on 127.0.0.1 and a free port, a temp \
@@ -132,6 +148,55 @@ zclab kafka serve --port 9092\n  kcat -b 127.0.0.1:9092 -P -t demo -K: < records
 kcat -b 127.0.0.1:9092 -C -t demo -o beginning -e\n  zclab kafka serve --method read-write --json"
     )]
     Kafka(KafkaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// File sizes, comma-separated [default: 256KiB,1MiB,16MiB,64MiB]
+    #[arg(long, value_name = "SIZES", conflicts_with = "ibm")]
+    pub size: Option<String>,
+
+    /// Buffer sizes of the read()/write() loop, comma-separated [default: 512,4KiB,64KiB,1MiB]
+    #[arg(long, value_name = "SIZES", conflicts_with = "ibm")]
+    pub buf: Option<String>,
+
+    /// Methods, comma-separated or repeated [default: read-write,sendfile]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "METHOD",
+        value_delimiter = ',',
+        conflicts_with = "ibm"
+    )]
+    pub method: Vec<MethodArg>,
+
+    /// Runs per method at each point; the tables show the median
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub runs: u32,
+
+    /// Drop each file from the page cache before every run
+    #[arg(long)]
+    pub cold: bool,
+
+    /// Re-run IBM developerWorks' 2008 Table 1 (7MB to 1GB, 4 KiB buffer) beside the paper's numbers
+    #[arg(long)]
+    pub ibm: bool,
+
+    /// Also write a self-contained web page (charts, tables, machine, raw data) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Print one JSON document on stdout instead of the tables
+    #[arg(long, group = "format")]
+    pub json: bool,
+
+    /// Print CSV (one row per point and method) instead of the tables
+    #[arg(long, group = "format")]
+    pub csv: bool,
+
+    /// Print the tables as Markdown
+    #[arg(long, group = "format")]
+    pub md: bool,
 }
 
 #[derive(Debug, Args)]
@@ -223,7 +288,7 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub runs: u32,
 
-    /// Method to run (repeat for several) [default: both]
+    /// Method to run (repeat for several; all: every method) [default: read-write and sendfile]
     #[arg(long, value_enum, value_name = "METHOD")]
     pub method: Vec<MethodArg>,
 
@@ -373,6 +438,18 @@ pub enum MethodArg {
     ReadWrite,
     /// sendfile(2) from the file straight to the socket
     Sendfile,
+    /// mmap(2) the file, write(2) from the mapping to the socket
+    Mmap,
+    /// splice(2) file → pipe → socket
+    Splice,
+    /// read(2) into user buffers, sendmsg(2) with MSG_ZEROCOPY
+    #[value(name = "msg-zerocopy")]
+    MsgZerocopy,
+    /// read(2) into user buffers, io_uring's IORING_OP_SEND_ZC
+    #[value(name = "io-uring")]
+    IoUring,
+    /// All six methods (compare only)
+    All,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

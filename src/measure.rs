@@ -53,6 +53,9 @@ impl MethodResult {
                 bytes_out_of_user: m.tally.bytes_out_of_user,
                 read_bytes: m.sender.read_bytes,
                 file_bytes: m.received_bytes,
+                zc_sent: m.tally.zerocopy.sent,
+                zc_copied: m.tally.zerocopy.copied,
+                zc_code: model::zerocopy_code(method),
             },
         );
         MethodResult {
@@ -91,8 +94,9 @@ impl MethodResult {
     pub fn units(&self) -> u64 {
         let t = &self.median_run().tally;
         match self.method {
-            Method::ReadWrite => t.chunks,
             Method::Sendfile => t.sendfile,
+            // Every other method counts the chunks it moved.
+            _ => t.chunks,
         }
     }
 

@@ -51,7 +51,9 @@ pub struct MethodCheck {
     pub method: Method,
     /// The child's sending ("broker") thread, as the child reported it.
     pub sender_tid: i32,
-    /// read/write for read-write, sendfile for sendfile.
+    /// The method's data-moving calls ([`Method::data_calls`]): read/write
+    /// for read-write, sendfile for sendfile, mmap/write/munmap, splice,
+    /// read/sendmsg/recvmsg, read/io_uring_enter.
     pub calls: Vec<CallCheck>,
     /// Bytes through the user-space buffer: compare's own count (in + out)
     /// and the tracer's (bytes returned by read + write on that thread).
@@ -270,7 +272,7 @@ fn verify_one(want: &Wanted, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
             )
         })?;
     let calls = method
-        .syscall_names()
+        .data_calls()
         .iter()
         .map(|&name| {
             let own = num(m.get("syscalls").and_then(|s| s.get(name)), name)?;

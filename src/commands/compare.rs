@@ -70,8 +70,17 @@ fn input_path(
 }
 
 pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
-    let opts = super::compare_options(&args)?;
+    let mut opts = super::compare_options(&args)?;
     let ctx = global.ctx();
+    for (m, why) in &super::skip_unavailable(&mut opts.methods) {
+        eprintln!(
+            "{}",
+            crate::report::compare::roads::skipped_line(*m, why, &ctx)
+        );
+    }
+    if opts.methods.is_empty() {
+        return Err(anyhow::anyhow!(ctx.t(crate::text::roads::NO_METHOD_LEFT)));
+    }
     let (path, default_sample) = input_path(global, &ctx, args.file.clone())?;
     let input = input::open_regular(&path)?;
     let total = input

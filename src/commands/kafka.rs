@@ -51,7 +51,16 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         )));
     }
     let stop = stop_flag()?;
-    let method = super::method_from(args.method);
+    let method = super::method_from(args.method)?;
+    if !matches!(
+        method,
+        crate::methods::Method::ReadWrite | crate::methods::Method::Sendfile
+    ) {
+        return Err(crate::error::input(format!(
+            "--method {}: the broker serves fetches with read-write or sendfile (Kafka's two roads)",
+            method.name()
+        )));
+    }
     let config = Config {
         port: args.port,
         log_dir: log_dir.clone(),

@@ -254,7 +254,7 @@ impl Executor for InProcess {
             }
             Command::Trace(a) => {
                 let opts = WalkOptions {
-                    method: method_from(a.method),
+                    method: method_from(a.method)?,
                     buffer_bytes: buffer_from(&a.buf)?,
                     chunks: a.chunks,
                     max_steps: a.max_steps,

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::cli::{Cli, ColorArg, Command, LangArg, MethodArg};
 use crate::ctx::Ctx;
@@ -15,9 +15,11 @@ use crate::style::{self, ColorChoice};
 mod compare;
 mod count;
 mod demo;
+pub mod help;
 mod kafka;
 mod lesson;
 mod sample;
+mod sweep;
 mod trace;
 
 /// Settings every subcommand shares.
@@ -46,13 +48,16 @@ impl Global {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = help::command(help::language_of_args(&args)).get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     crate::loopback::init(crate::loopback::Settings::from_env());
     let lang = match cli.lang {
         Some(LangArg::En) => Lang::En,
         Some(LangArg::Zh) => Lang::Zh,
         None => Lang::from_env(),
     };
+    crate::lang::set_chosen(lang);
     let choice = match cli.color {
         ColorArg::Auto => ColorChoice::Auto,
         ColorArg::Always => ColorChoice::Always,
@@ -72,6 +77,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Sample(args) => sample::run(&global, args),
         Command::Trace(args) => trace::run(&global, args),
         Command::Lesson(args) => lesson::run(&global, args),
+        Command::Sweep(args) => sweep::run(&global, args),
         Command::Kafka(args) => kafka::run(&global, args),
         Command::Count(args) => count::run(
             &global,
@@ -88,19 +94,39 @@ pub fn run() -> Result<ExitCode> {
 }
 
 /// The methods named on the command line, in order, without repeats;
-/// both when none is named.
+/// the article's two when none is named, every one for `all`.
 pub fn methods_from(args: &[MethodArg]) -> Vec<Method> {
     if args.is_empty() {
         return Method::ALL.to_vec();
     }
     let mut out = Vec::new();
     for &a in args {
-        let m = method_from(a);
-        if !out.contains(&m) {
-            out.push(m);
+        let named: &[Method] = match a {
+            MethodArg::All => &Method::EVERY,
+            one => &[one_method(one)],
+        };
+        for &m in named {
+            if !out.contains(&m) {
+                out.push(m);
+            }
         }
     }
     out
+}
+
+/// Takes out of `methods` those that cannot run here (io-uring where
+/// io_uring is switched off), with the reason.
+pub fn skip_unavailable(
+    methods: &mut Vec<Method>,
+) -> Vec<(Method, crate::methods::io_uring::Unavailable)> {
+    let mut skipped = Vec::new();
+    if methods.contains(&Method::IoUring)
+        && let Err(why) = crate::methods::io_uring::available()
+    {
+        methods.retain(|&m| m != Method::IoUring);
+        skipped.push((Method::IoUring, why));
+    }
+    skipped
 }
 
 /// The typed options of `compare` (shared by the lessons' runs).
@@ -114,22 +140,41 @@ pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure:
     })
 }
 
-/// The method named by a `--method` flag.
-pub fn method_from(arg: MethodArg) -> Method {
+/// The one method named by `trace --method` (`all` is for compare).
+pub fn method_from(arg: MethodArg) -> Result<Method> {
+    if arg == MethodArg::All {
+        return Err(crate::error::input(
+            "--method all: trace walks one method at a time; name one (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)",
+        ));
+    }
+    Ok(one_method(arg))
+}
+
+fn one_method(arg: MethodArg) -> Method {
     match arg {
-        MethodArg::ReadWrite => Method::ReadWrite,
+        MethodArg::ReadWrite | MethodArg::All => Method::ReadWrite,
         MethodArg::Sendfile => Method::Sendfile,
+        MethodArg::Mmap => Method::Mmap,
+        MethodArg::Splice => Method::Splice,
+        MethodArg::MsgZerocopy => Method::MsgZerocopy,
+        MethodArg::IoUring => Method::IoUring,
     }
 }
 
 /// Parses `--buf`: 1 byte to 64 MiB.
 pub fn buffer_from(text: &str) -> Result<usize> {
-    let n =
-        crate::size::parse_size(text).map_err(|e| crate::error::input(format!("--buf: {e}")))?;
+    use crate::error::Localized;
+    use crate::text::errors as t;
+    let n = crate::size::parse_size(text).map_err(|e| {
+        anyhow::Error::new(Localized::around(
+            t::FLAG,
+            "reason",
+            &e,
+            &[("flag", &"--buf")],
+        ))
+    })?;
     if n == 0 || n > 64 << 20 {
-        return Err(crate::error::input(format!(
-            "--buf {text}: the buffer must be between 1 byte and 64 MiB (the article uses 4096)"
-        )));
+        return Err(crate::error::input_t(t::BUF_RANGE, &[("text", &text)]));
     }
     Ok(n as usize)
 }

@@ -44,9 +44,10 @@ fn parse_duration(text: &str) -> Result<Duration> {
         Ok(v) if v.is_finite() && v >= 0.0 && v * scale <= 3600.0 => {
             Ok(Duration::from_secs_f64(v * scale))
         }
-        _ => Err(error::input(format!(
-            "--auto {text}: not a duration; write e.g. 800ms, 2s or 1.5s (at most an hour)"
-        ))),
+        _ => Err(error::input_t(
+            text::errors::AUTO_DURATION,
+            &[("text", &text)],
+        )),
     }
 }
 
@@ -136,7 +137,7 @@ fn intro(
 
 pub fn run(global: &Global, args: TraceArgs) -> Result<ExitCode> {
     let opts = WalkOptions {
-        method: method_from(args.method),
+        method: method_from(args.method)?,
         buffer_bytes: buffer_from(&args.buf)?,
         chunks: args.chunks,
         max_steps: args.max_steps,

@@ -326,6 +326,8 @@ impl Observer for Counting {
                 t.sendfile += 1;
                 t.bytes_sent += n;
             }
+            // The broker serves with read-write or sendfile only.
+            _ => {}
         }
         if result == Err(Errno::EINTR) {
             t.interrupted += 1;
@@ -845,7 +847,9 @@ impl Connection {
                 }
                 Part::Records(s) => match method {
                     Method::Sendfile => self.send_sendfile(s, &mut obs)?,
-                    Method::ReadWrite => self.send_read_write(s, &mut obs)?,
+                    // Only read-write reaches here besides sendfile
+                    // (commands/kafka.rs refuses the other roads).
+                    _ => self.send_read_write(s, &mut obs)?,
                 },
             }
         }

@@ -26,7 +26,15 @@ pub struct RunShape {
     pub methods: Vec<String>,
 }
 
+/// The article's two methods: what a compare run measures by default.
 const METHODS: [&str; 2] = ["read-write", "sendfile"];
+
+/// Every method a lesson may name (`all` names them all, for compare).
+fn known_method(name: &str) -> bool {
+    crate::methods::Method::EVERY
+        .iter()
+        .any(|m| m.name() == name)
+}
 
 /// Flags the lesson runner adds itself; a lesson must not set them.
 const RUNNER_FLAGS: [&str; 4] = ["--json", "--lang", "--color", "--auto"];
@@ -78,8 +86,18 @@ impl RunShape {
                         .cloned()
                         .ok_or_else(|| "--method needs a value".to_string())?,
                 };
-                if !METHODS.contains(&v.as_str()) {
-                    return Err(format!("unknown method `{v}` (read-write or sendfile)"));
+                if v == "all" && kind == RunKind::Compare {
+                    methods.extend(
+                        crate::methods::Method::EVERY
+                            .iter()
+                            .map(|m| m.name().to_string()),
+                    );
+                    continue;
+                }
+                if !known_method(&v) {
+                    return Err(format!(
+                        "unknown method `{v}` (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)"
+                    ));
                 }
                 methods.push(v);
             }
@@ -187,6 +205,12 @@ impl RunShape {
                     })?;
                 match rest {
                     ["syscalls", name] => syscalls_of(method).contains(name),
+                    // Each road's own evidence.
+                    ["minflt"] => method == "mmap",
+                    ["pipe_bytes"] => method == "splice",
+                    ["zerocopy", "sent" | "copied" | "completions" | "covered"] => {
+                        method == "msg-zerocopy" || method == "io-uring"
+                    }
                     ["procfs", field] => PROCFS.contains(field),
                     [f] => METHOD_NUMBERS.contains(f),
                     _ => false,
@@ -246,10 +270,10 @@ pub fn json_only_fields() -> impl Iterator<Item = &'static str> {
 }
 
 fn syscalls_of(method: &str) -> &'static [&'static str] {
-    match method {
-        "sendfile" => &["sendfile"],
-        _ => &["read", "write"],
-    }
+    crate::methods::Method::EVERY
+        .iter()
+        .find(|m| m.name() == method)
+        .map_or(&["read", "write"], |m| m.syscall_names())
 }
 
 /// Numbers at the top of `zclab kafka --json`.
@@ -282,8 +306,9 @@ const KAFKA_COLUMN: [&str; 18] = [
     "syscalls_per_fetch",
 ];
 
-const METHOD_NUMBERS: [&str; 6] = [
+const METHOD_NUMBERS: [&str; 7] = [
     "mode_switches",
+    "cpu_ns",
     "user_copy_bytes",
     "cpu_user_us",
     "cpu_sys_us",
@@ -371,6 +396,11 @@ mod tests {
         assert!(shape("compare --json").is_err());
         assert!(shape("trace samples/x.log").is_err());
         assert!(shape("count ls").is_err());
-        assert!(shape("trace --method mmap").is_err());
+        assert!(shape("trace --method mmap-ish").is_err());
+        assert!(shape("trace --method all").is_err());
+        assert_eq!(
+            shape("compare --method all").map(|s| s.methods.len()),
+            Ok(6)
+        );
     }
 }

@@ -9,14 +9,23 @@
 //! passes [`Quiet`], which compiles to nothing; `trace` passes one that
 //! pauses and reads `/proc` between calls.
 
+// A transfer fails at most once per run: the tally carried by its error
+// (large since the zero-copy counts joined it) costs nothing that matters.
+#![allow(clippy::result_large_err)]
+
 use std::fs::File;
 use std::os::fd::BorrowedFd;
 use std::sync::atomic::AtomicU64;
 
 use serde::Serialize;
 
+pub mod io_uring;
+pub mod mmap;
+pub mod msg_zerocopy;
 pub mod read_write;
 pub mod sendfile;
+pub mod splice;
+mod zc_slots;
 
 /// A way of sending a file into a socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -27,24 +36,73 @@ pub enum Method {
     /// `sendfile(2)` from the file straight to the socket.
     #[serde(rename = "sendfile")]
     Sendfile,
+    /// `mmap(2)` the file, then `write(2)` from the mapping to the socket.
+    #[serde(rename = "mmap")]
+    Mmap,
+    /// `splice(2)` file → pipe → socket.
+    #[serde(rename = "splice")]
+    Splice,
+    /// `read(2)` into user buffers, `sendmsg(2)` with `MSG_ZEROCOPY`.
+    #[serde(rename = "msg-zerocopy")]
+    MsgZerocopy,
+    /// `read(2)` into user buffers, io_uring's `IORING_OP_SEND_ZC`.
+    #[serde(rename = "io-uring")]
+    IoUring,
 }
 
 impl Method {
+    /// The article's two methods: what `compare` runs by default.
     pub const ALL: [Method; 2] = [Method::ReadWrite, Method::Sendfile];
+
+    /// Every method zclab knows, in table order (`--method all`).
+    pub const EVERY: [Method; 6] = [
+        Method::ReadWrite,
+        Method::Sendfile,
+        Method::Mmap,
+        Method::Splice,
+        Method::MsgZerocopy,
+        Method::IoUring,
+    ];
 
     /// The method's name on the command line and in JSON.
     pub fn name(self) -> &'static str {
         match self {
             Method::ReadWrite => "read-write",
             Method::Sendfile => "sendfile",
+            Method::Mmap => "mmap",
+            Method::Splice => "splice",
+            Method::MsgZerocopy => "msg-zerocopy",
+            Method::IoUring => "io-uring",
         }
     }
 
-    /// The system calls this method makes, in the order they appear.
+    /// The system calls this method makes and counts, in the order they
+    /// first appear. (Calls the Rust runtime makes for it, such as `close`
+    /// when a pipe is dropped, are not among them.)
     pub fn syscall_names(self) -> &'static [&'static str] {
         match self {
             Method::ReadWrite => &["read", "write"],
             Method::Sendfile => &["sendfile"],
+            Method::Mmap => &["mmap", "write", "munmap"],
+            Method::Splice => &["pipe2", "fcntl", "splice"],
+            Method::MsgZerocopy => &["setsockopt", "read", "sendmsg", "poll", "recvmsg"],
+            Method::IoUring => &["io_uring_setup", "read", "io_uring_enter"],
+        }
+    }
+
+    /// The calls that move the file's data, as `compare --verify` holds
+    /// them to an exact count on the sending thread. mmap's own `mmap` and
+    /// `munmap` are not among them: the thread's runtime maps memory too
+    /// (its signal stack, a malloc arena), so a count by name cannot tell
+    /// the file's mapping apart; the tests tell it apart by its length.
+    pub fn data_calls(self) -> &'static [&'static str] {
+        match self {
+            Method::ReadWrite => &["read", "write"],
+            Method::Sendfile => &["sendfile"],
+            Method::Mmap => &["write"],
+            Method::Splice => &["splice"],
+            Method::MsgZerocopy => &["read", "sendmsg", "recvmsg"],
+            Method::IoUring => &["read", "io_uring_enter"],
         }
     }
 }
@@ -67,14 +125,106 @@ pub enum Call {
         offset: u64,
         count: usize,
     },
+    /// `mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)`.
+    Mmap {
+        fd: i32,
+        len: usize,
+    },
+    /// `munmap(addr, len)`.
+    Munmap {
+        len: usize,
+    },
+    /// `write(2)` of `len` bytes from the mapping at file offset `offset`.
+    WriteMapped {
+        fd: i32,
+        offset: u64,
+        len: usize,
+    },
+    /// `pipe2(O_CLOEXEC)`.
+    Pipe2,
+    /// `fcntl(fd, F_SETPIPE_SZ, size)`.
+    SetPipeSize {
+        fd: i32,
+        size: usize,
+    },
+    /// `splice(2)`: file → pipe when `off_in` is set, pipe → socket when not.
+    Splice {
+        fd_in: i32,
+        off_in: Option<u64>,
+        fd_out: i32,
+        len: usize,
+        more: bool,
+    },
+    /// `setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, [1])`.
+    SetZerocopy {
+        fd: i32,
+    },
+    /// `sendmsg(fd, {iov_len=len}, MSG_ZEROCOPY)`.
+    SendmsgZerocopy {
+        fd: i32,
+        len: usize,
+    },
+    /// `poll([{fd, events=0}], 1, timeout)`: waits for the error queue.
+    PollErrqueue {
+        fd: i32,
+        timeout_ms: i32,
+    },
+    /// `recvmsg(fd, …, MSG_ERRQUEUE|MSG_DONTWAIT)`: one completion.
+    RecvErrqueue {
+        fd: i32,
+    },
+    /// `io_uring_setup(entries, …)`.
+    IoUringSetup {
+        entries: u32,
+    },
+    /// `io_uring_enter(fd, to_submit, min_complete, GETEVENTS)`; `send` is
+    /// the length of the `SEND_ZC` it submits, if it submits one.
+    IoUringEnter {
+        fd: i32,
+        to_submit: u32,
+        min_complete: u32,
+        send: Option<usize>,
+    },
 }
 
 impl Call {
+    /// The system call's name, as strace and the tracer name it.
     pub fn name(&self) -> &'static str {
         match self {
             Call::Read { .. } => "read",
-            Call::Write { .. } => "write",
+            Call::Write { .. } | Call::WriteMapped { .. } => "write",
             Call::Sendfile { .. } => "sendfile",
+            Call::Mmap { .. } => "mmap",
+            Call::Munmap { .. } => "munmap",
+            Call::Pipe2 => "pipe2",
+            Call::SetPipeSize { .. } => "fcntl",
+            Call::Splice { .. } => "splice",
+            Call::SetZerocopy { .. } => "setsockopt",
+            Call::SendmsgZerocopy { .. } => "sendmsg",
+            Call::PollErrqueue { .. } => "poll",
+            Call::RecvErrqueue { .. } => "recvmsg",
+            Call::IoUringSetup { .. } => "io_uring_setup",
+            Call::IoUringEnter { .. } => "io_uring_enter",
+        }
+    }
+
+    /// What the call does to the data, for the copy model: `read`,
+    /// `write`, `write_mapped`, `sendfile`, `splice_in` (file → pipe),
+    /// `splice_out` (pipe → socket), `send_zc` (a zero-copy send), or
+    /// `none` (set-up, waiting, completions).
+    pub fn data_role(&self) -> &'static str {
+        match self {
+            Call::Read { .. } => "read",
+            Call::Write { .. } => "write",
+            Call::WriteMapped { .. } => "write_mapped",
+            Call::Sendfile { .. } => "sendfile",
+            Call::Splice {
+                off_in: Some(_), ..
+            } => "splice_in",
+            Call::Splice { off_in: None, .. } => "splice_out",
+            Call::SendmsgZerocopy { .. } => "send_zc",
+            Call::IoUringEnter { send: Some(_), .. } => "send_zc",
+            _ => "none",
         }
     }
 }
@@ -118,7 +268,10 @@ pub struct Tally {
     /// `sendfile(2)` calls.
     pub sendfile: u64,
     /// Chunks read-write read: its `read(2)` calls that returned data (the
-    /// unit of "4 mode switches per chunk").
+    /// unit of "4 mode switches per chunk"). The other roads count theirs
+    /// the same way: msg-zerocopy's and io-uring's reads that returned
+    /// data, splice's file → pipe splices that moved data, mmap's writes
+    /// that moved data.
     pub chunks: u64,
     /// Calls that wrote fewer bytes than asked (the loop then wrote the rest).
     pub short_writes: u64,
@@ -133,12 +286,66 @@ pub struct Tally {
     /// True when an observer stopped the transfer before the whole file was
     /// sent.
     pub stopped_early: bool,
+    /// `mmap(2)` / `munmap(2)` calls of the file (method mmap).
+    pub mmap: u64,
+    pub munmap: u64,
+    /// `pipe2(2)`, `fcntl(F_SETPIPE_SZ)` and `splice(2)` calls (method
+    /// splice), including the `splice` that found the end of the file.
+    pub pipe2: u64,
+    pub fcntl: u64,
+    pub splice: u64,
+    /// The pipe's capacity after `F_SETPIPE_SZ`, as the kernel set it.
+    pub pipe_bytes: u64,
+    /// `setsockopt(SO_ZEROCOPY)`, `sendmsg(MSG_ZEROCOPY)`, `poll` and
+    /// `recvmsg(MSG_ERRQUEUE)` calls (method msg-zerocopy), every attempt
+    /// counted, also those that found nothing (EAGAIN).
+    pub setsockopt: u64,
+    pub sendmsg: u64,
+    pub poll: u64,
+    pub recvmsg: u64,
+    /// `io_uring_setup(2)` and `io_uring_enter(2)` calls (method io-uring).
+    pub io_uring_setup: u64,
+    pub io_uring_enter: u64,
+    /// What the kernel reported about zero-copy sends (msg-zerocopy,
+    /// io-uring).
+    pub zerocopy: ZeroCopyTally,
+}
+
+/// The kernel's own account of zero-copy sends, from its completion
+/// notifications.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ZeroCopyTally {
+    /// Sends the kernel accepted (each gets one completion number).
+    pub sent: u64,
+    /// Completion notifications read (one may cover a range of sends).
+    pub completions: u64,
+    /// Sends the notifications covered.
+    pub covered: u64,
+    /// Sends the kernel reports it copied after all
+    /// (`SO_EE_CODE_ZEROCOPY_COPIED`, `IORING_NOTIF_USAGE_ZC_COPIED`).
+    pub copied: u64,
+    /// Sends refused for lack of option memory (ENOBUFS) and made again
+    /// after waiting for completions.
+    pub enobufs: u64,
 }
 
 impl Tally {
     /// All system calls the method made.
     pub fn syscalls(&self) -> u64 {
-        self.read + self.write + self.sendfile
+        self.read
+            + self.write
+            + self.sendfile
+            + self.mmap
+            + self.munmap
+            + self.pipe2
+            + self.fcntl
+            + self.splice
+            + self.setsockopt
+            + self.sendmsg
+            + self.poll
+            + self.recvmsg
+            + self.io_uring_setup
+            + self.io_uring_enter
     }
 
     /// Bytes that passed through user space: in through `read`, out
@@ -153,6 +360,17 @@ impl Tally {
             "read" => self.read,
             "write" => self.write,
             "sendfile" => self.sendfile,
+            "mmap" => self.mmap,
+            "munmap" => self.munmap,
+            "pipe2" => self.pipe2,
+            "fcntl" => self.fcntl,
+            "splice" => self.splice,
+            "setsockopt" => self.setsockopt,
+            "sendmsg" => self.sendmsg,
+            "poll" => self.poll,
+            "recvmsg" => self.recvmsg,
+            "io_uring_setup" => self.io_uring_setup,
+            "io_uring_enter" => self.io_uring_enter,
             _ => 0,
         }
     }
@@ -186,5 +404,9 @@ pub fn run<O: Observer>(
     match method {
         Method::ReadWrite => read_write::run(t, observer),
         Method::Sendfile => sendfile::run(t, observer),
+        Method::Mmap => mmap::run(t, observer),
+        Method::Splice => splice::run(t, observer),
+        Method::MsgZerocopy => msg_zerocopy::run(t, observer),
+        Method::IoUring => io_uring::run(t, observer),
     }
 }

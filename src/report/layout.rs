@@ -81,6 +81,10 @@ pub fn method_title(m: Method, ctx: &Ctx) -> &'static str {
     match m {
         Method::ReadWrite => ctx.t(t::TITLE_READ_WRITE),
         Method::Sendfile => ctx.t(t::TITLE_SENDFILE),
+        Method::Mmap => ctx.t(crate::text::roads::TITLE_MMAP),
+        Method::Splice => ctx.t(crate::text::roads::TITLE_SPLICE),
+        Method::MsgZerocopy => ctx.t(crate::text::roads::TITLE_MSG_ZEROCOPY),
+        Method::IoUring => ctx.t(crate::text::roads::TITLE_IO_URING),
     }
 }
 

@@ -35,6 +35,11 @@ pub struct CompareView {
     pub methods: Vec<MethodView>,
     /// Every run of every method delivered the file byte for byte.
     pub verified: bool,
+    /// Runs of all methods together.
+    pub runs_total: usize,
+    /// Every run went to the end of the file and was verified (none
+    /// stopped early on purpose).
+    pub all_runs_complete_and_verified: bool,
     /// sendfile against read-write, when both ran.
     pub versus: Option<Versus>,
     /// Cold runs where part of the file stayed cached after eviction.
@@ -134,6 +139,34 @@ pub struct MethodView {
     pub sender_tid: i32,
     pub median_run: usize,
     pub all_runs: Vec<RunView>,
+    /// mmap: minor page faults of the sending thread (`minflt`), the
+    /// evidence that the mapping, not a buffer, fed the writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minflt: Option<u64>,
+    /// splice: the pipe's capacity after `F_SETPIPE_SZ`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pipe_bytes: Option<u64>,
+    /// msg-zerocopy, io-uring: what the kernel's completion notifications
+    /// said about the zero-copy sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zerocopy: Option<ZeroCopyView>,
+}
+
+/// The kernel's own account of a method's zero-copy sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ZeroCopyView {
+    /// Sends the kernel accepted.
+    pub sent: u64,
+    /// Of those, sends it reports it copied after all.
+    pub copied: u64,
+    /// Notifications read, and the sends they covered.
+    pub completions: u64,
+    pub covered: u64,
+    /// The flag that reports a copy (`SO_EE_CODE_ZEROCOPY_COPIED`,
+    /// `IORING_NOTIF_USAGE_ZC_COPIED`).
+    pub code: &'static str,
+    /// Sends refused with ENOBUFS and made again after waiting.
+    pub enobufs_retries: u64,
 }
 
 /// The copies of a method's path by kind and evidence.
@@ -284,6 +317,15 @@ pub enum Note {
         measured: bool,
     },
     CpuSource,
+    /// mmap ran: one CPU copy from the mapping, minflt, the SIGBUS pitfall.
+    Mmap,
+    /// splice ran: the machinery under sendfile, invisible to /proc io.
+    Splice,
+    /// msg-zerocopy or io-uring ran: what a zero-copy send removes, and
+    /// why loopback copies anyway.
+    ZeroCopy,
+    /// io-uring ran: the work hides behind io_uring_enter.
+    IoUring,
     /// A run stopped early or sent nothing: no throughput, per-unit
     /// figures over what really happened.
     NoThroughput,
@@ -300,6 +342,12 @@ fn procfs_expected(method: Method, r: &RunOutcome) -> (u64, u64) {
     match method {
         Method::ReadWrite => (t.read, t.write),
         Method::Sendfile => (t.sendfile, t.sendfile),
+        Method::Mmap => (0, t.write),
+        // /proc's I/O accounting does not see splice at all.
+        Method::Splice => (0, 0),
+        // Neither sendmsg nor io_uring's sends are write(2): only the
+        // reads show.
+        Method::MsgZerocopy | Method::IoUring => (t.read, 0),
     }
 }
 
@@ -344,8 +392,8 @@ impl MethodView {
             mode_switches: switches,
             mode_switches_basis: MODE_SWITCHES_BASIS,
             unit: match r.method {
-                Method::ReadWrite => Unit::Chunk,
                 Method::Sendfile => Unit::Call,
+                _ => Unit::Chunk,
             },
             units,
             mode_switches_per_unit: (units > 0).then(|| switches as f64 / units as f64),
@@ -389,6 +437,19 @@ impl MethodView {
             sender_tid: m.sender_tid,
             median_run: r.median,
             all_runs: r.runs.iter().map(run_view).collect(),
+            minflt: (r.method == Method::Mmap).then_some(m.sender.minflt),
+            pipe_bytes: (r.method == Method::Splice).then_some(t.pipe_bytes),
+            zerocopy: matches!(r.method, Method::MsgZerocopy | Method::IoUring).then(|| {
+                let z = &t.zerocopy;
+                ZeroCopyView {
+                    sent: z.sent,
+                    copied: z.copied,
+                    completions: z.completions,
+                    covered: z.covered,
+                    code: model::zerocopy_code(r.method),
+                    enobufs_retries: z.enobufs,
+                }
+            }),
         }
     }
 
@@ -481,6 +542,9 @@ impl CompareView {
             },
             cold_refused: c.cold_refused,
             verified: c.verified(),
+            runs_total: methods.iter().map(|m| m.all_runs.len()).sum(),
+            all_runs_complete_and_verified: c.verified()
+                && methods.iter().all(|m| !m.stopped_early),
             methods,
             versus,
             pinned_after_eviction,
@@ -516,6 +580,19 @@ fn notes(cold: bool, file_bytes: u64, methods: &[MethodView]) -> Vec<Note> {
         }));
     } else if file_bytes > 0 && methods.iter().all(|m| m.procfs("read_bytes") == 0) {
         v.push(Note::WarmCache);
+    }
+    let ran = |m: Method| methods.iter().any(|v| v.method == m);
+    if ran(Method::Mmap) {
+        v.push(Note::Mmap);
+    }
+    if ran(Method::Splice) {
+        v.push(Note::Splice);
+    }
+    if ran(Method::MsgZerocopy) || ran(Method::IoUring) {
+        v.push(Note::ZeroCopy);
+    }
+    if ran(Method::IoUring) {
+        v.push(Note::IoUring);
     }
     v.push(Note::CpuSource);
     if methods.iter().any(|m| m.throughput_missing.is_some()) {

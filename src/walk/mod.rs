@@ -192,8 +192,59 @@ pub fn strace_line(call: &Call, result: &std::result::Result<usize, Errno>) -> S
             let end = offset + *result.as_ref().unwrap_or(&0) as u64;
             format!("sendfile({out_fd}, {in_fd}, [{offset}] => [{end}], {count})")
         }
+        Call::Mmap { fd, len } => format!("mmap(NULL, {len}, PROT_READ, MAP_SHARED, {fd}, 0)"),
+        Call::Munmap { len } => format!("munmap(<map>, {len})"),
+        Call::WriteMapped { fd, offset, len } => format!("write({fd}, <map>+{offset}, {len})"),
+        Call::Pipe2 => "pipe2([<r>, <w>], O_CLOEXEC)".to_string(),
+        Call::SetPipeSize { fd, size } => format!("fcntl({fd}, F_SETPIPE_SZ, {size})"),
+        Call::Splice {
+            fd_in,
+            off_in,
+            fd_out,
+            len,
+            more,
+        } => {
+            let off = match off_in {
+                Some(o) => {
+                    let end = o + *result.as_ref().unwrap_or(&0) as u64;
+                    format!("[{o}] => [{end}]")
+                }
+                None => "NULL".to_string(),
+            };
+            let flags = if more {
+                "SPLICE_F_MOVE|SPLICE_F_MORE"
+            } else {
+                "SPLICE_F_MOVE"
+            };
+            format!("splice({fd_in}, {off}, {fd_out}, NULL, {len}, {flags})")
+        }
+        Call::SetZerocopy { fd } => format!("setsockopt({fd}, SOL_SOCKET, SO_ZEROCOPY, [1], 4)"),
+        Call::SendmsgZerocopy { fd, len } => {
+            format!("sendmsg({fd}, {{msg_iov=[{{<buf>, {len}}}]}}, MSG_ZEROCOPY)")
+        }
+        Call::PollErrqueue { fd, timeout_ms } => {
+            format!("poll([{{fd={fd}, events=0}}], 1, {timeout_ms})")
+        }
+        Call::RecvErrqueue { fd } => {
+            format!("recvmsg({fd}, {{msg_control=<completion>}}, MSG_ERRQUEUE|MSG_DONTWAIT)")
+        }
+        Call::IoUringSetup { entries } => format!("io_uring_setup({entries}, <params>)"),
+        Call::IoUringEnter {
+            fd,
+            to_submit,
+            min_complete,
+            send,
+        } => match send {
+            Some(len) => format!(
+                "io_uring_enter({fd}, {to_submit}, {min_complete}, IORING_ENTER_GETEVENTS) /* SEND_ZC {len} bytes */"
+            ),
+            None => {
+                format!("io_uring_enter({fd}, {to_submit}, {min_complete}, IORING_ENTER_GETEVENTS)")
+            }
+        },
     };
     match result {
+        Ok(_) if matches!(call, Call::Mmap { .. }) => format!("{args} = <map>"),
         Ok(n) => format!("{args} = {n}"),
         Err(e) => format!("{args} = -1 {} ({})", e, e.desc()),
     }
@@ -222,8 +273,9 @@ fn moved(delta: &Snapshot) -> BTreeMap<&'static str, u64> {
         .collect()
 }
 
-/// Tracks chunks for `--chunks`: a read-write chunk ends when the write
-/// that empties the buffer returns; a sendfile chunk is a call.
+/// Tracks chunks for `--chunks`: a chunk ends when the call that empties
+/// the buffer (write, the pipe → socket splice, the zero-copy send) returns;
+/// an mmap chunk is a write; a sendfile chunk is a call.
 struct ChunkCounter {
     method: Method,
     limit: Option<u64>,
@@ -244,6 +296,34 @@ impl ChunkCounter {
                 }
             }
             (Method::Sendfile, Call::Sendfile { .. }) if result.is_ok() => self.done += 1,
+            (Method::Mmap, Call::WriteMapped { .. }) if n > 0 => self.done += 1,
+            (
+                Method::Splice,
+                Call::Splice {
+                    off_in: Some(_), ..
+                },
+            )
+            | (Method::MsgZerocopy | Method::IoUring, Call::Read { .. }) => self.pending += n,
+            (Method::Splice, Call::Splice { off_in: None, .. })
+            | (Method::MsgZerocopy, Call::SendmsgZerocopy { .. }) => {
+                self.pending = self.pending.saturating_sub(n);
+                if n > 0 && self.pending == 0 {
+                    self.done += 1;
+                }
+            }
+            // io_uring_enter returns how many entries it submitted, not
+            // bytes: a chunk is done when its send was submitted.
+            (
+                Method::IoUring,
+                Call::IoUringEnter {
+                    send: Some(len), ..
+                },
+            ) if result.is_ok() => {
+                self.pending = self.pending.saturating_sub(*len as u64);
+                if self.pending == 0 {
+                    self.done += 1;
+                }
+            }
             _ => {}
         }
         self.limit.is_some_and(|l| self.done >= l)
@@ -395,7 +475,7 @@ fn make_step(
 ) -> Step {
     let bytes = *result.as_ref().unwrap_or(&0) as u64;
     let read_bytes = delta.map(|d| d.read_bytes).unwrap_or(0);
-    let copies = model::hops_of_call(method, call.name(), bytes, read_bytes)
+    let copies = model::hops_of_call(method, call.data_role(), bytes, read_bytes)
         .into_iter()
         .map(|hop| {
             let counter = match hop.kind {
@@ -411,7 +491,10 @@ fn make_step(
         .collect();
     *totals.syscalls.entry(call.name()).or_insert(0) += 1;
     totals.mode_switches += 2;
-    if matches!(call, Call::Read { .. } | Call::Write { .. }) {
+    if matches!(
+        call,
+        Call::Read { .. } | Call::Write { .. } | Call::WriteMapped { .. }
+    ) {
         totals.user_copy_bytes += bytes;
     }
     Step {
@@ -456,6 +539,13 @@ pub(crate) fn make_step_for_test(
             delta.rchar = n as u64;
             delta.wchar = n as u64;
         }
+        Call::WriteMapped { .. } => {
+            delta.syscw = 1;
+            delta.wchar = n as u64;
+        }
+        // splice, sendmsg, io_uring and the set-up calls: /proc's I/O
+        // counters do not see them.
+        _ => {}
     }
     make_step(method, index, call, &Ok(n), Some(&delta), totals)
 }
@@ -466,5 +556,12 @@ pub fn expected_calls(method: Method, size: u64, buffer_bytes: usize) -> u64 {
     match method {
         Method::ReadWrite => 2 * size.div_ceil(buffer_bytes as u64) + 1,
         Method::Sendfile => size.div_ceil(crate::methods::sendfile::MAX_PER_CALL),
+        Method::Mmap => size.div_ceil(buffer_bytes as u64) + 2 * u64::from(size > 0),
+        Method::Splice => 2 * size.div_ceil(buffer_bytes as u64) + 3,
+        // read + send per chunk, the end-of-file read, set-up, and the
+        // waits for completions at the end (at least a poll and two
+        // recvmsg, or one io_uring_enter).
+        Method::MsgZerocopy => 2 * size.div_ceil(buffer_bytes as u64) + 2 + 3 * u64::from(size > 0),
+        Method::IoUring => 2 * size.div_ceil(buffer_bytes as u64) + 2 + u64::from(size > 0),
     }
 }

@@ -127,6 +127,39 @@ fn wide_diagram(method: Method, active: &[HopRole], ctx: &Ctx) -> String {
             ));
             kernel.0.push_str(&boxed(Place::Nic, ctx));
         }
+        Method::Mmap => {
+            user.put(pc_end, ctx.t(crate::text::roads::DIAGRAM_MAPPED));
+            kernel
+                .0
+                .push_str(&format!(" ─{}→ ", label(HopRole::FromMapping)));
+            kernel.0.push_str(&boxed(Place::SocketBuffer, ctx));
+            kernel.0.push_str(&format!(" ─{}→ ", label(HopRole::ToNic)));
+            kernel.0.push_str(&boxed(Place::Nic, ctx));
+        }
+        Method::Splice => {
+            user.put(pc_end, ctx.t(crate::text::roads::DIAGRAM_PIPE_NOTE));
+            kernel.0.push_str(&format!(
+                " ─{}{}→ ",
+                ctx.t(crate::text::roads::DIAGRAM_PIPE),
+                label(HopRole::ToNic)
+            ));
+            kernel.0.push_str(&boxed(Place::Nic, ctx));
+        }
+        Method::MsgZerocopy | Method::IoUring => {
+            let ub = boxed(Place::UserBuffer, ctx);
+            let up = format!("↗{}", label(HopRole::IntoUser));
+            let down = format!(
+                "↘{}{}",
+                label(HopRole::ZeroCopySend),
+                ctx.t(crate::text::roads::DIAGRAM_ZERO_COPY)
+            );
+            let gap = (ub.width() + 4).max(up.width() + down.width() + 4);
+            let ub_col = pc_end + (gap - ub.width()) / 2;
+            user.put(ub_col, &ub);
+            arrows.put(pc_end - 1, &up);
+            arrows.put(pc_end + gap - down.width() + 1, &down);
+            kernel.put(pc_end + gap, &boxed(Place::Nic, ctx));
+        }
     }
     let width = user.width().max(kernel.width()).max(arrows.width());
     let mut rule = "─".repeat(pw);
@@ -305,6 +338,25 @@ pub fn ending(w: &WalkResult, file_bytes: u64, ctx: &Ctx) -> String {
         "{}",
         paint(ctx, &ctx.wrap(&totals, "", 0), Paint::Bold)
     );
+    // Per chunk (or call) over what really happened: a walk stopped after
+    // 2 chunks divides by 2, not by the file's chunk count.
+    let tally = &w.outcome.tally;
+    let (units, per_unit) = match w.method {
+        Method::Sendfile => (tally.sendfile, t::PER_CALL_DONE),
+        _ => (tally.chunks, t::PER_CHUNK_DONE),
+    };
+    if units > 0 {
+        let switches = 2 * tally.syscalls();
+        let line = ctx.f(
+            per_unit,
+            &[
+                ("per", &format!("{:.2}", switches as f64 / units as f64)),
+                ("switches", &group_digits(switches)),
+                ("chunks", &group_digits(units)),
+            ],
+        );
+        let _ = writeln!(out, "{}", ctx.wrap(&line, "", 0));
+    }
     let disk_seen = w
         .steps
         .iter()

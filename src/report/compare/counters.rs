@@ -16,29 +16,34 @@ pub fn render(v: &CompareView, ctx: &Ctx) -> String {
     let Some(first) = v.methods.first() else {
         return out;
     };
-    let mut header = vec![head(ctx.t(t::COUNTER))];
-    for m in &v.methods {
-        header.push(head(&ctx.f(t::SENDER, &[("method", &m.method.name())])));
-    }
-    for m in &v.methods {
-        header.push(head(&ctx.f(t::CONSUMER, &[("method", &m.method.name())])));
-    }
-    let mut table = condensed_table(ctx, header);
-    // The kernel's order (`Snapshot::fields`), not the map's alphabetical one.
-    let order = crate::counters::Snapshot::default().fields();
-    for (name, _) in order {
-        if HIDDEN.contains(&name) || !first.procfs.contains_key(name) {
-            continue;
+    // Two narrow columns a method (sender, consumer), about as wide as one
+    // column of the main table: the same groups.
+    for group in super::roads::groups(v.methods.len(), ctx.width) {
+        let methods = &v.methods[group];
+        let mut header = vec![head(ctx.t(t::COUNTER))];
+        for m in methods {
+            header.push(head(&ctx.f(t::SENDER, &[("method", &m.method.name())])));
         }
-        let mut row = vec![Cell::new(name)];
-        row.extend(v.methods.iter().map(|m| num(m.procfs(name))));
-        row.extend(
-            v.methods
-                .iter()
-                .map(|m| num(m.consumer.procfs.get(name).copied().unwrap_or(0))),
-        );
-        table.add_row(row);
+        for m in methods {
+            header.push(head(&ctx.f(t::CONSUMER, &[("method", &m.method.name())])));
+        }
+        let mut table = condensed_table(ctx, header);
+        // The kernel's order (`Snapshot::fields`), not the map's alphabetical one.
+        let order = crate::counters::Snapshot::default().fields();
+        for (name, _) in order {
+            if HIDDEN.contains(&name) || !first.procfs.contains_key(name) {
+                continue;
+            }
+            let mut row = vec![Cell::new(name)];
+            row.extend(methods.iter().map(|m| num(m.procfs(name))));
+            row.extend(
+                methods
+                    .iter()
+                    .map(|m| num(m.consumer.procfs.get(name).copied().unwrap_or(0))),
+            );
+            table.add_row(row);
+        }
+        out.push_str(&format!("{table}\n"));
     }
-    out.push_str(&format!("{table}\n"));
     out
 }

@@ -12,6 +12,7 @@
 mod counters;
 mod notes;
 mod path;
+pub mod roads;
 mod syscalls;
 mod table;
 
@@ -39,6 +40,13 @@ pub fn render(v: &CompareView, ctx: &Ctx, heading: &str, detail: Detail) -> Stri
     let mut out = title(v, ctx, heading);
     out.push_str(&table::render(v, ctx));
     out.push('\n');
+    // The other roads' own evidence ("the kernel says it copied N of N
+    // sends") is their headline: shown at every detail level.
+    let roads = roads::evidence(v, ctx);
+    if !roads.is_empty() {
+        out.push_str(&roads);
+        out.push('\n');
+    }
     match detail {
         Detail::Brief | Detail::Table => {
             if let Some(vs) = &v.versus {
@@ -143,10 +151,11 @@ fn verdict(vs: &Versus, ctx: &Ctx) -> String {
 /// every run passed, and the method lines otherwise.
 fn verification(v: &CompareView, ctx: &Ctx, full: bool) -> String {
     let mut out = String::new();
-    let clean = v.verified && v.methods.iter().all(|m| !m.stopped_early);
-    if !full && clean {
-        let n: usize = v.methods.iter().map(|m| m.all_runs.len()).sum();
-        let line = ctx.f(t::VERIFIED_ALL, &[("n", &n), ("crc", &v.file.crc32)]);
+    if !full && v.all_runs_complete_and_verified {
+        let line = ctx.f(
+            t::VERIFIED_ALL,
+            &[("n", &v.runs_total), ("crc", &v.file.crc32)],
+        );
         out.push_str(&paint(ctx, &ctx.wrap(&line, "", 0), Paint::Good));
         out.push('\n');
         return out;

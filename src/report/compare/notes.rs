@@ -24,6 +24,10 @@ fn note(n: &Note, ctx: &Ctx) -> String {
         Note::LoopbackNic => t::NOTE_LOOPBACK,
         Note::WarmCache => t::NOTE_WARM_CACHE,
         Note::CpuSource => t::NOTE_CPU_SOURCE,
+        Note::Mmap => crate::text::roads::NOTE_MMAP,
+        Note::Splice => crate::text::roads::NOTE_SPLICE,
+        Note::ZeroCopy => crate::text::roads::NOTE_ZEROCOPY,
+        Note::IoUring => crate::text::roads::NOTE_IO_URING,
         Note::NoThroughput => t::NOTE_NO_THROUGHPUT,
         Note::Cold {
             method,

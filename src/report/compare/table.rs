@@ -3,6 +3,7 @@
 
 use comfy_table::{Cell, Color};
 
+use super::roads::{self, Row};
 use crate::ctx::Ctx;
 use crate::harness::NoThroughput;
 use crate::methods::Method;
@@ -11,36 +12,51 @@ use crate::size::{format_bytes, format_cpu_ns, format_rate, group_digits};
 use crate::text::{Text, common, compare as t};
 use crate::view::compare::{CompareView, CpuVerdict, MethodView, SpeedVerdict, Unit, Versus};
 
+/// One table, or (more methods than fit side by side) one table per group
+/// of methods, each with the row names.
 pub fn render(v: &CompareView, ctx: &Ctx) -> String {
-    let mut header = vec![head(ctx.t(t::HEAD_OPTIMIZATION))];
-    header.extend(v.methods.iter().map(|m| head(method_title(m.method, ctx))));
-    if v.versus.is_some() {
-        header.push(head(ctx.t(t::HEAD_VERSUS)));
-    }
-    let mut table = new_table(ctx, header);
     let rows = [
         t::ROW_COPIES,
         t::ROW_MODE_SWITCHES,
         t::ROW_CPU,
         t::ROW_THROUGHPUT,
     ];
-    let versus = v.versus.as_ref().map(|vs| versus_cells(vs, ctx));
-    for (i, name) in rows.iter().enumerate() {
-        let mut row = vec![head(ctx.t(*name))];
-        for m in &v.methods {
-            row.push(Cell::new(match i {
-                0 => copies(m, ctx),
-                1 => switches(m, ctx),
-                2 => cpu(m, ctx),
-                _ => throughput(m, v.runs, ctx),
-            }));
+    // The versus column has room only beside the article's two methods.
+    let versus = v
+        .versus
+        .as_ref()
+        .filter(|_| v.methods.len() == 2)
+        .map(|vs| versus_cells(vs, ctx));
+    let mut out = String::new();
+    for group in roads::groups(v.methods.len(), ctx.width) {
+        let methods = &v.methods[group];
+        let mut header = vec![head(ctx.t(t::HEAD_OPTIMIZATION))];
+        header.extend(methods.iter().map(|m| head(method_title(m.method, ctx))));
+        if versus.is_some() {
+            header.push(head(ctx.t(t::HEAD_VERSUS)));
         }
-        if let Some(cells) = &versus {
-            row.push(Cell::new(&cells[i]).fg(Color::Cyan));
+        let mut table = new_table(ctx, header);
+        for (i, name) in rows.iter().enumerate() {
+            let mut row = vec![head(ctx.t(*name))];
+            for m in methods {
+                row.push(Cell::new(match i {
+                    0 => copies(m, ctx),
+                    1 => switches(m, ctx),
+                    2 => cpu(m, ctx),
+                    _ => throughput(m, v.runs, ctx),
+                }));
+            }
+            if let Some(cells) = &versus {
+                row.push(Cell::new(&cells[i]).fg(Color::Cyan));
+            }
+            table.add_row(row);
         }
-        table.add_row(row);
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("{table}"));
     }
-    format!("{table}")
+    out
 }
 
 fn unit(m: &MethodView, ctx: &Ctx) -> &'static str {
@@ -50,11 +66,15 @@ fn unit(m: &MethodView, ctx: &Ctx) -> &'static str {
     })
 }
 
-/// The article's claim for a row, by method.
-fn article(ctx: &Ctx, method: Method, read_write: Text, sendfile: Text) -> String {
+/// The article's claim for a row, by method; for the methods the article
+/// does not cover, what the copy model expects.
+fn article(ctx: &Ctx, method: Method, row: Row, read_write: Text, sendfile: Text) -> String {
+    if let Some(expected) = roads::expectation(method, row, ctx) {
+        return expected;
+    }
     let claim = ctx.t(match method {
-        Method::ReadWrite => read_write,
         Method::Sendfile => sendfile,
+        _ => read_write,
     });
     ctx.f(t::ARTICLE, &[("claim", &claim)])
 }
@@ -97,6 +117,7 @@ fn copies(m: &MethodView, ctx: &Ctx) -> String {
         article(
             ctx,
             m.method,
+            Row::Copies,
             t::CLAIM_COPIES_READ_WRITE,
             t::CLAIM_COPIES_SENDFILE,
         ),
@@ -115,7 +136,11 @@ fn switches(m: &MethodView, ctx: &Ctx) -> String {
             &[("switches", &group_digits(m.mode_switches))],
         ),
         ctx.f(
-            t::SWITCHES_BASIS,
+            if m.syscalls_total == 1 {
+                t::SWITCHES_BASIS_ONE
+            } else {
+                t::SWITCHES_BASIS
+            },
             &[
                 ("calls", &group_digits(m.syscalls_total)),
                 ("per", &per),
@@ -125,6 +150,7 @@ fn switches(m: &MethodView, ctx: &Ctx) -> String {
         article(
             ctx,
             m.method,
+            Row::ModeSwitches,
             t::CLAIM_SWITCHES_READ_WRITE,
             t::CLAIM_SWITCHES_SENDFILE,
         ),
@@ -161,6 +187,7 @@ fn cpu(m: &MethodView, ctx: &Ctx) -> String {
         article(
             ctx,
             m.method,
+            Row::Cpu,
             t::CLAIM_CPU_READ_WRITE,
             t::CLAIM_CPU_SENDFILE,
         ),
@@ -172,6 +199,7 @@ fn throughput(m: &MethodView, runs: u32, ctx: &Ctx) -> String {
     let claim = article(
         ctx,
         m.method,
+        Row::Throughput,
         t::CLAIM_THROUGHPUT_READ_WRITE,
         t::CLAIM_THROUGHPUT_SENDFILE,
     );
@@ -202,6 +230,7 @@ fn throughput(m: &MethodView, runs: u32, ctx: &Ctx) -> String {
         article(
             ctx,
             m.method,
+            Row::Throughput,
             t::CLAIM_THROUGHPUT_READ_WRITE,
             t::CLAIM_THROUGHPUT_SENDFILE,
         ),

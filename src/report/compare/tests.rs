@@ -23,6 +23,7 @@ fn method(m: Method, calls: &[(&'static str, u64)], cpu_us: u64, secs: f64) -> M
             bytes_out_of_user: user / 2,
             read_bytes: 0,
             file_bytes: MIB,
+            ..HopFacts::default()
         },
     );
     let snap = Snapshot {
@@ -97,6 +98,9 @@ fn method(m: Method, calls: &[(&'static str, u64)], cpu_us: u64, secs: f64) -> M
                 read_bytes: 0,
             })
             .collect(),
+        minflt: None,
+        pipe_bytes: None,
+        zerocopy: None,
     }
 }
 
@@ -125,6 +129,8 @@ pub(crate) fn sample_view() -> CompareView {
         cold_refused: None,
         methods: vec![rw, sf],
         verified: true,
+        runs_total: 6,
+        all_runs_complete_and_verified: true,
         versus: Some(versus),
         pinned_after_eviction: vec![],
         notes: vec![

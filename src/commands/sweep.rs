@@ -1,0 +1,333 @@
+//! `zclab sweep`: options → samples → the grid (with one progress bar and
+//! a Ctrl-C that stops between transfers) → the view → the chosen output.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::Global;
+use crate::cli::SweepArgs;
+use crate::error::{self, print_stdout};
+use crate::lang::Lang;
+use crate::methods::Method;
+use crate::sweep::grid::{self, GridProgress, SweepOptions};
+use crate::sweep::view::{Ctx, SweepView, ViewInput};
+use crate::sweep::{self, ibm, render};
+
+/// Exit code when Ctrl-C stopped the sweep (128 + SIGINT, as a shell
+/// reports it): what was measured is printed, but it is not the whole grid.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// The default grid: under a minute on a 2-vCPU machine.
+const DEFAULT_SIZES: [u64; 4] = [256 << 10, 1 << 20, 16 << 20, 64 << 20];
+const DEFAULT_BUFFERS: [usize; 4] = [512, 4 << 10, 64 << 10, 1 << 20];
+
+/// The largest file a sweep sends.
+const MAX_SIZE: u64 = 64 << 30;
+const MAX_POINTS: usize = 2000;
+
+/// For tests: `--ibm` with every size divided by N, so the table and its
+/// rendering can be checked without sending a gigabyte.
+pub const TEST_IBM_DIVISOR: &str = "ZCLAB_TEST_IBM_DIVISOR";
+
+fn list<T>(flag: &str, text: &str, parse: impl Fn(&str) -> Result<T>) -> Result<Vec<T>>
+where
+    T: PartialEq,
+{
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err(error::input(format!(
+                "{flag} {text}: an empty item; write sizes separated by commas, e.g. 512,4KiB,64KiB"
+            )));
+        }
+        let v = parse(part)?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
+    if args.ibm {
+        let divisor = std::env::var(TEST_IBM_DIVISOR)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|&d| d >= 1)
+            .unwrap_or(1);
+        let opts = SweepOptions {
+            methods: vec![Method::ReadWrite, Method::Sendfile],
+            sizes: ibm::rows(divisor).iter().map(|r| r.file_bytes).collect(),
+            buffers: vec![ibm::BUFFER_BYTES],
+            runs: args.runs,
+            cold: args.cold,
+            faults: crate::harness::Faults::from_env(),
+        };
+        return Ok((opts, Some(divisor)));
+    }
+    let sizes = match &args.size {
+        Some(t) => list("--size", t, |p| {
+            let n = crate::size::parse_size(p).map_err(|e| error::input(format!("--size: {e}")))?;
+            if n == 0 || n > MAX_SIZE {
+                return Err(error::input(format!(
+                    "--size {p}: a file size must be between 1 byte and 64 GiB"
+                )));
+            }
+            Ok(n)
+        })?,
+        None => DEFAULT_SIZES.to_vec(),
+    };
+    let buffers = match &args.buf {
+        Some(t) => list("--buf", t, super::buffer_from)?,
+        None => DEFAULT_BUFFERS.to_vec(),
+    };
+    let methods = if args.method.is_empty() {
+        vec![Method::ReadWrite, Method::Sendfile]
+    } else {
+        super::methods_from(&args.method)
+    };
+    let opts = SweepOptions {
+        methods,
+        sizes,
+        buffers,
+        runs: args.runs,
+        cold: args.cold,
+        faults: crate::harness::Faults::from_env(),
+    };
+    if opts.points() > MAX_POINTS {
+        return Err(error::input(format!(
+            "the grid has {} points (methods × sizes × buffers); zclab sweeps at most {MAX_POINTS}: give fewer --size or --buf values",
+            opts.points()
+        )));
+    }
+    Ok((opts, None))
+}
+
+/// Refuses, before any measuring, to replace a file zclab did not write.
+fn check_html_target(path: &Path) -> Result<()> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(error::input(format!(
+            "--html {shown} is a folder: give a file name, e.g. {shown}/sweep.html"
+        )));
+    }
+    if let Ok(text) = std::fs::read_to_string(path) {
+        if !text.contains("<meta name=\"generator\" content=\"zclab") {
+            return Err(error::input(format!(
+                "--html {shown} already exists and is not a zclab report: zclab will not overwrite it; choose another name"
+            )));
+        }
+    } else if path.exists() {
+        return Err(error::input(format!(
+            "--html {shown} already exists and is not a zclab report: zclab will not overwrite it; choose another name"
+        )));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(error::input(format!(
+            "--html {shown}: the folder {} does not exist; create it first",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the page beside its target and renames it into place, so an
+/// interrupted write never leaves half a page (the temporary file is
+/// removed on error and on Ctrl-C).
+fn write_html(path: &Path, page: &str) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sweep.html".into());
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = crate::cleanup::TempPath::new(crate::cleanup::temp_name(&dir, &name));
+    std::fs::write(tmp.path(), page)
+        .and_then(|()| std::fs::rename(tmp.path(), path))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.keep();
+    Ok(())
+}
+
+struct Bar {
+    bar: ProgressBar,
+    lang: Lang,
+}
+
+impl GridProgress for Bar {
+    fn point(&mut self, index: usize, of: usize, file_bytes: u64, buffer_bytes: usize) {
+        self.bar.set_message(format!(
+            "{}/{of} {} {} {} {}",
+            index + 1,
+            render::size(file_bytes),
+            self.lang.t("file,", "文件，"),
+            render::size(buffer_bytes as u64),
+            self.lang.t("buffer", "缓冲区")
+        ));
+    }
+    fn sent(&mut self, bytes: u64) {
+        self.bar.set_position(bytes);
+    }
+}
+
+fn grid_bar(visible: bool, total: u64) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg:<32} [{bar:20}] {percent:>3}% ETA {eta:>4}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn render_width() -> usize {
+    if std::io::stdout().is_terminal() {
+        usize::from(crate::style::table_width()).clamp(60, 120)
+    } else {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<usize>().ok())
+            .filter(|&c| c >= 60)
+            .unwrap_or(80)
+            .min(200)
+    }
+}
+
+pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
+    let lang = global.lang;
+    let (opts, ibm_divisor) = options(&args)?;
+    if let Some(path) = &args.html {
+        check_html_target(path)?;
+    }
+
+    // Ctrl-C sets the flag; the sweep stops between two transfers. A
+    // second Ctrl-C ends zclab at once. While a sample is being written,
+    // zclab's cleanup removes it and ends the process (exit 130).
+    let stop = Arc::new(AtomicBool::new(false));
+    crate::cleanup::signals_handled_by_caller();
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(
+            sig,
+            i32::from(EXIT_INTERRUPTED),
+            Arc::clone(&stop),
+        )
+        .context("cannot install the Ctrl-C handler")?;
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .context("cannot install the Ctrl-C handler")?;
+    }
+
+    let dir = crate::sample::ensure_cache_dir()?;
+    sweep::check_space(&dir, sweep::missing(&dir, &opts.sizes).iter().sum())?;
+    // Every sample is checked by content (length and CRC-32 of what
+    // zclab's generator makes) and made again when it differs.
+    for &size in &opts.sizes {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let path = sweep::sample_path(&dir, size);
+        let bar = crate::report::progress::bytes_bar(
+            global.progress,
+            size,
+            lang.t("checking the sample", "检查样本"),
+        );
+        let (path, created) =
+            crate::sample::ensure_cached(path, size, &mut |n| bar.set_position(n))?;
+        bar.finish_and_clear();
+        if created {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::En => format!(
+                        "zclab: made the sample {} ({}); later sweeps reuse it",
+                        path.display(),
+                        render::size(size)
+                    ),
+                    Lang::Zh => format!(
+                        "zclab：已生成样本 {}（{}），之后的扫描会复用它",
+                        path.display(),
+                        render::size(size)
+                    ),
+                }
+            );
+        }
+    }
+
+    let mut bar = Bar {
+        bar: grid_bar(global.progress, opts.total_bytes()),
+        lang,
+    };
+    let result = if stop.load(Ordering::SeqCst) {
+        grid::SweepResult {
+            options: opts.clone(),
+            points: Vec::new(),
+            stopped: true,
+            cold_refused: false,
+        }
+    } else {
+        grid::run(&opts, &|s| sweep::sample_path(&dir, s), &mut bar, &stop)?
+    };
+    bar.bar.finish_and_clear();
+
+    let view = SweepView::build(ViewInput {
+        result: &result,
+        machine: sweep::machine::Machine::here(&dir),
+        samples_dir: dir.display().to_string(),
+        ibm: ibm_divisor,
+    });
+    let ctx = Ctx {
+        lang,
+        color: global.color,
+        width: render_width(),
+    };
+    let json = serde_json::to_string_pretty(&view).context("cannot serialise the sweep")?;
+    let text = if args.json {
+        format!("{json}\n")
+    } else if args.csv {
+        render::csv::render(&view)
+    } else if args.md {
+        render::md::render(&view, &ctx)
+    } else {
+        render::term::render(&view, &ctx)
+    };
+    if let Some(path) = &args.html {
+        let page = render::html::render(&view, &json, &ctx)?;
+        write_html(path, &page)?;
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En => format!("zclab: wrote {}", path.display()),
+                Lang::Zh => format!("zclab：已写入 {}", path.display()),
+            }
+        );
+    }
+    print_stdout(&text)?;
+    if result.stopped {
+        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+    }
+    if !view.verified {
+        eprintln!(
+            "{}",
+            lang.t(
+                "zclab: a run was NOT verified: the receiver did not get the file byte for byte",
+                "zclab：有一次运行未通过校验：接收端收到的数据与文件不一致",
+            )
+        );
+        return Ok(ExitCode::from(error::EXIT_FAILURE));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,302 @@
+//! io_uring's zero-copy send: `read(2)` the file into user buffers (the
+//! same as msg-zerocopy, so the two differ only in how they send), then one
+//! `IORING_OP_SEND_ZC` per chunk, submitted and waited for with
+//! `io_uring_enter(2)`. `IORING_OP_SEND_ZC` was chosen over
+//! `IORING_OP_SPLICE` because it carries the evidence: with
+//! `IORING_SEND_ZC_REPORT_USAGE` each send's notification (a second
+//! completion, flagged `IORING_CQE_F_NOTIF`) says whether the kernel copied
+//! the data after all (`IORING_NOTIF_USAGE_ZC_COPIED`, bit 31 of `res`).
+//! On loopback it always does, as with MSG_ZEROCOPY.
+//!
+//! The point to see in the counts: ptrace, strace and `/proc`'s syscw see
+//! only `io_uring_enter`, not the sends it carries; the work happens inside
+//! the kernel, described by the queue entries.
+//!
+//! io_uring can be switched off (`/proc/sys/kernel/io_uring_disabled`,
+//! seccomp filters in containers, kernels before 6.0 lack `SEND_ZC`):
+//! [`available`] says why, and `compare` then skips this method with one
+//! line instead of failing the whole run.
+
+use std::os::fd::AsRawFd;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::anyhow;
+use io_uring::{IoUring, cqueue, opcode, types};
+use nix::errno::Errno;
+
+use super::zc_slots::{Completed, Slots};
+use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+
+/// `IORING_SEND_ZC_REPORT_USAGE`, in the SQE's `ioprio`.
+const IORING_SEND_ZC_REPORT_USAGE: u16 = 1 << 3;
+/// `IORING_NOTIF_USAGE_ZC_COPIED`, in the notification's `res`.
+const IORING_NOTIF_USAGE_ZC_COPIED: u32 = 1 << 31;
+/// Ring size: one send is in the submission queue at a time.
+const ENTRIES: u32 = 64;
+/// How long to wait for a completion before calling the run stuck.
+const COMPLETION_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Why io_uring's zero-copy send cannot run here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The kernel has no io_uring (ENOSYS).
+    NoSys,
+    /// `/proc/sys/kernel/io_uring_disabled` is 1 or 2 and setup gave EPERM.
+    Disabled(u32),
+    /// EPERM with io_uring enabled: a seccomp filter or container policy.
+    NotAllowed,
+    /// The kernel's io_uring has no `IORING_OP_SEND_ZC` (before 6.0).
+    NoSendZc,
+    /// `io_uring_setup` failed otherwise (the error's text).
+    Setup(String),
+}
+
+/// Whether this process can use io_uring's zero-copy send here.
+pub fn available() -> Result<(), Unavailable> {
+    let disabled = std::fs::read_to_string("/proc/sys/kernel/io_uring_disabled")
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok());
+    let ring = match IoUring::new(8) {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(match (e.raw_os_error(), disabled) {
+                (Some(nix::libc::ENOSYS), _) => Unavailable::NoSys,
+                (Some(nix::libc::EPERM), Some(d)) if d > 0 => Unavailable::Disabled(d),
+                (Some(nix::libc::EPERM), _) => Unavailable::NotAllowed,
+                _ => Unavailable::Setup(e.to_string()),
+            });
+        }
+    };
+    let mut probe = io_uring::Probe::new();
+    if ring.submitter().register_probe(&mut probe).is_ok()
+        && !probe.is_supported(opcode::SendZc::CODE)
+    {
+        return Err(Unavailable::NoSendZc);
+    }
+    Ok(())
+}
+
+pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, TransferError> {
+    let mut tally = Tally::default();
+    let fail = |tally: Tally, error: anyhow::Error| Err(TransferError { tally, error });
+    let sock = t.socket.as_raw_fd();
+
+    let call = Call::IoUringSetup { entries: ENTRIES };
+    observer.before(&call);
+    let ring = IoUring::new(ENTRIES);
+    tally.io_uring_setup += 1;
+    observer.after(
+        &call,
+        ring.as_ref()
+            .map(|r| r.as_raw_fd() as usize)
+            .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(0))),
+    );
+    let mut ring = match ring {
+        Ok(r) => r,
+        Err(e) => return fail(tally, anyhow!("io_uring_setup() failed: {e}")),
+    };
+    let mut u = Uring {
+        ring: &mut ring,
+        done: Completed::default(),
+    };
+
+    let mut slots = Slots::new(t.buffer_bytes);
+    let mut next_id: u64 = 0;
+    let mut slot = 0usize;
+    let mut read_total: u64 = 0;
+
+    loop {
+        let i = slot % slots.count();
+        while !u.done.all_below(slots.busy_until(i)) {
+            if let Err(e) = u.enter(observer, &mut tally, None) {
+                return fail(tally, e);
+            }
+        }
+        let call = Call::Read {
+            fd: t.file.as_raw_fd(),
+            len: t.buffer_bytes,
+        };
+        observer.before(&call);
+        let result = nix::unistd::read(t.file, slots.slot_mut(i));
+        tally.read += 1;
+        let flow = observer.after(&call, result);
+        let n = match result {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(Errno::EINTR) => {
+                tally.interrupted += 1;
+                continue;
+            }
+            Err(e) => return fail(tally, anyhow!("read() from the file failed: {e}")),
+        };
+        tally.chunks += 1;
+        tally.bytes_into_user += n as u64;
+        read_total += n as u64;
+        if read_total > t.size {
+            return fail(
+                tally,
+                anyhow!(
+                    "the file grew during the run (it had {} bytes when opened, read() has returned {read_total} so far); measure a file that nothing is writing to",
+                    t.size
+                ),
+            );
+        }
+        if flow == Flow::Stop {
+            tally.stopped_early = true;
+            break;
+        }
+
+        let mut sent = 0;
+        let mut stop = false;
+        while sent < n {
+            let id = next_id;
+            next_id += 1;
+            slots.used_by(i, id);
+            // SAFETY: the slot stays untouched until this send's
+            // notification has arrived (see `zc_slots`).
+            let ptr = unsafe { slots.slot_ptr(i).add(sent) };
+            let entry = opcode::SendZc::new(types::Fd(sock), ptr, (n - sent) as u32)
+                .flags(nix::libc::MSG_WAITALL)
+                .zc_flags(IORING_SEND_ZC_REPORT_USAGE)
+                .build()
+                .user_data(id);
+            // SAFETY: the buffer outlives the send (see above).
+            if unsafe { u.ring.submission().push(&entry) }.is_err() {
+                return fail(tally, anyhow!("the io_uring submission queue is full"));
+            }
+            let mut submit = Some(n - sent);
+            let result = loop {
+                match u.enter(observer, &mut tally, submit.take()) {
+                    Err(e) => return fail(tally, e),
+                    Ok(Some((done_id, res))) if done_id == id => break res,
+                    Ok(_) => {}
+                }
+            };
+            let w = match result {
+                Ok(0) => {
+                    return fail(
+                        tally,
+                        anyhow!("IORING_OP_SEND_ZC sent 0 bytes: the receiver stopped taking data"),
+                    );
+                }
+                Ok(w) => w,
+                Err(Errno::EINTR) => {
+                    tally.interrupted += 1;
+                    0
+                }
+                Err(e) => {
+                    return fail(
+                        tally,
+                        anyhow!(
+                            "IORING_OP_SEND_ZC to the socket failed: {e} (did the receiver close the connection?)"
+                        ),
+                    );
+                }
+            };
+            tally.zerocopy.sent += u64::from(w > 0);
+            sent += w;
+            tally.bytes_sent += w as u64;
+            t.progress.store(tally.bytes_sent, Ordering::Relaxed);
+            if w > 0 && sent < n {
+                tally.short_writes += 1;
+            }
+            stop |= flow == Flow::Stop;
+        }
+        slot += 1;
+        if stop {
+            tally.stopped_early = tally.bytes_sent < t.size;
+            break;
+        }
+    }
+    while !u.done.all_below(next_id) {
+        if let Err(e) = u.enter(observer, &mut tally, None) {
+            return fail(tally, e);
+        }
+    }
+    if !tally.stopped_early && read_total != t.size {
+        return fail(
+            tally,
+            anyhow!(
+                "the file changed size during the run (it had {} bytes when opened, read() returned {read_total}); measure a file that nothing is writing to",
+                t.size
+            ),
+        );
+    }
+    Ok(tally)
+}
+
+struct Uring<'a> {
+    ring: &'a mut IoUring,
+    /// Sends whose buffer the kernel has released.
+    done: Completed,
+}
+
+impl Uring<'_> {
+    /// One `io_uring_enter`: submits what is queued (`send`: the length of
+    /// the send queued, if any) and waits for at least one completion,
+    /// then reaps them all. Returns the send result among them, if any,
+    /// as (id, bytes or errno).
+    fn enter<O: Observer>(
+        &mut self,
+        observer: &mut O,
+        tally: &mut Tally,
+        send: Option<usize>,
+    ) -> anyhow::Result<Option<(u64, Result<usize, Errno>)>> {
+        let to_submit = u32::from(send.is_some());
+        let call = Call::IoUringEnter {
+            fd: self.ring.as_raw_fd(),
+            to_submit,
+            min_complete: 1,
+            send,
+        };
+        observer.before(&call);
+        let ts = types::Timespec::from(COMPLETION_TIMEOUT);
+        let args = types::SubmitArgs::new().timespec(&ts);
+        let result = self.ring.submitter().submit_with_args(1, &args);
+        tally.io_uring_enter += 1;
+        let result = result.map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(0)));
+        observer.after(&call, result);
+        match result {
+            Ok(_) | Err(Errno::EINTR) | Err(Errno::EBUSY) => {}
+            Err(Errno::ETIME) => {
+                return Err(anyhow!(
+                    "io_uring reported no completion within {} s ({} of {} sends complete)",
+                    COMPLETION_TIMEOUT.as_secs(),
+                    tally.zerocopy.covered,
+                    tally.zerocopy.sent
+                ));
+            }
+            Err(e) => return Err(anyhow!("io_uring_enter() failed: {e}")),
+        }
+        let mut send_result = None;
+        for cqe in self.ring.completion() {
+            let id = cqe.user_data();
+            let flags = cqe.flags();
+            if cqueue::notif(flags) {
+                tally.zerocopy.completions += 1;
+                tally.zerocopy.covered += 1;
+                if (cqe.result() as u32) & IORING_NOTIF_USAGE_ZC_COPIED != 0 {
+                    tally.zerocopy.copied += 1;
+                }
+                self.done.add_range(id, id);
+            } else {
+                let res = cqe.result();
+                // Without F_MORE no notification follows: the kernel never
+                // took the pages (the send failed), so the buffer is free.
+                if !cqueue::more(flags) {
+                    self.done.add_range(id, id);
+                }
+                send_result = Some((
+                    id,
+                    if res < 0 {
+                        Err(Errno::from_raw(-res))
+                    } else {
+                        Ok(res as usize)
+                    },
+                ));
+            }
+        }
+        Ok(send_result)
+    }
+}

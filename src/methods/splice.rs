@@ -1,0 +1,223 @@
+//! splice: file → pipe → socket, twice `splice(2)` per chunk. This is the
+//! machinery under `sendfile` itself (the kernel's `sendfile` splices
+//! through a private pipe); here the pipe is ours, so every step shows.
+//!
+//! The file → pipe splice puts references to page-cache pages into the
+//! pipe, no bytes are copied; the pipe → socket splice hands those pages to
+//! the socket (`SPLICE_F_MOVE | SPLICE_F_MORE`, MORE left off the last
+//! chunk so it goes out at once). The pipe is grown with `F_SETPIPE_SZ` to
+//! hold one chunk: a chunk of `--buf` bytes at any offset spans at most
+//! `buf / page + 1` pages, each a pipe slot, so zclab asks for `buf + page`
+//! bytes and the kernel rounds up to a power of two pages. When the kernel
+//! refuses that size (above `/proc/sys/fs/pipe-max-size` without
+//! CAP_SYS_RESOURCE), chunks shrink to what the pipe holds.
+//!
+//! `/proc/<pid>/task/<tid>/io` does not see splice at all: rchar, wchar,
+//! syscr and syscw stay at 0 (KERNEL-FACTS). That is a finding, shown as
+//! such; zclab's own count is the evidence.
+
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::sync::atomic::Ordering;
+
+use anyhow::anyhow;
+use nix::errno::Errno;
+use nix::fcntl::{FcntlArg, OFlag, SpliceFFlags, fcntl, splice};
+
+use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+
+/// The page size the pipe's slots are measured in.
+const PAGE: usize = 4096;
+
+/// The pipe capacity zclab asks for, for chunks of `buffer_bytes`.
+pub fn pipe_request(buffer_bytes: usize) -> usize {
+    buffer_bytes.saturating_add(PAGE)
+}
+
+/// The largest chunk a pipe of `pipe_bytes` always holds, whatever the
+/// offset.
+pub fn chunk_for_pipe(buffer_bytes: usize, pipe_bytes: usize) -> usize {
+    buffer_bytes.min(pipe_bytes.saturating_sub(PAGE).max(PAGE))
+}
+
+pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, TransferError> {
+    let mut tally = Tally::default();
+    let fail = |tally: Tally, error: anyhow::Error| Err(TransferError { tally, error });
+
+    observer.before(&Call::Pipe2);
+    let piped = nix::unistd::pipe2(OFlag::O_CLOEXEC);
+    tally.pipe2 += 1;
+    observer.after(&Call::Pipe2, piped.as_ref().map(|_| 0).map_err(|e| *e));
+    let (pipe_r, pipe_w): (OwnedFd, OwnedFd) = match piped {
+        Ok(p) => p,
+        Err(e) => return fail(tally, anyhow!("pipe2() failed: {e}")),
+    };
+
+    let want = pipe_request(t.buffer_bytes);
+    let call = Call::SetPipeSize {
+        fd: pipe_w.as_raw_fd(),
+        size: want,
+    };
+    observer.before(&call);
+    let set = fcntl(&pipe_w, FcntlArg::F_SETPIPE_SZ(want as nix::libc::c_int));
+    tally.fcntl += 1;
+    observer.after(&call, set.map(|n| n as usize));
+    let pipe_bytes = match set {
+        Ok(n) => n as usize,
+        // Refused (too big for this user): keep the pipe as it is and ask
+        // its size without another counted call: the default is 16 pages.
+        Err(Errno::EPERM | Errno::EINVAL | Errno::ENOMEM) => {
+            match fcntl(&pipe_w, FcntlArg::F_GETPIPE_SZ) {
+                Ok(n) => {
+                    tally.fcntl += 1;
+                    n as usize
+                }
+                Err(e) => return fail(tally, anyhow!("fcntl(F_GETPIPE_SZ) failed: {e}")),
+            }
+        }
+        Err(e) => return fail(tally, anyhow!("fcntl(F_SETPIPE_SZ, {want}) failed: {e}")),
+    };
+    tally.pipe_bytes = pipe_bytes as u64;
+    let chunk = chunk_for_pipe(t.buffer_bytes, pipe_bytes);
+    let flags = SpliceFFlags::SPLICE_F_MOVE;
+
+    let mut offset: u64 = 0;
+    loop {
+        let len = (t.size.saturating_sub(offset)).min(chunk as u64) as usize;
+        // Asking for 0 bytes at the end still makes the call: it is the one
+        // that finds the end of the file, as read() does.
+        let len = len.max(usize::from(offset >= t.size) * chunk);
+        let more = offset + (len as u64) < t.size;
+        let call = Call::Splice {
+            fd_in: t.file.as_raw_fd(),
+            off_in: Some(offset),
+            fd_out: pipe_w.as_raw_fd(),
+            len,
+            more,
+        };
+        observer.before(&call);
+        let mut off = offset as nix::libc::loff_t;
+        let f = if more {
+            flags | SpliceFFlags::SPLICE_F_MORE
+        } else {
+            flags
+        };
+        let result = splice(t.file, Some(&mut off), pipe_w.as_fd(), None, len, f);
+        tally.splice += 1;
+        let flow = observer.after(&call, result);
+        let n = match result {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(Errno::EINTR) => {
+                tally.interrupted += 1;
+                continue;
+            }
+            Err(e) => {
+                return fail(
+                    tally,
+                    anyhow!("splice() from the file into the pipe failed: {e}"),
+                );
+            }
+        };
+        tally.chunks += 1;
+        offset += n as u64;
+        if offset > t.size {
+            return fail(
+                tally,
+                anyhow!(
+                    "the file grew during the run (it had {} bytes when opened, splice() has moved {offset} so far); measure a file that nothing is writing to",
+                    t.size
+                ),
+            );
+        }
+        if flow == Flow::Stop {
+            // Like read-write: the chunk was taken but is not sent.
+            tally.stopped_early = true;
+            return Ok(tally);
+        }
+        let mut left = n;
+        let mut stop = false;
+        while left > 0 {
+            let more = more || left < n;
+            let call = Call::Splice {
+                fd_in: pipe_r.as_raw_fd(),
+                off_in: None,
+                fd_out: t.socket.as_raw_fd(),
+                len: left,
+                more,
+            };
+            observer.before(&call);
+            let f = if more {
+                flags | SpliceFFlags::SPLICE_F_MORE
+            } else {
+                flags
+            };
+            let result = splice(pipe_r.as_fd(), None, t.socket, None, left, f);
+            tally.splice += 1;
+            let flow = observer.after(&call, result);
+            match result {
+                Ok(0) => {
+                    return fail(
+                        tally,
+                        anyhow!(
+                            "splice() into the socket returned 0: the receiver stopped taking data"
+                        ),
+                    );
+                }
+                Ok(w) => {
+                    left -= w;
+                    tally.bytes_sent += w as u64;
+                    t.progress.store(tally.bytes_sent, Ordering::Relaxed);
+                    if left > 0 {
+                        tally.short_writes += 1;
+                    }
+                }
+                Err(Errno::EINTR) => tally.interrupted += 1,
+                Err(e) => {
+                    return fail(
+                        tally,
+                        anyhow!(
+                            "splice() from the pipe into the socket failed: {e} (did the receiver close the connection?)"
+                        ),
+                    );
+                }
+            }
+            stop |= flow == Flow::Stop;
+        }
+        if stop {
+            tally.stopped_early = tally.bytes_sent < t.size;
+            return Ok(tally);
+        }
+    }
+    if offset != t.size {
+        return fail(
+            tally,
+            anyhow!(
+                "the file changed size during the run (it had {} bytes when opened, splice() found the end at {offset}); measure a file that nothing is writing to",
+                t.size
+            ),
+        );
+    }
+    Ok(tally)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunk_always_fits_the_pipe() {
+        // The kernel rounds the request up to a power of two pages.
+        let rounded = |bytes: usize| bytes.div_ceil(PAGE).next_power_of_two() * PAGE;
+        for buf in [1, 512, 4095, 4096, 4097, 65536, 131072, 1 << 20] {
+            let pipe = rounded(pipe_request(buf));
+            let chunk = chunk_for_pipe(buf, pipe);
+            assert_eq!(chunk, buf, "buf {buf}, pipe {pipe}");
+            // Worst case: the chunk starts one byte before a page boundary.
+            let slots = (PAGE - 1 + chunk).div_ceil(PAGE);
+            assert!(slots <= pipe / PAGE, "buf {buf}: {slots} slots in {pipe}");
+        }
+        // A pipe the kernel would not grow: chunks shrink to fit.
+        assert_eq!(chunk_for_pipe(8 << 20, 1 << 20), (1 << 20) - PAGE);
+        assert_eq!(chunk_for_pipe(8 << 20, PAGE), PAGE);
+    }
+}
