@@ -501,3 +501,23 @@ fn every_pointer_the_check_accepts_is_in_the_real_json() {
         );
     }
 }
+
+/// A screen taller than the terminal scrolls as a pager does: space moves
+/// down a page (PgDn and the arrows too, unit-tested in `page`).
+#[test]
+fn a_tall_run_screen_scrolls_with_space() {
+    let home = temp_home();
+    // Lesson 1: six text screens, four predicts (Enter alone shows the
+    // answer, Enter again moves on), then the trace run, taller than 24 rows.
+    let mut keys = vec!["\r"; 6];
+    for _ in 0..4 {
+        keys.extend(["\r", "\r"]);
+    }
+    keys.extend([" ", "q"]);
+    let (status, out, restored) =
+        common::on_a_pty(home.path(), &["lesson", "1", "--color", "never"], &keys);
+    assert!(status.success() && restored, "{status:?}\n{out}");
+    assert!(out.contains("space/PgDn/↓ more"), "{out}");
+    assert!(out.contains("(lines 1-"), "{out}");
+    assert!(out.contains("(lines 18-"), "did not scroll a page:\n{out}");
+}

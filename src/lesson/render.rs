@@ -191,7 +191,25 @@ fn atoms(text: &str, color: bool) -> Vec<Atom> {
             out[i].can_break_before = false;
         }
     }
-    out
+    // What may not be separated is one atom: an opening bracket travels
+    // with what follows it, a closing mark with what precedes it, so a line
+    // that must break there breaks before the pair and stays in its width.
+    let mut merged: Vec<Atom> = Vec::with_capacity(out.len());
+    for a in out {
+        match merged.last_mut() {
+            Some(prev) if !a.can_break_before => {
+                if a.space_before {
+                    prev.text.push(' ');
+                    prev.width += 1;
+                }
+                prev.text.push_str(&a.text);
+                prev.width += a.width;
+                prev.last = a.last;
+            }
+            _ => merged.push(a),
+        }
+    }
+    merged
 }
 
 /// Wraps a paragraph; `first` and `rest` are the prefixes of the first and
@@ -450,6 +468,17 @@ mod tests {
         assert!(r.contains("• item one continues"), "{r}");
         assert!(r.contains("    int x;"), "{r}");
         assert_eq!(join_lines(&["页缓存", "里"]), "页缓存里");
+    }
+
+    #[test]
+    fn an_opening_bracket_moves_to_the_next_line_with_its_content() {
+        let r = markdown(
+            "把文件从页缓存中清掉（`posix_fadvise(POSIX_FADV_DONTNEED)`），于是",
+            40,
+            false,
+        );
+        assert!(r.lines().all(|l| !l.ends_with('（')), "{r}");
+        assert!(r.contains("\n（`posix_fadvise"), "{r}");
     }
 
     #[test]
