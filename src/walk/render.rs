@@ -342,8 +342,9 @@ pub fn ending(w: &WalkResult, file_bytes: u64, ctx: &Ctx) -> String {
     // 2 chunks divides by 2, not by the file's chunk count.
     let tally = &w.outcome.tally;
     let (units, per_unit) = match w.method {
-        Method::ReadWrite => (tally.chunks, t::PER_CHUNK_DONE),
         Method::Sendfile => (tally.sendfile, t::PER_CALL_DONE),
+        // Every other road counts its chunks (`Tally::chunks`).
+        _ => (tally.chunks, t::PER_CHUNK_DONE),
     };
     if units > 0 {
         let switches = 2 * tally.syscalls();
