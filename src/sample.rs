@@ -14,16 +14,17 @@ use anyhow::{Context, Result};
 use crate::cleanup;
 use crate::error;
 use crate::size::format_bytes;
+use crate::text::errors as t;
 
 /// The default sample used by `zclab compare` with no file: large enough
 /// that a transfer takes a measurable time, small enough to be made in a
 /// second or two.
 pub const DEFAULT_SAMPLE_BYTES: u64 = 256 << 20;
 
-/// CRC-32 of the default sample as [`write_records`] makes it (a test below
+/// CRC-32 of the default sample as [`DEFAULT_CONTENT`] makes it (a test below
 /// makes it again and checks), so a reused default sample can be checked
 /// without generating 256 MiB first. Change it with the generator.
-pub const DEFAULT_SAMPLE_CRC32: u32 = 0x4da8_6a5f;
+pub const DEFAULT_SAMPLE_CRC32: u32 = 0x5d8e_5bfe;
 
 /// The largest sample zclab makes: 1 TiB.
 pub const MAX_SAMPLE_BYTES: u64 = 1 << 40;
@@ -122,32 +123,30 @@ pub fn make_file(
 ) -> Result<()> {
     check_size(size)?;
     if content == Content::Segment && size != 0 && size < crate::kafka::segment::MIN_SEGMENT_BYTES {
-        return Err(error::input(format!(
-            "--size {size}: a Kafka segment that small cannot hold a record batch; ask for 0 or at least {} bytes",
-            crate::kafka::segment::MIN_SEGMENT_BYTES
-        )));
+        return Err(error::input_t(
+            t::SEGMENT_TOO_SMALL,
+            &[
+                ("size", &size),
+                ("min", &crate::kafka::segment::MIN_SEGMENT_BYTES),
+            ],
+        ));
     }
     let shown = path.display();
     if path.is_dir() {
-        return Err(error::input(format!(
-            "{shown} is a directory: give a file name for the sample, e.g. {shown}/sample.log"
-        )));
+        return Err(error::input_t(t::OUT_IS_DIR, &[("path", &shown)]));
     }
     if !force && fs::symlink_metadata(path).is_ok() {
-        return Err(error::input(format!(
-            "{shown} already exists: zclab will not overwrite it; choose another name or add --force"
-        )));
+        return Err(error::input_t(t::OUT_EXISTS, &[("path", &shown)]));
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(error::input(format!(
-            "cannot create {shown}: the folder {} does not exist; create it first (mkdir -p {})",
-            dir.display(),
-            dir.display()
-        )));
+        return Err(error::input_t(
+            t::NO_FOLDER,
+            &[("path", &shown), ("dir", &dir.display())],
+        ));
     }
     let file_name = path
         .file_name()
@@ -163,10 +162,10 @@ pub fn make_file(
             .create_new(true)
             .open(&tmp)
             .map_err(|e| match e.kind() {
-                io::ErrorKind::PermissionDenied => error::input(format!(
-                    "cannot create {shown}: permission denied in {}; choose a folder you can write",
-                    dir.display()
-                )),
+                io::ErrorKind::PermissionDenied => error::input_t(
+                    t::OUT_PERMISSION,
+                    &[("path", &shown), ("dir", &dir.display())],
+                ),
                 _ => anyhow::Error::new(e).context(format!("cannot create {}", tmp.display())),
             })?;
         let mut writer = io::BufWriter::with_capacity(1 << 20, file);
@@ -187,9 +186,7 @@ pub fn make_file(
         file.sync_all()
             .with_context(|| format!("cannot sync {shown}"))?;
         if !force && fs::symlink_metadata(path).is_ok() {
-            return Err(error::input(format!(
-                "{shown} appeared while the sample was being written: zclab will not overwrite it; add --force"
-            )));
+            return Err(error::input_t(t::APPEARED, &[("path", &shown)]));
         }
         fs::rename(&tmp, path)
             .with_context(|| format!("cannot move the sample into place at {shown}"))?;
@@ -244,7 +241,8 @@ fn check_space(dir: &Path, size: u64) -> Result<()> {
 }
 
 /// The small sample `trace` walks by default: 16 KiB, four chunks of the
-/// article's 4 KiB buffer. Same bytes as `samples/kafka-segment-16KiB.log`.
+/// article's 4 KiB buffer, one 16 KiB record batch. Same bytes as
+/// `samples/kafka-segment-16KiB.log`.
 pub const SMALL_SAMPLE_BYTES: u64 = 16 << 10;
 
 /// zclab's cache folder: `$XDG_CACHE_HOME/zclab`, else `~/.cache/zclab`;
@@ -317,14 +315,25 @@ pub fn ensure_cache_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Where the default sample of `compare` lives.
+/// The content of the default samples: genuine Kafka log segments.
+pub const DEFAULT_CONTENT: Content = Content::Segment;
+
+/// Where the default sample of `compare` lives: a Kafka segment, named and
+/// placed as Kafka would for partition 0 of a topic `compare-256MiB`
+/// (so `zclab kafka serve --log-dir <cache>/segments` serves it).
 pub fn default_sample_path() -> PathBuf {
-    cache_dir().join("kafka-sample-256MiB.log")
+    cache_dir()
+        .join("segments")
+        .join("compare-256MiB-0")
+        .join(crate::kafka::log::FIRST_SEGMENT)
 }
 
-/// Where the small sample of `trace` lives.
+/// Where the small sample of `trace` lives (topic `trace-16KiB`).
 pub fn small_sample_path() -> PathBuf {
-    cache_dir().join("kafka-segment-16KiB.log")
+    cache_dir()
+        .join("segments")
+        .join("trace-16KiB-0")
+        .join(crate::kafka::log::FIRST_SEGMENT)
 }
 
 /// Returns the default sample of `compare`, making it first when it is
@@ -355,18 +364,33 @@ pub fn ensure_cached(
     {
         return Ok((path, false));
     }
-    make_sample(&path, size, true, progress)?;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "cannot create {} for zclab's samples; set XDG_CACHE_HOME to a writable folder or pass a file",
+                parent.display()
+            )
+        })?;
+    }
+    make_file(&path, size, true, progress, DEFAULT_CONTENT)?;
     Ok((path, true))
 }
 
-/// CRC-32 of the `size` bytes [`write_records`] makes.
+/// CRC-32 of the `size` bytes of a default sample ([`DEFAULT_CONTENT`]).
 pub fn expected_crc32(size: u64) -> u32 {
     if size == DEFAULT_SAMPLE_BYTES {
         return DEFAULT_SAMPLE_CRC32;
     }
+    generated_crc32(size)
+}
+
+fn generated_crc32(size: u64) -> u32 {
     let mut crc = CrcWriter(crc32fast::Hasher::new());
     // Writing into a hasher cannot fail.
-    let _ = write_records(&mut crc, size, &mut |_| {});
+    let _ = match DEFAULT_CONTENT {
+        Content::Lines => write_records(&mut crc, size, &mut |_| {}),
+        Content::Segment => crate::kafka::segment::write_segment(&mut crc, size, &mut |_| {}),
+    };
     crc.0.finalize()
 }
 
@@ -420,10 +444,8 @@ mod tests {
 
     #[test]
     fn the_default_sample_digest_is_the_generators() {
-        let mut crc = CrcWriter(crc32fast::Hasher::new());
-        write_records(&mut crc, DEFAULT_SAMPLE_BYTES, &mut |_| {}).expect("hash");
         assert_eq!(
-            crc.0.finalize(),
+            generated_crc32(DEFAULT_SAMPLE_BYTES),
             DEFAULT_SAMPLE_CRC32,
             "the generator changed: update DEFAULT_SAMPLE_CRC32"
         );
