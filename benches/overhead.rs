@@ -1,18 +1,21 @@
-//! Instrumentation overhead of `zclab compare`.
+//! Instrumentation overhead of `zclab compare`, against bare loops.
 //!
-//! Runs each method the way `compare` does (own counts, progress counter,
-//! `/proc` snapshots, getrusage, barriers, CRC-32 check on the consumer)
-//! and the same loop with no counting at all over an equally plain loopback
-//! socket whose consumer computes the same CRC-32, on a warm 1 GiB file,
-//! with buffers of 4 KiB and 128 KiB. The three variants (zclab, bare,
-//! bare without the CRC) rotate their order every round so that none always
-//! runs first. It prints, per cell, the median throughput and the median CPU
-//! time of the sending thread (`getrusage(RUSAGE_THREAD)`): wall-clock
-//! throughput on a small VM swings by tens of percent from run to run, the
-//! sender's CPU time much less, and counting costs CPU, so both are shown.
+//! Runs each method the way `compare` does (`harness::run_once`: own
+//! counts, progress counter, stall watch, `/proc` snapshots, barriers, the
+//! CRC-32 check of every byte on its checking thread) and the same method
+//! as a bare loop over an equally plain loopback socket whose consumer only
+//! drains it with `read()` into 64 KiB (no digest, no counting), on a warm
+//! file (256 MiB by default), with buffers of 4 KiB and 128 KiB. Variants
+//! run interleaved, their order rotating every round: zclab, bare, and both
+//! again with the sender and consumer pinned to different CPUs
+//! (`--pin`). It prints a summary table: median throughput of each, the
+//! zclab/bare ratio (goal ≥ 0.95), the spread of the runs (max−min over
+//! the median) unpinned and pinned, and the sendfile/read-write ratio as
+//! zclab measures it against the bare loops' (goal: within 5 %).
 //!
-//! Run: `cargo bench --bench overhead` (env ZCLAB_BENCH_SIZE, e.g. 256MiB,
-//! and ZCLAB_BENCH_RUNS, default 11, to change the work).
+//! Run: `cargo bench --bench overhead` (env ZCLAB_BENCH_SIZE, e.g. 1GiB,
+//! and ZCLAB_BENCH_RUNS, default 7). Say how loaded the machine was with
+//! every figure you quote: the bench prints the load average.
 
 use std::fs::File;
 use std::io::Read;
@@ -23,54 +26,46 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use zclab::counters::CpuTime;
 use zclab::harness;
 use zclab::input::open_regular;
 use zclab::methods::{Method, Quiet};
 
-/// Seconds to the last byte received, and the sender's CPU microseconds.
-struct Sample {
-    secs: f64,
-    cpu_us: f64,
-}
-
-/// The same transfer with nothing counted: no tally, no progress, no
-/// observer, no /proc, no barriers. With `digest`, the consumer computes the
-/// same CRC-32 as zclab's (verification, not counting); without, it only
-/// drains the socket.
-fn bare_run(
-    method: Method,
-    path: &Path,
-    size: u64,
-    buf_bytes: usize,
-    digest: bool,
-) -> Result<Sample> {
+/// The same transfer with nothing counted and nothing checked: no tally,
+/// no progress, no observer, no /proc, no barriers, no digest. With `pin`,
+/// the sender runs on the first CPU and the consumer on the second.
+fn bare_run(method: Method, path: &Path, size: u64, buf_bytes: usize, pin: bool) -> Result<f64> {
+    let cpus = zclab::cpus::allowed();
+    let cpu = |i: usize| cpus.get(i % cpus.len().max(1)).copied();
     let listener = TcpListener::bind(("127.0.0.1", 0))?;
     let sender = TcpStream::connect(listener.local_addr()?)?;
     let (mut receiver, _) = listener.accept()?;
-    let start = Instant::now();
+    let consumer_cpu = cpu(1);
     let reader = std::thread::spawn(move || -> std::io::Result<(u64, Instant)> {
+        if let (true, Some(c)) = (pin, consumer_cpu) {
+            zclab::cpus::pin_this_thread(c);
+        }
         let mut buf = vec![0u8; harness::RECEIVER_BUFFER_BYTES];
         let mut got = 0u64;
-        let mut hasher = crc32fast::Hasher::new();
         loop {
             let n = receiver.read(&mut buf)?;
             if n == 0 {
-                std::hint::black_box(hasher.finalize());
                 return Ok((got, Instant::now()));
-            }
-            if digest {
-                hasher.update(&buf[..n]);
             }
             got += n as u64;
         }
     });
-    // The sender runs on a thread of its own, as in zclab's harness, so the
-    // two differ only by the counting.
+    // The sender runs on a thread of its own, as in zclab's harness.
     let path = path.to_path_buf();
-    let sending = std::thread::spawn(move || -> Result<(TcpStream, CpuTime)> {
+    let sender_cpu = cpu(0);
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let sending = std::thread::spawn(move || -> Result<TcpStream> {
+        if let (true, Some(c)) = (pin, sender_cpu) {
+            zclab::cpus::pin_this_thread(c);
+        }
         let file = File::open(&path)?;
-        let cpu0 = CpuTime::of_this_thread()?;
+        let _ = ready_tx.send(());
+        let _ = go_rx.recv();
         match method {
             Method::ReadWrite => {
                 let mut buf = vec![0u8; buf_bytes];
@@ -94,10 +89,12 @@ fn bare_run(
             }
             other => bail!("no bare loop for {} yet", other.name()),
         }
-        let cpu = CpuTime::of_this_thread()?.since(&cpu0);
-        Ok((sender, cpu))
+        Ok(sender)
     });
-    let (sender, cpu) = sending
+    let _ = ready_rx.recv();
+    let start = Instant::now();
+    let _ = go_tx.send(());
+    let sender = sending
         .join()
         .map_err(|_| anyhow::anyhow!("sender panicked"))??;
     sender.shutdown(Shutdown::Both)?;
@@ -107,10 +104,7 @@ fn bare_run(
     if got != size {
         bail!("bare run received {got} of {size} bytes");
     }
-    Ok(Sample {
-        secs: (end - start).as_secs_f64(),
-        cpu_us: cpu.total_us() as f64,
-    })
+    Ok((end - start).as_secs_f64())
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -118,19 +112,22 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn pct(base: f64, x: f64) -> f64 {
-    (x - base) / base * 100.0
+/// (max − min) / median, in %.
+fn spread(v: &[f64]) -> f64 {
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(0.0, f64::max);
+    (hi - lo) / median(v.to_vec()) * 100.0
 }
 
 fn main() -> Result<()> {
     let size = zclab::size::parse_size(
-        &std::env::var("ZCLAB_BENCH_SIZE").unwrap_or_else(|_| "1GiB".into()),
+        &std::env::var("ZCLAB_BENCH_SIZE").unwrap_or_else(|_| "256MiB".into()),
     )
     .map_err(anyhow::Error::msg)?;
     let runs: usize = std::env::var("ZCLAB_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(11);
+        .unwrap_or(7);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join(format!("bench-{size}.log"));
     if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(size) {
@@ -140,75 +137,128 @@ fn main() -> Result<()> {
     let input = open_regular(&path)?;
     let expected = harness::digest_file(&input).context("warming the page cache")?;
     let mib = size as f64 / (1024.0 * 1024.0);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "file {} ({size} bytes), {runs} runs per variant, warm page cache, loopback TCP; medians",
-        path.display()
+        "file {} ({size} bytes), {runs} interleaved runs per variant, warm page cache, loopback TCP, {} CPUs, load average before: {}",
+        path.display(),
+        zclab::cpus::allowed().len(),
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
+    // Per (buffer, method): medians of zclab, bare, zclab pinned, bare
+    // pinned (MiB/s) and the spreads.
+    let mut table: Vec<(usize, Method, [f64; 4], [f64; 4])> = Vec::new();
+    for buf in [4096usize, 128 * 1024] {
+        for method in Method::ALL {
+            let mut got: [Vec<f64>; 4] = Default::default();
+            let sent = AtomicU64::new(0);
+            for round in 0..runs {
+                for k in 0..4 {
+                    let variant = (round + k) % 4;
+                    let pin = variant >= 2;
+                    let secs = if variant % 2 == 0 {
+                        let opts = harness::RunOptions {
+                            pin,
+                            ..harness::RunOptions::new(buf, &sent)
+                        };
+                        let out = harness::run_once(
+                            method,
+                            &input,
+                            expected,
+                            &opts,
+                            &mut Quiet,
+                            &mut || {},
+                        )?;
+                        if !out.verified {
+                            bail!("instrumented run not verified");
+                        }
+                        out.elapsed.as_secs_f64()
+                    } else {
+                        bare_run(method, &path, size, buf, pin)?
+                    };
+                    got[variant].push(mib / secs);
+                }
+            }
+            let med = [0, 1, 2, 3].map(|i| median(got[i].clone()));
+            let spr = [0, 1, 2, 3].map(|i| spread(&got[i]));
+            eprintln!(
+                "  {:<10} {:>6}: zclab {:.0}, bare {:.0}, pinned zclab {:.0}, pinned bare {:.0} MiB/s",
+                method.name(),
+                buf,
+                med[0],
+                med[1],
+                med[2],
+                med[3]
+            );
+            table.push((buf, method, med, spr));
+        }
+    }
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "{:<11} {:>7} | {:>9} {:>9} {:>8} | {:>10} {:>10} {:>8} | {:>12} {:>8}",
+        "load average after: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!();
+    println!(
+        "{:<10} {:>7} | {:>8} {:>8} {:>6} | {:>7} {:>7} | {:>8} {:>8} {:>6} | {:>7} {:>7}",
         "method",
         "buffer",
         "zclab",
         "bare",
-        "slower",
-        "zclab CPU",
-        "bare CPU",
-        "more",
-        "no-CRC MiB/s",
-        "CRC cost"
+        "ratio",
+        "spread",
+        "spread",
+        "zclab",
+        "bare",
+        "ratio",
+        "spread",
+        "spread"
     );
     println!(
-        "{:<11} {:>7} | {:>9} {:>9} {:>8} | {:>10} {:>10} {:>8} | {:>12} {:>8}",
-        "", "", "MiB/s", "MiB/s", "", "ms", "ms", "", "", ""
+        "{:<10} {:>7} | {:>8} {:>8} {:>6} | {:>7} {:>7} | {:>8} {:>8} {:>6} | {:>7} {:>7}",
+        "", "", "MiB/s", "MiB/s", "", "zclab", "bare", "pinned", "pinned", "", "zclab", "bare"
     );
+    for (buf, method, med, spr) in &table {
+        println!(
+            "{:<10} {:>7} | {:>8.0} {:>8.0} {:>6.3} | {:>6.0}% {:>6.0}% | {:>8.0} {:>8.0} {:>6.3} | {:>6.0}% {:>6.0}%",
+            method.name(),
+            buf,
+            med[0],
+            med[1],
+            med[0] / med[1],
+            spr[0],
+            spr[1],
+            med[2],
+            med[3],
+            med[2] / med[3],
+            spr[2],
+            spr[3]
+        );
+    }
+    println!();
+    println!("sendfile / read-write throughput, as zclab measures it and as the bare loops do:");
     for buf in [4096usize, 128 * 1024] {
-        for method in Method::ALL {
-            let mut got: [Vec<Sample>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-            let sent = AtomicU64::new(0);
-            for round in 0..runs {
-                for k in 0..3 {
-                    let variant = (round + k) % 3;
-                    let s = match variant {
-                        0 => {
-                            let out = harness::run_once(
-                                method,
-                                &input,
-                                expected,
-                                &harness::RunOptions::new(buf, &sent),
-                                &mut Quiet,
-                                &mut || {},
-                            )?;
-                            if !out.verified {
-                                bail!("instrumented run not verified");
-                            }
-                            Sample {
-                                secs: out.elapsed.as_secs_f64(),
-                                cpu_us: out.sender_cpu.total_us() as f64,
-                            }
-                        }
-                        1 => bare_run(method, &path, size, buf, true)?,
-                        _ => bare_run(method, &path, size, buf, false)?,
-                    };
-                    got[variant].push(s);
-                }
+        let get = |m: Method| {
+            table
+                .iter()
+                .find(|t| t.0 == buf && t.1 == m)
+                .map(|t| (t.2, t.3))
+        };
+        if let (Some((rw, _)), Some((sf, _))) = (get(Method::ReadWrite), get(Method::Sendfile)) {
+            for (label, a, b) in [("unpinned", 0, 1), ("pinned", 2, 3)] {
+                let z = sf[a] / rw[a];
+                let bare = sf[b] / rw[b];
+                println!(
+                    "  buffer {:>6}, {label:<8}: zclab {z:.2}x, bare {bare:.2}x, zclab/bare {:.3} (goal: within 5 %)",
+                    buf,
+                    z / bare
+                );
             }
-            let thr = |v: &[Sample]| median(v.iter().map(|s| mib / s.secs).collect());
-            let cpu = |v: &[Sample]| median(v.iter().map(|s| s.cpu_us / 1000.0).collect());
-            let (ti, tb, tr) = (thr(&got[0]), thr(&got[1]), thr(&got[2]));
-            let (ci, cb) = (cpu(&got[0]), cpu(&got[1]));
-            println!(
-                "{:<11} {:>7} | {:>9.1} {:>9.1} {:>7.1}% | {:>10.1} {:>10.1} {:>7.1}% | {:>12.1} {:>7.1}%",
-                method.name(),
-                buf,
-                ti,
-                tb,
-                -pct(tb, ti),
-                ci,
-                cb,
-                pct(cb, ci),
-                tr,
-                -pct(tr, tb)
-            );
         }
     }
     Ok(())

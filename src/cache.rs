@@ -100,31 +100,10 @@ pub fn evict(file: &File, size: u64) -> Result<Eviction> {
 /// dropped; on an idle CPU that can take seconds. A loopback datagram sent
 /// from a thread on each CPU makes each one process received packets now.
 fn flush_deferred_frees() {
-    use nix::libc::{CPU_ISSET, CPU_SET, CPU_SETSIZE, cpu_set_t, sched_getaffinity};
-    let size = std::mem::size_of::<cpu_set_t>();
-    // SAFETY: an all-zero cpu_set_t is a valid empty set.
-    let mut set: cpu_set_t = unsafe { std::mem::zeroed() };
-    // SAFETY: `set` is a valid cpu_set_t of `size` bytes.
-    if unsafe { sched_getaffinity(0, size, &mut set) } != 0 {
-        return;
-    }
-    let cpus: Vec<usize> = (0..CPU_SETSIZE as usize)
-        // SAFETY: reading one bit of a valid set.
-        .filter(|&c| unsafe { CPU_ISSET(c, &set) })
-        .collect();
     std::thread::scope(|scope| {
-        for cpu in cpus {
+        for cpu in crate::cpus::allowed() {
             scope.spawn(move || {
-                // SAFETY: an all-zero cpu_set_t is valid; CPU_SET sets one
-                // bit of it (cpu < CPU_SETSIZE); sched_setaffinity gets a
-                // valid set of `size` bytes for this thread (0), which ends
-                // right after.
-                let rc = unsafe {
-                    let mut one: cpu_set_t = std::mem::zeroed();
-                    CPU_SET(cpu, &mut one);
-                    nix::libc::sched_setaffinity(0, size, &one)
-                };
-                if rc != 0 {
+                if !crate::cpus::pin_this_thread(cpu) {
                     return;
                 }
                 let Ok(sock) = std::net::UdpSocket::bind(("127.0.0.1", 0)) else {

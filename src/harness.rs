@@ -7,7 +7,8 @@
 //! then park on a barrier; the controlling thread reads their counters; all
 //! three pass the barrier; the sender runs the method and shuts its side of
 //! the socket; the receiver drains the socket with `read(2)` until end of
-//! stream, digesting what it got; both report and park again; the
+//! stream, while a checking thread digests what it got (see `checker`: the
+//! CRC stays off the consumer's critical path); both report and park again; the
 //! controlling thread reads the counters a second time and releases them.
 //! Both methods use the same sockets, the same receiver and the same
 //! receiver buffer, so the comparison is fair.
@@ -23,6 +24,7 @@ use anyhow::{Context, Result, anyhow};
 use nix::errno::Errno;
 use serde::Serialize;
 
+use crate::checker::Ring;
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
 use crate::input::InputFile;
 use crate::loopback::{self, TransferWatch};
@@ -198,6 +200,10 @@ pub struct RunOptions<'a> {
     pub buffer_bytes: usize,
     /// Bytes sent so far, for a progress bar on another thread.
     pub progress: &'a AtomicU64,
+    /// Pin the sender to the first CPU the process may use and the
+    /// consumer to the second (`sched_setaffinity`), so that the scheduler
+    /// does not move them between runs.
+    pub pin: bool,
     /// Test hooks of the failure paths (none in normal runs).
     pub faults: Faults,
 }
@@ -231,6 +237,7 @@ impl<'a> RunOptions<'a> {
         RunOptions {
             buffer_bytes,
             progress,
+            pin: false,
             faults: Faults::default(),
         }
     }
@@ -324,6 +331,9 @@ fn spawn_sender<'scope, 'env, O: Observer + Send>(
     observer: &'env mut O,
 ) {
     scope.spawn(move || {
+        if opts.pin {
+            pin_to(0);
+        }
         let _ = tx.send(Event::SenderReady(nix::unistd::gettid().as_raw()));
         gates.go.wait();
         let (result, cpu) = if gates.abort.load(Ordering::SeqCst) {
@@ -364,16 +374,45 @@ fn spawn_receiver<'scope, 'env>(
     watch: &'env TransferWatch,
 ) {
     scope.spawn(move || {
-        let _ = tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
-        gates.go.wait();
-        let report = if gates.abort.load(Ordering::SeqCst) {
-            Err(anyhow!("the run was aborted before the transfer"))
-        } else {
-            receive(sock, opts, watch)
-        };
-        let _ = tx.send(Event::ReceiverDone(report));
-        gates.after.wait();
+        let all = crate::cpus::allowed();
+        if opts.pin {
+            pin_to(1);
+        }
+        // The checker digests what the consumer reads (see `checker`); it
+        // starts before the transfer is timed, free to run on any CPU.
+        let ring = Ring::new(RECEIVER_BUFFER_BYTES);
+        std::thread::scope(|inner| {
+            let checker = inner.spawn(|| {
+                if opts.pin {
+                    crate::cpus::allow_this_thread(&all);
+                }
+                ring.check()
+            });
+            let _ = tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
+            gates.go.wait();
+            let report = if gates.abort.load(Ordering::SeqCst) {
+                Err(anyhow!("the run was aborted before the transfer"))
+            } else {
+                receive(sock, opts, watch, &ring)
+            };
+            ring.finish();
+            let report = match checker.join() {
+                Ok(crc32) => report.map(|r| ReceiverReport { crc32, ..r }),
+                Err(_) => Err(anyhow!("the checking thread panicked")),
+            };
+            let _ = tx.send(Event::ReceiverDone(report));
+            gates.after.wait();
+        });
     });
+}
+
+/// Pins the calling thread to the `index`-th CPU it may use (wrapping
+/// round on a machine with fewer).
+fn pin_to(index: usize) {
+    let cpus = crate::cpus::allowed();
+    if let Some(&cpu) = cpus.get(index % cpus.len().max(1)) {
+        crate::cpus::pin_this_thread(cpu);
+    }
 }
 
 /// The thread ids of (sender, receiver), once both have reported.
@@ -521,33 +560,33 @@ fn receive(
     sock: TcpStream,
     opts: &RunOptions<'_>,
     watch: &TransferWatch,
+    ring: &Ring,
 ) -> Result<ReceiverReport> {
     let (close_after, stall_after) = (
         opts.faults.receiver_close_after,
         opts.faults.receiver_stall_after,
     );
     let cpu0 = CpuTime::of_this_thread()?;
-    let mut buf = vec![0u8; RECEIVER_BUFFER_BYTES];
-    let mut hasher = crc32fast::Hasher::new();
     let mut bytes: u64 = 0;
     let mut reads: u64 = 0;
+    let report = |bytes, reads, end| -> Result<Partial> {
+        Ok(Partial {
+            bytes,
+            reads,
+            cpu: CpuTime::of_this_thread()?.since(&cpu0),
+            end,
+        })
+    };
     loop {
         let want = match close_after {
             Some(limit) if bytes >= limit => {
                 // Simulated consumer crash: close with data unread, which
                 // makes the kernel reset the connection.
                 watch.close(sock);
-                let cpu = CpuTime::of_this_thread()?.since(&cpu0);
-                return Ok(ReceiverReport {
-                    bytes,
-                    crc32: hasher.finalize(),
-                    reads,
-                    cpu,
-                    end: Instant::now(),
-                });
+                return report(bytes, reads, Instant::now()).map(Partial::into_report);
             }
-            Some(limit) => ((limit - bytes) as usize).min(buf.len()),
-            None => buf.len(),
+            Some(limit) => ((limit - bytes) as usize).min(RECEIVER_BUFFER_BYTES),
+            None => RECEIVER_BUFFER_BYTES,
         };
         if stall_after.is_some_and(|limit| bytes >= limit) {
             // Simulated hung consumer: stop reading until the run is
@@ -558,10 +597,9 @@ fn receive(
             break;
         }
         reads += 1;
-        match nix::unistd::read(&sock, &mut buf[..want]) {
+        match ring.fill(|buf| nix::unistd::read(&sock, &mut buf[..want])) {
             Ok(0) => break,
             Ok(n) => {
-                hasher.update(&buf[..n]);
                 bytes += n as u64;
                 watch.set_received(bytes);
             }
@@ -569,15 +607,28 @@ fn receive(
             Err(e) => return Err(anyhow!("the receiver's read() failed: {e}")),
         }
     }
-    let end = Instant::now();
-    let cpu = CpuTime::of_this_thread()?.since(&cpu0);
-    Ok(ReceiverReport {
-        bytes,
-        crc32: hasher.finalize(),
-        reads,
-        cpu,
-        end,
-    })
+    report(bytes, reads, Instant::now()).map(Partial::into_report)
+}
+
+/// What the consumer itself knows at the end; the CRC-32 comes from the
+/// checker.
+struct Partial {
+    bytes: u64,
+    reads: u64,
+    cpu: CpuTime,
+    end: Instant,
+}
+
+impl Partial {
+    fn into_report(self) -> ReceiverReport {
+        ReceiverReport {
+            bytes: self.bytes,
+            crc32: 0,
+            reads: self.reads,
+            cpu: self.cpu,
+            end: self.end,
+        }
+    }
 }
 
 /// Says what stalled, once `watch` has called the run off.

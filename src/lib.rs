@@ -14,10 +14,12 @@
 //! something else: one method run one system call at a time (`zclab trace`).
 
 pub mod cache;
+pub mod checker;
 pub mod cleanup;
 pub mod cli;
 pub mod commands;
 pub mod counters;
+pub mod cpus;
 pub mod ctx;
 pub mod demo;
 pub mod error;

@@ -100,7 +100,7 @@ fn run_attached(
     for_duration: Option<&str>,
     json: bool,
 ) -> Result<ExitCode> {
-    let lang = global.lang;
+    let ctx = global.ctx();
     let pids = parse_pids(pids)?;
     let duration = for_duration.map(parse_for).transpose()?;
     let guard = tracer::StopOnSignal::install().context("cannot install the Ctrl-C handler")?;
@@ -112,13 +112,13 @@ fn run_attached(
     let mut banner = |targets: &[tracer::AttachedTarget]| {
         eprintln!(
             "{}",
-            report::attach::attached_banner(targets, duration.map(|d| d.as_secs_f64()), lang)
+            report::attach::attached_banner(targets, duration.map(|d| d.as_secs_f64()), &ctx)
         );
     };
     let outcome = match tracer::attach(&pids, &opts, &mut banner) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("zclab: {}", report::attach::attach_error(&e, lang));
+            eprintln!("zclab: {}", report::attach::attach_error(&e, &ctx));
             return Ok(ExitCode::from(clamp_code(e.exit_code())));
         }
     };

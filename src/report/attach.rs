@@ -9,8 +9,8 @@ use colored::Colorize;
 use serde::Serialize;
 
 use crate::ctx::Ctx;
-use crate::lang::Lang;
 use crate::report::count::{count_body, counts_doc};
+use crate::text::attach as t;
 use crate::tracer::{AttachEnd, AttachError, AttachOutcome, AttachedTarget, CommandStatus};
 use crate::view::count::CountsView;
 
@@ -23,78 +23,71 @@ fn target_list(targets: &[AttachedTarget]) -> String {
 }
 
 /// The stderr line once every thread is seized.
-pub fn attached_banner(targets: &[AttachedTarget], limit: Option<f64>, lang: Lang) -> String {
+pub fn attached_banner(targets: &[AttachedTarget], limit: Option<f64>, ctx: &Ctx) -> String {
     let threads: usize = targets.iter().map(|t| t.threads_at_attach).sum();
     let list = target_list(targets);
-    match (lang, limit) {
-        (Lang::En, None) => format!(
-            "zclab: attached to {list}, {threads} thread(s); press Ctrl-C to detach and see the report"
-        ),
-        (Lang::En, Some(s)) => format!(
-            "zclab: attached to {list}, {threads} thread(s); detaching after {s:.1} s (Ctrl-C detaches now)"
-        ),
-        (Lang::Zh, None) => {
-            format!("zclab：已附加到 {list}，共 {threads} 个线程；按 Ctrl-C 解除附加并查看报告")
-        }
-        (Lang::Zh, Some(s)) => format!(
-            "zclab：已附加到 {list}，共 {threads} 个线程；{s:.1} 秒后解除附加（按 Ctrl-C 立即解除）"
+    match limit {
+        None => ctx.f(t::BANNER, &[("targets", &list), ("threads", &threads)]),
+        Some(s) => ctx.f(
+            t::BANNER_FOR,
+            &[
+                ("targets", &list),
+                ("threads", &threads),
+                ("secs", &format!("{s:.1}")),
+            ],
         ),
     }
 }
 
-fn exit_text(status: CommandStatus, lang: Lang) -> String {
-    match (status, lang) {
-        (CommandStatus::Exited(c), Lang::En) => format!("exited with status {c}"),
-        (CommandStatus::Exited(c), Lang::Zh) => format!("已退出，状态 {c}"),
-        (CommandStatus::Signaled { signal, .. }, Lang::En) => {
-            format!("killed by {}", crate::tracer::signal_name(signal))
-        }
-        (CommandStatus::Signaled { signal, .. }, Lang::Zh) => {
-            format!("被 {} 终止", crate::tracer::signal_name(signal))
-        }
+fn exit_text(pid: i32, status: CommandStatus, ctx: &Ctx) -> String {
+    match status {
+        CommandStatus::Exited(code) => ctx.f(t::EXITED_WITH, &[("pid", &pid), ("code", &code)]),
+        CommandStatus::Signaled { signal, .. } => ctx.f(
+            t::KILLED_BY,
+            &[
+                ("pid", &pid),
+                ("signal", &crate::tracer::signal_name(signal)),
+            ],
+        ),
     }
 }
 
 /// "traced 1234 (nginx) for 10.0 s, 4 threads" and how the window ended.
-pub fn attach_title(a: &AttachOutcome, lang: Lang) -> String {
+pub fn attach_title(a: &AttachOutcome, ctx: &Ctx) -> String {
     let list = target_list(&a.targets);
-    let secs = a.window.as_secs_f64();
+    let secs = format!("{:.1}", a.window.as_secs_f64());
     let n = a.threads.len();
     let mut procs: Vec<i32> = a.threads.iter().map(|t| t.tgid).collect();
     procs.sort_unstable();
     procs.dedup();
     let p = procs.len();
-    let head = match (lang, p > 1) {
-        (Lang::En, false) => format!("zclab count — traced {list} for {secs:.1} s, {n} thread(s)"),
-        (Lang::En, true) => format!(
-            "zclab count — traced {list} for {secs:.1} s, {n} thread(s) in {p} processes (with the children it started)"
-        ),
-        (Lang::Zh, false) => format!("zclab count —— 跟踪了 {list} {secs:.1} 秒，共 {n} 个线程"),
-        (Lang::Zh, true) => format!(
-            "zclab count —— 跟踪了 {list} {secs:.1} 秒，共 {p} 个进程（含它启动的子进程）、{n} 个线程"
-        ),
+    let head = if p > 1 {
+        ctx.f(
+            t::TITLE_PROCESSES,
+            &[
+                ("targets", &list),
+                ("secs", &secs),
+                ("threads", &n),
+                ("processes", &p),
+            ],
+        )
+    } else {
+        ctx.f(
+            t::TITLE,
+            &[("targets", &list), ("secs", &secs), ("threads", &n)],
+        )
     };
-    let end = match (a.end, lang) {
-        (AttachEnd::Stopped, Lang::En) => "detached on request (Ctrl-C); the target runs on".into(),
-        (AttachEnd::Stopped, Lang::Zh) => "应要求（Ctrl-C）解除附加；目标进程继续运行".into(),
-        (AttachEnd::TimeUp, Lang::En) => "detached when --for ran out; the target runs on".into(),
-        (AttachEnd::TimeUp, Lang::Zh) => "--for 时间到，解除附加；目标进程继续运行".into(),
-        (AttachEnd::TargetsExited, _) => {
+    let end = match a.end {
+        AttachEnd::Stopped => ctx.t(t::END_STOPPED).to_string(),
+        AttachEnd::TimeUp => ctx.t(t::END_TIME_UP).to_string(),
+        AttachEnd::TargetsExited => {
             let exits = a
                 .targets
                 .iter()
-                .filter_map(|t| {
-                    t.exited
-                        .map(|s| format!("{} {}", t.pid, exit_text(s, lang)))
-                })
+                .filter_map(|tg| tg.exited.map(|s| exit_text(tg.pid, s, ctx)))
                 .collect::<Vec<_>>()
                 .join(", ");
-            match lang {
-                Lang::En => {
-                    format!("the target exited during the trace ({exits}): counts up to its exit")
-                }
-                Lang::Zh => format!("目标进程在跟踪期间退出（{exits}）：计数截至它退出为止"),
-            }
+            ctx.f(t::END_EXITED, &[("exits", &exits)])
         }
     };
     format!("{head}\n{end}")
@@ -102,21 +95,16 @@ pub fn attach_title(a: &AttachOutcome, lang: Lang) -> String {
 
 /// The `zclab count --pid` report.
 pub fn attach_table(a: &AttachOutcome, ctx: &Ctx) -> String {
-    let lang = ctx.lang;
     let mut out = String::new();
-    let title = attach_title(a, lang);
+    let title = attach_title(a, ctx);
     let mut lines = title.lines();
     if let Some(first) = lines.next() {
-        let _ = writeln!(out, "{}", first.bold());
+        let _ = writeln!(out, "{}", ctx.wrap(first, "", 2).bold());
     }
     for l in lines {
-        let _ = writeln!(out, "{l}");
+        let _ = writeln!(out, "{}", ctx.wrap(l, "", 2));
     }
-    let notes = vec![lang.t(
-        "Attached with PTRACE_SEIZE: only the calls made inside the window are counted. A call that was already waiting when zclab attached (epoll_wait, accept, read) is seen when the kernel restarts it.",
-        "用 PTRACE_SEIZE 附加：只统计窗口内发起的调用。附加时已在等待的调用（epoll_wait、accept、read）会在内核重新启动它时被看到。",
-    )
-    .to_string()];
+    let notes = vec![ctx.t(t::NOTE_SEIZE).to_string()];
     out.push_str(&count_body(&a.threads, &a.totals, ctx, notes));
     out
 }
@@ -179,48 +167,51 @@ pub fn attach_json(a: &AttachOutcome) -> Result<String> {
 }
 
 /// A one-line message for a refused attach.
-pub fn attach_error(e: &AttachError, lang: Lang) -> String {
-    match lang {
-        Lang::En => e.to_string(),
-        Lang::Zh => match e {
-            AttachError::NoSuchProcess { pid } => {
-                format!("--pid {pid}：没有这个进程：请用 `ps -e` 或 `pgrep 名称` 核对进程号")
-            }
-            AttachError::OwnProcess { pid } => {
-                format!("--pid {pid}：这是 zclab 自己，它不能跟踪自己：请换一个进程")
-            }
-            AttachError::Exited { pid, comm } => format!(
-                "--pid {pid}（{comm}）：它已经退出（是一个等待父进程回收的僵尸进程）：没有可跟踪的东西了"
-            ),
-            AttachError::KernelThread { pid, comm } => format!(
-                "--pid {pid}（{comm}）：这是内核线程，不发起系统调用，无从跟踪：请给出用户进程"
-            ),
-            AttachError::NotYours { pid, comm, owner } => format!(
-                "--pid {pid}（{comm}）：权限不足：它属于 {owner}；请以 {owner} 身份或用 sudo 运行 zclab"
-            ),
-            AttachError::AlreadyTraced {
-                pid,
-                comm,
-                tracer_pid,
-                tracer,
-            } => format!(
-                "--pid {pid}（{comm}）：已被 {tracer}（pid {tracer_pid}）跟踪，而一个进程只能有一个跟踪者：请先停掉 {tracer}"
-            ),
-            AttachError::PtraceScope { pid, comm, scope } => format!(
-                "--pid {pid}（{comm}）：被 kernel.yama.ptrace_scope={scope} 拒绝，它只允许进程跟踪自己的子进程：请用 sudo 运行 zclab，或（scope 为 1 时）执行 `sudo sysctl kernel.yama.ptrace_scope=0`"
-            ),
-            AttachError::Refused { pid, comm, errno } => format!(
-                "--pid {pid}（{comm}）：内核拒绝了 ptrace（{}）：没有 CAP_SYS_PTRACE 的容器或 seccomp 配置阻止了它；请加 --cap-add=SYS_PTRACE 运行，或在容器外运行",
-                errno.desc()
-            ),
-            AttachError::Os { what, errno } => format!("跟踪器：{what} 失败：{}", errno.desc()),
-        },
+pub fn attach_error(e: &AttachError, ctx: &Ctx) -> String {
+    match e {
+        AttachError::NoSuchProcess { pid } => ctx.f(t::NO_SUCH_PROCESS, &[("pid", pid)]),
+        AttachError::OwnProcess { pid } => ctx.f(t::OWN_PROCESS, &[("pid", pid)]),
+        AttachError::Exited { pid, comm } => ctx.f(t::ZOMBIE, &[("pid", pid), ("comm", comm)]),
+        AttachError::KernelThread { pid, comm } => {
+            ctx.f(t::KERNEL_THREAD, &[("pid", pid), ("comm", comm)])
+        }
+        AttachError::NotYours { pid, comm, owner } => ctx.f(
+            t::NOT_YOURS,
+            &[("pid", pid), ("comm", comm), ("owner", owner)],
+        ),
+        AttachError::AlreadyTraced {
+            pid,
+            comm,
+            tracer_pid,
+            tracer,
+        } => ctx.f(
+            t::TRACED_BY_OTHER,
+            &[
+                ("pid", pid),
+                ("comm", comm),
+                ("tracer", tracer),
+                ("tracer_pid", tracer_pid),
+            ],
+        ),
+        AttachError::PtraceScope { pid, comm, scope } => ctx.f(
+            t::PTRACE_SCOPE,
+            &[("pid", pid), ("comm", comm), ("scope", scope)],
+        ),
+        AttachError::Refused { pid, comm, errno } => ctx.f(
+            t::REFUSED,
+            &[("pid", pid), ("comm", comm), ("reason", &errno.desc())],
+        ),
+        AttachError::Os { what, errno } => ctx.f(
+            crate::text::errors::TRACER_OS,
+            &[("what", what), ("reason", &errno.desc())],
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
     use crate::tracer::{SyscallStats, ThreadCounts};
     use std::collections::BTreeMap;
     use std::time::Duration;
@@ -273,13 +264,13 @@ mod tests {
     #[test]
     fn title_states_the_window_and_threads() {
         let o = outcome(AttachEnd::TimeUp, None);
-        let t = attach_title(&o, Lang::En);
+        let t = attach_title(&o, &Ctx::plain(Lang::En, 120));
         assert!(
             t.starts_with("zclab count — traced 1234 (nginx) for 10.0 s, 4 thread(s)"),
             "{t}"
         );
         assert!(t.contains("--for ran out"), "{t}");
-        let z = attach_title(&o, Lang::Zh);
+        let z = attach_title(&o, &Ctx::plain(Lang::Zh, 120));
         assert!(
             z.contains("跟踪了 1234 (nginx) 10.0 秒，共 4 个线程"),
             "{z}"
@@ -289,7 +280,7 @@ mod tests {
     #[test]
     fn an_exited_target_is_reported_up_to_its_exit() {
         let o = outcome(AttachEnd::TargetsExited, Some(CommandStatus::Exited(3)));
-        let t = attach_title(&o, Lang::En);
+        let t = attach_title(&o, &Ctx::plain(Lang::En, 120));
         assert!(t.contains("1234 exited with status 3"), "{t}");
         assert!(t.contains("counts up to its exit"), "{t}");
     }

@@ -48,6 +48,14 @@ texts! {
         en: "In all: {calls} → {switches} mode switches [derived], {cpu} CPU copies, {dma} DMA copies (modelled on loopback unless marked measured), {user} through user space.",
         zh: "合计：{calls} → {switches} 次用户态/内核态切换［推算］，{cpu} 次 CPU 拷贝，{dma} 次 DMA 拷贝（回环上除标为实测的以外都是模型），经过用户空间 {user}。",
     }
+    PER_CHUNK_DONE {
+        en: "That is {per} mode switches per chunk: {switches} over the {chunks} chunk(s) read.",
+        zh: "也就是每块 {per} 次用户态/内核态切换：{switches} 次分摊到读入的 {chunks} 块。",
+    }
+    PER_CALL_DONE {
+        en: "That is {per} mode switches per call: {switches} over {chunks} sendfile call(s).",
+        zh: "也就是每次调用 {per} 次用户态/内核态切换：{switches} 次分摊到 {chunks} 次 sendfile 调用。",
+    }
     NO_DISK {
         en: "No disk → page cache DMA appeared: the file was already in the page cache (read_bytes +0). The article, and the table below, count that hop once per chunk anyway, as part of the path.",
         zh: "没有出现磁盘 → 页缓存的 DMA 拷贝：文件已经在页缓存里（read_bytes +0）。文章和下表仍把这一跳算作每块数据路径中的一次拷贝。",
