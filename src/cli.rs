@@ -307,6 +307,10 @@ pub struct CompareArgs {
     /// Show everything under the table: system calls, /proc counters, data path, notes
     #[arg(long)]
     pub details: bool,
+
+    /// Also write the comparison as a self-contained web page (table, bar charts, machine, raw data) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

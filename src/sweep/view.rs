@@ -11,16 +11,7 @@ use super::fit::{self, Fit, Obs};
 use super::grid::{Point, SweepResult, mib_per_s};
 use super::ibm::{self, PaperRow, Verdict};
 use super::machine::Machine;
-use crate::lang::Lang;
 use crate::methods::Method;
-
-/// How to render: language, colour, width in columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Ctx {
-    pub lang: Lang,
-    pub color: bool,
-    pub width: usize,
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SweepView {
