@@ -181,6 +181,10 @@ fn without_home(tmp: &Path) -> assert_cmd::Command {
     cmd
 }
 
+/// Where `trace`'s default sample lives in the cache folder: a Kafka
+/// segment, named as Kafka names it.
+const SMALL_SAMPLE: &str = "segments/trace-16KiB-0/00000000000000000000.log";
+
 fn uid() -> u32 {
     nix::unistd::geteuid().as_raw()
 }
@@ -193,16 +197,18 @@ fn a_planted_sample_in_the_shared_temp_folder_is_never_used() {
     let shared = tmp.join("zclab");
     std::fs::create_dir(&shared).expect("mkdir");
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).expect("chmod");
-    std::fs::write(shared.join("kafka-segment-16KiB.log"), vec![b'A'; 16 << 10]).expect("plant");
+    let planted = shared.join(SMALL_SAMPLE);
+    std::fs::create_dir_all(planted.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&planted, vec![b'A'; 16 << 10]).expect("plant");
     let doc = common::json_of(without_home(tmp).args(["trace", "--json"]));
     let own = tmp.join(format!("zclab-{}", uid()));
     assert_eq!(doc["summary"]["file"]["default_sample"], true, "{doc}");
     assert_eq!(
         doc["summary"]["file"]["path"],
-        own.join("kafka-segment-16KiB.log").display().to_string()
+        own.join(SMALL_SAMPLE).display().to_string()
     );
     // The genuine sample's CRC-32, the same as the shipped file's.
-    assert_eq!(doc["summary"]["file"]["crc32"], "1b5f2ee8", "{doc}");
+    assert_eq!(doc["summary"]["file"]["crc32"], "f10f921f", "{doc}");
     let mode = std::fs::metadata(&own)
         .expect("own cache")
         .permissions()
@@ -215,11 +221,12 @@ fn a_planted_file_of_the_right_size_is_remade_not_reported() {
     let home = temp_home();
     let cache = home.path().join("cache/zclab");
     std::fs::create_dir_all(&cache).expect("mkdir");
-    let planted = cache.join("kafka-segment-16KiB.log");
+    let planted = cache.join(SMALL_SAMPLE);
+    std::fs::create_dir_all(planted.parent().expect("parent")).expect("mkdir");
     std::fs::write(&planted, vec![b'A'; 16 << 10]).expect("plant");
     let doc = common::json_of(zclab(home.path()).args(["trace", "--json"]));
     assert_eq!(doc["summary"]["file"]["default_sample"], true);
-    assert_eq!(doc["summary"]["file"]["crc32"], "1b5f2ee8", "{doc}");
+    assert_eq!(doc["summary"]["file"]["crc32"], "f10f921f", "{doc}");
     let now = std::fs::read(&planted).expect("remade");
     let shipped = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/kafka-segment-16KiB.log"),
