@@ -343,6 +343,7 @@ pub fn ending(w: &WalkResult, file_bytes: u64, ctx: &Ctx) -> String {
     let tally = &w.outcome.tally;
     let (units, per_unit) = match w.method {
         Method::Sendfile => (tally.sendfile, t::PER_CALL_DONE),
+        // Every other road counts its chunks (`Tally::chunks`).
         _ => (tally.chunks, t::PER_CHUNK_DONE),
     };
     if units > 0 {
