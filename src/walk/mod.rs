@@ -119,6 +119,7 @@ impl WalkResult {
         let tally = &self.outcome.tally;
         let units = match self.method {
             Method::Sendfile => tally.sendfile,
+            // Every other road counts its chunks (`Tally::chunks`).
             _ => tally.chunks,
         };
         let switches = 2 * tally.syscalls();
