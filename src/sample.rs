@@ -356,6 +356,9 @@ pub fn ensure_cached(
 ) -> Result<(PathBuf, bool)> {
     let dir = ensure_cache_dir()?;
     cleanup::remove_stale(&dir);
+    if let Some(parent) = path.parent() {
+        cleanup::remove_stale(parent);
+    }
     // Same size is not enough: the content must be what zclab makes.
     if let Ok(meta) = fs::symlink_metadata(&path)
         && meta.is_file()

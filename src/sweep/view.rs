@@ -94,6 +94,9 @@ pub struct ModelView {
     /// Always "derived": fitted to the measured points, not measured.
     pub basis: &'static str,
     pub formula: &'static str,
+    /// Only one buffer size was swept: read-write's calls then grow in step
+    /// with its bytes, and the two costs cannot be told apart.
+    pub one_buffer: bool,
     pub fits: Vec<FitView>,
 }
 
@@ -204,6 +207,7 @@ impl SweepView {
             model: ModelView {
                 basis: "derived",
                 formula: "time ≈ calls × per_call_ns + bytes × per_byte_ns",
+                one_buffer: o.buffers.len() < 2,
                 fits,
             },
             ibm,

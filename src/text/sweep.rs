@@ -419,4 +419,8 @@ texts! {
         en: "CPU copies through user space are counted by zclab itself; the DMA hops (disk, network card) are modelled on a warm loopback run; mode switches are derived as 2 per system call; CPU time is the sending thread's sum_exec_runtime (schedstat); throughput is file bytes over the time to the consumer's last byte, every byte checked.",
         zh: "经过用户空间的 CPU 拷贝由 zclab 自己计数；在热缓存的回环运行中，DMA 这几跳（磁盘、网卡）是模型；用户态/内核态切换按每次系统调用 2 次推算；CPU 时间取发送线程的 sum_exec_runtime（schedstat）；吞吐量是文件字节数除以消费端收到最后一个字节的时间，每个字节都经过校验。",
     }
+    MODEL_ONE_BUFFER {
+        en: "Only one buffer size was measured, so read-write's calls grow in step with its bytes and the two costs cannot be told apart: for the model, sweep several --buf values.",
+        zh: "只测了一种缓冲区大小，read-write 的调用次数与字节数同步增长，两项开销无法区分；要得到开销模型，请用 --buf 给出几种缓冲区大小。",
+    }
 }

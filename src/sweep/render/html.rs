@@ -563,6 +563,12 @@ fn model(v: &SweepView, ctx: &Ctx, out: &mut String) {
             ));
         }
     }
+    if v.model.one_buffer {
+        out.push_str(&format!(
+            "<p class=\"note\">{}</p>\n",
+            esc(st::MODEL_ONE_BUFFER.get(l))
+        ));
+    }
     out.push_str(&format!(
         "<p class=\"note\">{}</p>\n",
         esc(st::MODEL_BASIS.get(l))

@@ -144,6 +144,9 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
                     .unwrap_or_else(|| "–".into())
             ));
         }
+        if v.model.one_buffer {
+            out.push_str(&format!("\n{}\n", st::MODEL_ONE_BUFFER.get(l)));
+        }
         out.push_str(&format!("\n{}\n", st::MODEL_BASIS.get(l)));
     }
 

@@ -372,6 +372,10 @@ fn model(m: &ModelView, ctx: &Ctx, out: &mut String) {
         out.push_str(&wrap(&line, ctx.width, "  ", 4));
         out.push('\n');
     }
+    if m.one_buffer {
+        out.push_str(&wrap(st::MODEL_ONE_BUFFER.get(l), ctx.width, "  ", 2));
+        out.push('\n');
+    }
     out.push_str(&paint(
         &wrap(st::MODEL_BASIS.get(l), ctx.width, "  ", 2),
         "dim",
