@@ -5,6 +5,9 @@
 
 use std::fmt;
 
+use crate::lang::Lang;
+use crate::text::Text;
+
 /// A run-time failure: the transfer failed, the kernel refused, the run did
 /// not verify.
 pub const EXIT_FAILURE: u8 = 1;
@@ -32,6 +35,84 @@ pub fn input(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(InputError(msg.into()))
 }
 
+/// An error worded in the catalogue, kept in both languages so that `main`
+/// prints it in the user's ([`message`]). `usage` marks bad input (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Localized {
+    pub en: String,
+    pub zh: String,
+    pub usage: bool,
+}
+
+impl Localized {
+    /// `text` with its placeholders filled, in both languages.
+    pub fn new(text: Text, args: &[(&str, &dyn fmt::Display)]) -> Localized {
+        Localized {
+            en: text.fill(Lang::En, args),
+            zh: text.fill(Lang::Zh, args),
+            usage: false,
+        }
+    }
+
+    /// `text` around an inner message (`{name}` gets the inner one in the
+    /// same language), plus plain `args`.
+    pub fn around(
+        text: Text,
+        name: &str,
+        inner: &Localized,
+        args: &[(&str, &dyn fmt::Display)],
+    ) -> Localized {
+        let fill = |lang, inner: &str| {
+            let mut all: Vec<(&str, &dyn fmt::Display)> = args.to_vec();
+            all.push((name, &inner));
+            text.fill(lang, &all)
+        };
+        Localized {
+            en: fill(Lang::En, &inner.en),
+            zh: fill(Lang::Zh, &inner.zh),
+            usage: inner.usage,
+        }
+    }
+
+    /// Marks the error as bad input (exit code 2).
+    pub fn usage(mut self) -> Localized {
+        self.usage = true;
+        self
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+impl fmt::Display for Localized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl std::error::Error for Localized {}
+
+/// A bad-input error from the catalogue (exit code 2).
+pub fn input_t(text: Text, args: &[(&str, &dyn fmt::Display)]) -> anyhow::Error {
+    anyhow::Error::new(Localized::new(text, args).usage())
+}
+
+/// The whole error chain as one line in `lang`, outermost first (like
+/// anyhow's `{:#}`), catalogue errors in that language.
+pub fn message(err: &anyhow::Error, lang: Lang) -> String {
+    err.chain()
+        .map(|e| match e.downcast_ref::<Localized>() {
+            Some(l) => l.get(lang).to_string(),
+            None => e.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 /// Standard output was closed under us (e.g. `zclab compare | head -1`).
 /// Like ripgrep and bat, that is a clean exit, not an error.
 #[derive(Debug)]
@@ -49,7 +130,10 @@ impl std::error::Error for StdoutClosed {}
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.chain().any(|e| e.is::<StdoutClosed>()) {
         0
-    } else if err.chain().any(|e| e.is::<InputError>()) {
+    } else if err
+        .chain()
+        .any(|e| e.is::<InputError>() || e.downcast_ref::<Localized>().is_some_and(|l| l.usage))
+    {
         EXIT_USAGE
     } else {
         EXIT_FAILURE

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 
 use crate::error;
+use crate::text::errors as t;
 
 /// A regular file opened read-only, with the size it had when opened.
 #[derive(Debug)]
@@ -30,37 +31,36 @@ pub fn open_regular(path: &Path) -> Result<InputFile> {
         .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_CLOEXEC)
         .open(path)
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => error::input(format!(
-                "cannot open {shown}: no such file; check the path, or make a sample with `zclab sample --size 64MiB -o {shown}`"
-            )),
-            std::io::ErrorKind::PermissionDenied => error::input(format!(
-                "cannot open {shown}: permission denied; zclab only needs to read it: check its mode (ls -l) or copy it somewhere readable"
-            )),
-            _ => error::input(format!("cannot open {shown}: {e}")),
+            std::io::ErrorKind::NotFound => error::input_t(t::NO_SUCH_FILE, &[("path", &shown)]),
+            std::io::ErrorKind::PermissionDenied => {
+                error::input_t(t::PERMISSION_DENIED, &[("path", &shown)])
+            }
+            _ => error::input_t(t::CANNOT_OPEN, &[("path", &shown), ("reason", &e)]),
         })?;
     let meta = file
         .metadata()
         .with_context(|| format!("cannot stat {shown}"))?;
     let ft = meta.file_type();
     let what = if ft.is_dir() {
-        Some("a directory")
+        Some(t::KIND_DIRECTORY)
     } else if ft.is_fifo() {
-        Some("a FIFO (named pipe)")
+        Some(t::KIND_FIFO)
     } else if ft.is_char_device() {
-        Some("a character device")
+        Some(t::KIND_CHAR_DEVICE)
     } else if ft.is_block_device() {
-        Some("a block device")
+        Some(t::KIND_BLOCK_DEVICE)
     } else if ft.is_socket() {
-        Some("a socket")
+        Some(t::KIND_SOCKET)
     } else if !ft.is_file() {
-        Some("not a regular file")
+        Some(t::KIND_OTHER)
     } else {
         None
     };
     if let Some(what) = what {
-        return Err(error::input(format!(
-            "{shown} is {what}: zclab sends regular files; give a file, or make one with `zclab sample --size 64MiB -o sample.log`"
-        )));
+        let what = error::Localized::new(what, &[]);
+        return Err(anyhow::Error::new(
+            error::Localized::around(t::NOT_REGULAR, "what", &what, &[("path", &shown)]).usage(),
+        ));
     }
     fcntl(&file, FcntlArg::F_SETFL(OFlag::empty()))
         .with_context(|| format!("cannot clear O_NONBLOCK on {shown}"))?;

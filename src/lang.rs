@@ -1,7 +1,8 @@
 //! The two languages of zclab's output: English and Chinese.
 //!
-//! Text lives next to the code that shows it, as `lang.t("…", "…")` pairs,
-//! so a reader sees both versions together and neither can be forgotten.
+//! The words themselves live in the catalogue (`crate::text`); renderers
+//! reach them through their `Ctx`. `Lang::t` pairs remain only in code not
+//! yet moved there.
 
 use serde::Serialize;
 
@@ -10,6 +11,19 @@ use serde::Serialize;
 pub enum Lang {
     En,
     Zh,
+}
+
+static CHOSEN: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// Records the language the command line chose, once, for the messages
+/// printed after the subcommand returns (errors in `main`).
+pub fn set_chosen(lang: Lang) {
+    let _ = CHOSEN.set(lang);
+}
+
+/// The language chosen on the command line, else the environment's.
+pub fn chosen() -> Lang {
+    CHOSEN.get().copied().unwrap_or_else(Lang::from_env)
 }
 
 impl Lang {

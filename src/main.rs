@@ -6,7 +6,9 @@ fn main() -> ExitCode {
         Err(err) => {
             let code = zclab::error::exit_code(&err);
             if code != 0 {
-                eprintln!("zclab: {err:#}");
+                let lang = zclab::lang::chosen();
+                let prefix = zclab::text::errors::PREFIX.get(lang);
+                eprintln!("{prefix}{}", zclab::error::message(&err, lang));
             }
             ExitCode::from(code)
         }

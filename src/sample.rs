@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use crate::cleanup;
 use crate::error;
 use crate::size::format_bytes;
+use crate::text::errors as t;
 
 /// The default sample used by `zclab compare` with no file: large enough
 /// that a transfer takes a measurable time, small enough to be made in a
@@ -122,32 +123,30 @@ pub fn make_file(
 ) -> Result<()> {
     check_size(size)?;
     if content == Content::Segment && size != 0 && size < crate::kafka::segment::MIN_SEGMENT_BYTES {
-        return Err(error::input(format!(
-            "--size {size}: a Kafka segment that small cannot hold a record batch; ask for 0 or at least {} bytes",
-            crate::kafka::segment::MIN_SEGMENT_BYTES
-        )));
+        return Err(error::input_t(
+            t::SEGMENT_TOO_SMALL,
+            &[
+                ("size", &size),
+                ("min", &crate::kafka::segment::MIN_SEGMENT_BYTES),
+            ],
+        ));
     }
     let shown = path.display();
     if path.is_dir() {
-        return Err(error::input(format!(
-            "{shown} is a directory: give a file name for the sample, e.g. {shown}/sample.log"
-        )));
+        return Err(error::input_t(t::OUT_IS_DIR, &[("path", &shown)]));
     }
     if !force && fs::symlink_metadata(path).is_ok() {
-        return Err(error::input(format!(
-            "{shown} already exists: zclab will not overwrite it; choose another name or add --force"
-        )));
+        return Err(error::input_t(t::OUT_EXISTS, &[("path", &shown)]));
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(error::input(format!(
-            "cannot create {shown}: the folder {} does not exist; create it first (mkdir -p {})",
-            dir.display(),
-            dir.display()
-        )));
+        return Err(error::input_t(
+            t::NO_FOLDER,
+            &[("path", &shown), ("dir", &dir.display())],
+        ));
     }
     let file_name = path
         .file_name()
@@ -163,10 +162,10 @@ pub fn make_file(
             .create_new(true)
             .open(&tmp)
             .map_err(|e| match e.kind() {
-                io::ErrorKind::PermissionDenied => error::input(format!(
-                    "cannot create {shown}: permission denied in {}; choose a folder you can write",
-                    dir.display()
-                )),
+                io::ErrorKind::PermissionDenied => error::input_t(
+                    t::OUT_PERMISSION,
+                    &[("path", &shown), ("dir", &dir.display())],
+                ),
                 _ => anyhow::Error::new(e).context(format!("cannot create {}", tmp.display())),
             })?;
         let mut writer = io::BufWriter::with_capacity(1 << 20, file);
@@ -187,9 +186,7 @@ pub fn make_file(
         file.sync_all()
             .with_context(|| format!("cannot sync {shown}"))?;
         if !force && fs::symlink_metadata(path).is_ok() {
-            return Err(error::input(format!(
-                "{shown} appeared while the sample was being written: zclab will not overwrite it; add --force"
-            )));
+            return Err(error::input_t(t::APPEARED, &[("path", &shown)]));
         }
         fs::rename(&tmp, path)
             .with_context(|| format!("cannot move the sample into place at {shown}"))?;

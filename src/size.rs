@@ -1,21 +1,24 @@
 //! Byte sizes as people type them (`4096`, `4KiB`, `64MiB`, `1GiB`) and as
 //! zclab prints them.
 
+use crate::error::Localized;
+use crate::text::errors;
+
 /// Parses a size: a whole number with an optional unit. `K`/`KiB`, `M`/`MiB`,
 /// `G`/`GiB`, `T`/`TiB` are powers of 1024; `KB`, `MB`, `GB`, `TB` powers of
 /// 1000; `B` or nothing means bytes. Units are case-insensitive.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+///
+/// The error is worded in both languages and marked as bad input; its
+/// `Display` is the English one.
+pub fn parse_size(text: &str) -> Result<u64, Localized> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
+    let too_large = || Localized::new(errors::SIZE_TOO_LARGE, &[("text", &text)]).usage();
     if digits.is_empty() {
-        return Err(format!(
-            "'{text}' is not a size: write a whole number with an optional unit, e.g. 4096, 4KiB, 64MiB, 1GiB"
-        ));
+        return Err(Localized::new(errors::NOT_A_SIZE, &[("text", &text)]).usage());
     }
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("'{text}' is too large a size"))?;
+    let n: u64 = digits.parse().map_err(|_| too_large())?;
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kib" => 1 << 10,
@@ -27,13 +30,12 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "gb" => 1_000_000_000,
         "tb" => 1_000_000_000_000,
         other => {
-            return Err(format!(
-                "'{text}' has an unknown unit '{other}': use B, KiB, MiB, GiB or TiB (KB, MB, GB for powers of 1000)"
-            ));
+            return Err(
+                Localized::new(errors::UNKNOWN_UNIT, &[("text", &text), ("unit", &other)]).usage(),
+            );
         }
     };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("'{text}' is too large a size"))
+    n.checked_mul(mult).ok_or_else(too_large)
 }
 
 /// Formats bytes with binary units, one decimal: `512 B`, `4.0 KiB`,

@@ -201,3 +201,43 @@ fn the_users_file_is_not_modified() {
         mtime
     );
 }
+
+#[test]
+fn errors_speak_chinese_with_lang_zh_or_a_chinese_locale() {
+    let home = temp_home();
+    let err = fails_with(
+        zclab(home.path()).args(["--lang", "zh", "compare", "nope.log"]),
+        2,
+        &["zclab：无法打开 nope.log：文件不存在", "zclab sample"],
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "one line:\n{err}");
+    fails_with(
+        zclab(home.path())
+            .env("LANG", "zh_CN.UTF-8")
+            .args(["compare", "--buf", "4x"]),
+        2,
+        &["zclab：--buf：", "单位"],
+    );
+    fails_with(
+        zclab(home.path())
+            .env("LANG", "zh_CN.UTF-8")
+            .args(["compare"])
+            .arg(home.path()),
+        2,
+        &["是一个目录", "普通文件"],
+    );
+    let f = file_of(home.path(), "exists.log", 10);
+    fails_with(
+        zclab(home.path())
+            .args(["sample", "--lang", "zh", "--size", "1KiB", "-o"])
+            .arg(&f),
+        2,
+        &["已经存在", "--force"],
+    );
+    // English stays English.
+    fails_with(
+        zclab(home.path()).args(["compare", "--buf", "0"]),
+        2,
+        &["zclab: --buf 0: the buffer must be between 1 byte and 64 MiB"],
+    );
+}

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::cli::{Cli, ColorArg, Command, LangArg, MethodArg};
 use crate::ctx::Ctx;
@@ -15,6 +15,7 @@ use crate::style::{self, ColorChoice};
 mod compare;
 mod count;
 mod demo;
+pub mod help;
 mod kafka;
 mod lesson;
 mod sample;
@@ -47,13 +48,16 @@ impl Global {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = help::command(help::language_of_args(&args)).get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     crate::loopback::init(crate::loopback::Settings::from_env());
     let lang = match cli.lang {
         Some(LangArg::En) => Lang::En,
         Some(LangArg::Zh) => Lang::Zh,
         None => Lang::from_env(),
     };
+    crate::lang::set_chosen(lang);
     let choice = match cli.color {
         ColorArg::Auto => ColorChoice::Auto,
         ColorArg::Always => ColorChoice::Always,
@@ -159,12 +163,18 @@ fn one_method(arg: MethodArg) -> Method {
 
 /// Parses `--buf`: 1 byte to 64 MiB.
 pub fn buffer_from(text: &str) -> Result<usize> {
-    let n =
-        crate::size::parse_size(text).map_err(|e| crate::error::input(format!("--buf: {e}")))?;
+    use crate::error::Localized;
+    use crate::text::errors as t;
+    let n = crate::size::parse_size(text).map_err(|e| {
+        anyhow::Error::new(Localized::around(
+            t::FLAG,
+            "reason",
+            &e,
+            &[("flag", &"--buf")],
+        ))
+    })?;
     if n == 0 || n > 64 << 20 {
-        return Err(crate::error::input(format!(
-            "--buf {text}: the buffer must be between 1 byte and 64 MiB (the article uses 4096)"
-        )));
+        return Err(crate::error::input_t(t::BUF_RANGE, &[("text", &text)]));
     }
     Ok(n as usize)
 }

@@ -6,26 +6,20 @@ use anyhow::Result;
 
 use super::Global;
 use crate::cli::SampleArgs;
-use crate::error::print_stdout;
+use crate::error::{Localized, input_t, print_stdout};
 use crate::kafka::{segment, view};
 use crate::report::progress::bytes_bar;
 use crate::sample::{self, Content};
 use crate::size::{format_bytes, parse_size};
+use crate::text::errors as t;
 
 pub fn run(global: &Global, args: SampleArgs) -> Result<ExitCode> {
     if let Some(path) = &args.dump {
         if path.is_dir() {
-            return Err(crate::error::input(format!(
-                "{} is a directory: give a segment file, e.g. {}/00000000000000000000.log",
-                path.display(),
-                path.display()
-            )));
+            return Err(input_t(t::DUMP_IS_DIR, &[("path", &path.display())]));
         }
         if !path.exists() {
-            return Err(crate::error::input(format!(
-                "{} does not exist: give a Kafka segment (.log), e.g. one made by zclab sample --kafka",
-                path.display()
-            )));
+            return Err(input_t(t::DUMP_MISSING, &[("path", &path.display())]));
         }
         let dump = segment::dump(path, args.records)?;
         let text = if args.json {
@@ -44,11 +38,16 @@ pub fn run(global: &Global, args: SampleArgs) -> Result<ExitCode> {
         });
     }
     let (Some(size_text), Some(output)) = (args.size.as_deref(), args.output.as_ref()) else {
-        return Err(crate::error::input(
-            "give --size and -o PATH to make a sample, or --dump FILE to read one",
-        ));
+        return Err(input_t(t::SAMPLE_ARGS, &[]));
     };
-    let size = parse_size(size_text).map_err(|e| crate::error::input(format!("--size: {e}")))?;
+    let size = parse_size(size_text).map_err(|e| {
+        anyhow::Error::new(Localized::around(
+            t::FLAG,
+            "reason",
+            &e,
+            &[("flag", &"--size")],
+        ))
+    })?;
     let content = if args.kafka {
         Content::Segment
     } else {

@@ -44,9 +44,10 @@ fn parse_duration(text: &str) -> Result<Duration> {
         Ok(v) if v.is_finite() && v >= 0.0 && v * scale <= 3600.0 => {
             Ok(Duration::from_secs_f64(v * scale))
         }
-        _ => Err(error::input(format!(
-            "--auto {text}: not a duration; write e.g. 800ms, 2s or 1.5s (at most an hour)"
-        ))),
+        _ => Err(error::input_t(
+            text::errors::AUTO_DURATION,
+            &[("text", &text)],
+        )),
     }
 }
 

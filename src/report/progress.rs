@@ -1,4 +1,6 @@
-//! Progress bars on standard error, only when a person is watching it.
+//! Progress bars on standard error, only when a person is watching it. The
+//! bar takes what the line leaves (`wide_bar`), so the whole bar stays on
+//! one line at any terminal width.
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -9,7 +11,7 @@ pub fn bytes_bar(visible: bool, total: u64, message: &str) -> ProgressBar {
     }
     let bar = ProgressBar::new(total);
     if let Ok(style) = ProgressStyle::with_template(
-        "{msg:>24} [{bar:40}] {bytes}/{total_bytes} {binary_bytes_per_sec}",
+        "{msg} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec}",
     ) {
         bar.set_style(style.progress_chars("=> "));
     }

@@ -51,6 +51,7 @@ texts! {
 
     SWITCHES_DERIVED { en: "{switches} [derived]", zh: "{switches}［推算］" }
     SWITCHES_BASIS { en: "= 2 × {calls} calls, ≈ {per} {unit}", zh: "= 2 × {calls} 次系统调用，约{unit} {per} 次" }
+    SWITCHES_BASIS_ONE { en: "= 2 × 1 call, ≈ {per} {unit}", zh: "= 2 × 1 次系统调用，约{unit} {per} 次" }
     CLAIM_SWITCHES_READ_WRITE { en: "4 per chunk (costly)", zh: "每块 4 次（开销大）" }
     CLAIM_SWITCHES_SENDFILE { en: "2 (light)", zh: "2 次（开销小）" }
 

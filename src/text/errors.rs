@@ -29,4 +29,77 @@ texts! {
         zh: "zclab 本身正被 {tracer}（pid {pid}）跟踪，它也接管了要跟踪的命令：一个进程只能有一个跟踪者；请在 {tracer} 之外运行 zclab count，或跟踪 zclab 时不跟随子进程（strace 不加 -f）",
     }
     TRACER_OS { en: "tracer: {what} failed: {reason}", zh: "跟踪器：{what} 失败：{reason}" }
+    FLAG { en: "{flag}: {reason}", zh: "{flag}：{reason}" }
+    BUF_RANGE {
+        en: "--buf {text}: the buffer must be between 1 byte and 64 MiB (the article uses 4096)",
+        zh: "--buf {text}：缓冲区大小须在 1 字节到 64 MiB 之间（文章用的是 4096）",
+    }
+    NOT_A_SIZE {
+        en: "'{text}' is not a size: write a whole number with an optional unit, e.g. 4096, 4KiB, 64MiB, 1GiB",
+        zh: "“{text}”不是一个大小：请写一个整数，可带单位，例如 4096、4KiB、64MiB、1GiB",
+    }
+    SIZE_TOO_LARGE { en: "'{text}' is too large a size", zh: "“{text}”太大了" }
+    UNKNOWN_UNIT {
+        en: "'{text}' has an unknown unit '{unit}': use B, KiB, MiB, GiB or TiB (KB, MB, GB for powers of 1000)",
+        zh: "“{text}”的单位“{unit}”无法识别：请用 B、KiB、MiB、GiB 或 TiB（按 1000 进位用 KB、MB、GB）",
+    }
+    NO_SUCH_FILE {
+        en: "cannot open {path}: no such file; check the path, or make a sample with `zclab sample --size 64MiB -o {path}`",
+        zh: "无法打开 {path}：文件不存在；请检查路径，或用 `zclab sample --size 64MiB -o {path}` 生成一个样本",
+    }
+    PERMISSION_DENIED {
+        en: "cannot open {path}: permission denied; zclab only needs to read it: check its mode (ls -l) or copy it somewhere readable",
+        zh: "无法打开 {path}：没有权限；zclab 只需要读它：请检查它的权限（ls -l），或把它复制到可读的位置",
+    }
+    CANNOT_OPEN { en: "cannot open {path}: {reason}", zh: "无法打开 {path}：{reason}" }
+    KIND_DIRECTORY { en: "a directory", zh: "一个目录" }
+    KIND_FIFO { en: "a FIFO (named pipe)", zh: "一个 FIFO（命名管道）" }
+    KIND_CHAR_DEVICE { en: "a character device", zh: "一个字符设备" }
+    KIND_BLOCK_DEVICE { en: "a block device", zh: "一个块设备" }
+    KIND_SOCKET { en: "a socket", zh: "一个 Socket" }
+    KIND_OTHER { en: "not a regular file", zh: "不是普通文件" }
+    NOT_REGULAR {
+        en: "{path} is {what}: zclab sends regular files; give a file, or make one with `zclab sample --size 64MiB -o sample.log`",
+        zh: "{path} 是{what}：zclab 只发送普通文件；请给出一个文件，或用 `zclab sample --size 64MiB -o sample.log` 生成一个",
+    }
+    DUMP_IS_DIR {
+        en: "{path} is a directory: give a segment file, e.g. {path}/00000000000000000000.log",
+        zh: "{path} 是一个目录：请给出一个日志段文件，例如 {path}/00000000000000000000.log",
+    }
+    DUMP_MISSING {
+        en: "{path} does not exist: give a Kafka segment (.log), e.g. one made by zclab sample --kafka",
+        zh: "{path} 不存在：请给出一个 Kafka 日志段（.log），例如用 zclab sample --kafka 生成的",
+    }
+    SAMPLE_ARGS {
+        en: "give --size and -o PATH to make a sample, or --dump FILE to read one",
+        zh: "生成样本请给出 --size 和 -o 路径，读取样本请用 --dump 文件",
+    }
+    SEGMENT_TOO_SMALL {
+        en: "--size {size}: a Kafka segment that small cannot hold a record batch; ask for 0 or at least {min} bytes",
+        zh: "--size {size}：这么小的 Kafka 日志段放不下一个记录批次；请指定 0 或至少 {min} 字节",
+    }
+    OUT_IS_DIR {
+        en: "{path} is a directory: give a file name for the sample, e.g. {path}/sample.log",
+        zh: "{path} 是一个目录：请给样本一个文件名，例如 {path}/sample.log",
+    }
+    OUT_EXISTS {
+        en: "{path} already exists: zclab will not overwrite it; choose another name or add --force",
+        zh: "{path} 已经存在：zclab 不会覆盖它；请换一个名字，或加上 --force",
+    }
+    NO_FOLDER {
+        en: "cannot create {path}: the folder {dir} does not exist; create it first (mkdir -p {dir})",
+        zh: "无法创建 {path}：文件夹 {dir} 不存在；请先创建它（mkdir -p {dir}）",
+    }
+    OUT_PERMISSION {
+        en: "cannot create {path}: permission denied in {dir}; choose a folder you can write",
+        zh: "无法创建 {path}：没有 {dir} 的写权限；请选一个你能写入的文件夹",
+    }
+    APPEARED {
+        en: "{path} appeared while the sample was being written: zclab will not overwrite it; add --force",
+        zh: "生成样本期间出现了 {path}：zclab 不会覆盖它；请加上 --force",
+    }
+    AUTO_DURATION {
+        en: "--auto {text}: not a duration; write e.g. 800ms, 2s or 1.5s (at most an hour)",
+        zh: "--auto {text}：不是一个时长；请写成 800ms、2s 或 1.5s 这样的形式（最多一小时）",
+    }
 }

@@ -34,6 +34,7 @@ pub mod compare;
 pub mod count;
 pub mod demo;
 pub mod errors;
+pub mod help;
 pub mod kafka;
 pub mod roads;
 pub mod walk;
@@ -111,13 +112,14 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 9] = [
+    let parts: [(&str, &[Text]); 10] = [
         ("attach", attach::ALL),
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
         ("demo", demo::ALL),
         ("errors", errors::ALL),
+        ("help", help::ALL),
         ("kafka", kafka::ALL),
         ("roads", roads::ALL),
         ("walk", walk::ALL),

@@ -136,7 +136,11 @@ fn switches(m: &MethodView, ctx: &Ctx) -> String {
             &[("switches", &group_digits(m.mode_switches))],
         ),
         ctx.f(
-            t::SWITCHES_BASIS,
+            if m.syscalls_total == 1 {
+                t::SWITCHES_BASIS_ONE
+            } else {
+                t::SWITCHES_BASIS
+            },
             &[
                 ("calls", &group_digits(m.syscalls_total)),
                 ("per", &per),
