@@ -402,7 +402,8 @@ fn forking_command_is_followed() {
 fn threaded_command_is_followed() {
     let home = temp_home();
     let f = file_of(home.path(), "one-mib.bin", MIB);
-    // zclab compare itself: a main thread, a sending and a receiving thread.
+    // zclab compare itself: a main thread, a sending, a receiving and a
+    // checking thread (the CRC-32 of what the receiver read).
     let doc = json_of(
         zclab(home.path())
             .args(["count", "--json", "--"])
@@ -411,7 +412,7 @@ fn threaded_command_is_followed() {
             .arg(&f),
     );
     let threads = doc["threads"].as_array().expect("threads");
-    assert_eq!(threads.len(), 3, "{threads:?}");
+    assert_eq!(threads.len(), 4, "{threads:?}");
     let pid = u(&threads[0]["pid"]);
     assert!(threads.iter().all(|t| u(&t["pid"]) == pid), "one process");
     let senders: Vec<&Value> = threads
