@@ -35,8 +35,8 @@ pub enum Command {
     #[command(
         long_about = "Run read()+write() and sendfile() side by side over a loopback socket and \
 print the article's four-optimizations table, measured on this machine.\n\n\
-Without FILE, zclab makes (once) and reuses a 256 MiB sample of Kafka-like log records in your \
-cache folder and says where.\n\nExamples:\n  zclab compare\n  zclab compare samples/kafka-segment-1MiB.log --buf 4096\n  \
+Without FILE, zclab makes (once) and reuses a 256 MiB Kafka log segment (genuine v2 record \
+batches) in your cache folder and says where.\n\nExamples:\n  zclab compare\n  zclab compare samples/kafka-segment-1MiB.log --buf 4096\n  \
 zclab compare --method sendfile --runs 5 --json\n  zclab compare --lang zh"
     )]
     Compare(CompareArgs),
@@ -48,7 +48,7 @@ call as strace writes it, its two user/kernel mode switches, each data copy it c
 measured or modelled), the /proc counters of the sending thread that moved, and a data-path \
 diagram with this step's hops marked.\n\nOn a terminal: Enter or space for the next step, a for \
 autoplay, q to quit. When stdin or stdout is not a terminal, every step prints at once.\n\n\
-Without FILE, zclab uses a 16 KiB sample of Kafka-like log records (four 4 KiB chunks), kept in \
+Without FILE, zclab uses a 16 KiB Kafka log segment (one record batch, four 4 KiB chunks), kept in \
 your cache folder.\n\nExamples:\n  zclab trace\n  zclab trace --method sendfile\n  \
 zclab trace --method read-write --buf 4096 --chunks 3 samples/kafka-segment-1MiB.log\n  \
 zclab trace --auto 800ms\n  zclab trace --json > steps.json"
@@ -307,6 +307,10 @@ pub struct CompareArgs {
     /// Show everything under the table: system calls, /proc counters, data path, notes
     #[arg(long)]
     pub details: bool,
+
+    /// Also write the comparison as a self-contained web page (table, bar charts, machine, raw data) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

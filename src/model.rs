@@ -28,16 +28,6 @@ pub enum Place {
 }
 
 impl Place {
-    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
-        match self {
-            Place::Disk => lang.t("disk", "磁盘"),
-            Place::PageCache => lang.t("page cache", "页缓存"),
-            Place::UserBuffer => lang.t("user buffer", "用户缓冲区"),
-            Place::SocketBuffer => lang.t("socket buffer", "Socket 缓冲区"),
-            Place::Nic => lang.t("NIC", "网卡"),
-        }
-    }
-
     /// Whether the place is in kernel space (for diagrams).
     pub fn in_kernel(self) -> bool {
         !matches!(self, Place::UserBuffer)

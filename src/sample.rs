@@ -21,10 +21,10 @@ use crate::text::errors as t;
 /// second or two.
 pub const DEFAULT_SAMPLE_BYTES: u64 = 256 << 20;
 
-/// CRC-32 of the default sample as [`write_records`] makes it (a test below
+/// CRC-32 of the default sample as [`DEFAULT_CONTENT`] makes it (a test below
 /// makes it again and checks), so a reused default sample can be checked
 /// without generating 256 MiB first. Change it with the generator.
-pub const DEFAULT_SAMPLE_CRC32: u32 = 0x4da8_6a5f;
+pub const DEFAULT_SAMPLE_CRC32: u32 = 0x5d8e_5bfe;
 
 /// The largest sample zclab makes: 1 TiB.
 pub const MAX_SAMPLE_BYTES: u64 = 1 << 40;
@@ -241,7 +241,8 @@ fn check_space(dir: &Path, size: u64) -> Result<()> {
 }
 
 /// The small sample `trace` walks by default: 16 KiB, four chunks of the
-/// article's 4 KiB buffer. Same bytes as `samples/kafka-segment-16KiB.log`.
+/// article's 4 KiB buffer, one 16 KiB record batch. Same bytes as
+/// `samples/kafka-segment-16KiB.log`.
 pub const SMALL_SAMPLE_BYTES: u64 = 16 << 10;
 
 /// zclab's cache folder: `$XDG_CACHE_HOME/zclab`, else `~/.cache/zclab`;
@@ -314,14 +315,25 @@ pub fn ensure_cache_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Where the default sample of `compare` lives.
+/// The content of the default samples: genuine Kafka log segments.
+pub const DEFAULT_CONTENT: Content = Content::Segment;
+
+/// Where the default sample of `compare` lives: a Kafka segment, named and
+/// placed as Kafka would for partition 0 of a topic `compare-256MiB`
+/// (so `zclab kafka serve --log-dir <cache>/segments` serves it).
 pub fn default_sample_path() -> PathBuf {
-    cache_dir().join("kafka-sample-256MiB.log")
+    cache_dir()
+        .join("segments")
+        .join("compare-256MiB-0")
+        .join(crate::kafka::log::FIRST_SEGMENT)
 }
 
-/// Where the small sample of `trace` lives.
+/// Where the small sample of `trace` lives (topic `trace-16KiB`).
 pub fn small_sample_path() -> PathBuf {
-    cache_dir().join("kafka-segment-16KiB.log")
+    cache_dir()
+        .join("segments")
+        .join("trace-16KiB-0")
+        .join(crate::kafka::log::FIRST_SEGMENT)
 }
 
 /// Returns the default sample of `compare`, making it first when it is
@@ -344,6 +356,9 @@ pub fn ensure_cached(
 ) -> Result<(PathBuf, bool)> {
     let dir = ensure_cache_dir()?;
     cleanup::remove_stale(&dir);
+    if let Some(parent) = path.parent() {
+        cleanup::remove_stale(parent);
+    }
     // Same size is not enough: the content must be what zclab makes.
     if let Ok(meta) = fs::symlink_metadata(&path)
         && meta.is_file()
@@ -352,18 +367,33 @@ pub fn ensure_cached(
     {
         return Ok((path, false));
     }
-    make_sample(&path, size, true, progress)?;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "cannot create {} for zclab's samples; set XDG_CACHE_HOME to a writable folder or pass a file",
+                parent.display()
+            )
+        })?;
+    }
+    make_file(&path, size, true, progress, DEFAULT_CONTENT)?;
     Ok((path, true))
 }
 
-/// CRC-32 of the `size` bytes [`write_records`] makes.
+/// CRC-32 of the `size` bytes of a default sample ([`DEFAULT_CONTENT`]).
 pub fn expected_crc32(size: u64) -> u32 {
     if size == DEFAULT_SAMPLE_BYTES {
         return DEFAULT_SAMPLE_CRC32;
     }
+    generated_crc32(size)
+}
+
+fn generated_crc32(size: u64) -> u32 {
     let mut crc = CrcWriter(crc32fast::Hasher::new());
     // Writing into a hasher cannot fail.
-    let _ = write_records(&mut crc, size, &mut |_| {});
+    let _ = match DEFAULT_CONTENT {
+        Content::Lines => write_records(&mut crc, size, &mut |_| {}),
+        Content::Segment => crate::kafka::segment::write_segment(&mut crc, size, &mut |_| {}),
+    };
     crc.0.finalize()
 }
 
@@ -417,10 +447,8 @@ mod tests {
 
     #[test]
     fn the_default_sample_digest_is_the_generators() {
-        let mut crc = CrcWriter(crc32fast::Hasher::new());
-        write_records(&mut crc, DEFAULT_SAMPLE_BYTES, &mut |_| {}).expect("hash");
         assert_eq!(
-            crc.0.finalize(),
+            generated_crc32(DEFAULT_SAMPLE_BYTES),
             DEFAULT_SAMPLE_CRC32,
             "the generator changed: update DEFAULT_SAMPLE_CRC32"
         );

@@ -262,7 +262,10 @@ fn default_sample_is_made_once_then_reused() {
     let doc: serde_json::Value = serde_json::from_slice(&first.stdout).expect("json");
     assert_eq!(doc["file"]["default_sample"], true);
     assert_eq!(u(&doc["file"]["bytes"]), 256 << 20);
-    let path = home.path().join("cache/zclab/kafka-sample-256MiB.log");
+    // A genuine Kafka segment, named and placed as Kafka names it.
+    let path = home
+        .path()
+        .join("cache/zclab/segments/compare-256MiB-0/00000000000000000000.log");
     assert_eq!(doc["file"]["path"], path.display().to_string());
     let mtime = std::fs::metadata(&path)
         .and_then(|m| m.modified())
@@ -281,6 +284,14 @@ fn default_sample_is_made_once_then_reused() {
         mtime,
         "the sample was rewritten"
     );
+    let dump = json_of(
+        zclab(home.path())
+            .args(["sample", "--json", "--dump"])
+            .arg(&path),
+    );
+    assert_eq!(dump["crc_failures"], 0);
+    assert_eq!(u(&dump["batches"][0]["base_offset"]), 0);
+    assert_eq!(dump["batches"].as_array().map(Vec::len), Some(16384));
 }
 
 #[test]

@@ -402,8 +402,9 @@ fn forking_command_is_followed() {
 fn threaded_command_is_followed() {
     let home = temp_home();
     let f = file_of(home.path(), "one-mib.bin", MIB);
-    // zclab compare itself: a main thread, a sending, a receiving and a
-    // checking thread (the CRC-32 of what the receiver read).
+    // zclab compare itself: a main thread, a sending and a receiving thread,
+    // and the receiver's checker thread, which digests what the receiver
+    // read (off the transfer's critical path) and makes no I/O call.
     let doc = json_of(
         zclab(home.path())
             .args(["count", "--json", "--"])
@@ -415,6 +416,16 @@ fn threaded_command_is_followed() {
     assert_eq!(threads.len(), 4, "{threads:?}");
     let pid = u(&threads[0]["pid"]);
     assert!(threads.iter().all(|t| u(&t["pid"]) == pid), "one process");
+    let quiet: Vec<&Value> = threads
+        .iter()
+        .filter(|t| {
+            ["read", "write", "sendfile", "pread64"]
+                .iter()
+                .all(|c| t["syscalls"][c]["calls"].as_u64().unwrap_or(0) == 0)
+        })
+        .collect();
+    assert_eq!(quiet.len(), 1, "one thread (the checker) moves no data");
+    assert_ne!(u(&quiet[0]["tid"]), pid, "and it is not the main thread");
     let senders: Vec<&Value> = threads
         .iter()
         .filter(|t| t["syscalls"]["sendfile"]["calls"] == 1)
@@ -609,7 +620,7 @@ fn compare_verify_measures_files_named_like_flags() {
     assert!(
         !home
             .path()
-            .join("cache/zclab/kafka-sample-256MiB.log")
+            .join("cache/zclab/segments/compare-256MiB-0/00000000000000000000.log")
             .exists()
     );
 }

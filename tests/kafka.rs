@@ -489,3 +489,98 @@ fn the_demo_verifies_every_batch_both_ways() {
         "{left:?}"
     );
 }
+
+#[test]
+fn ctrl_c_stops_the_broker_cleanly() {
+    let home = common::temp_home();
+    let mut b = Broker::start(home.path(), &home.path().join("logs"), "sendfile");
+    assert_eq!(api_versions(&b.addr(), 0), 0);
+    let status = Command::new("kill")
+        .args(["-INT", &b.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let start = Instant::now();
+    let exit = loop {
+        if let Some(s) = b.child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "still running after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        b.err()
+            .iter()
+            .any(|l| l.starts_with("broker stopped after")),
+        "{:?}",
+        b.err()
+    );
+    // Its log folder stays, as Kafka's does.
+    assert!(home.path().join("logs").is_dir());
+}
+
+#[test]
+fn dump_tells_a_segment_from_other_bytes() {
+    let home = common::temp_home();
+    let seg = home.path().join("00000000000000000000.log");
+    common::zclab(home.path())
+        .args(["sample", "--kafka", "--size", "40KiB", "-o"])
+        .arg(&seg)
+        .assert()
+        .success();
+    let out = common::zclab(home.path())
+        .args(["sample", "--dump"])
+        .arg(&seg)
+        .output()
+        .expect("dump");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("in 3 record batches (v2)"), "{text}");
+    assert!(text.contains("valid in every batch"), "{text}");
+    assert!(text.contains("offset=0 timestamp="), "{text}");
+    // One flipped bit inside a batch: its CRC no longer matches; exit 1.
+    let mut bytes = std::fs::read(&seg).expect("read");
+    bytes[20_000] ^= 1;
+    let bad = home.path().join("bad.log");
+    std::fs::write(&bad, &bytes).expect("write");
+    let out = common::zclab(home.path())
+        .args(["sample", "--dump"])
+        .arg(&bad)
+        .output()
+        .expect("dump");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("WRONG"));
+    let out = common::zclab(home.path())
+        .args(["sample", "--json", "--dump"])
+        .arg(&bad)
+        .output()
+        .expect("dump");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["crc_failures"], 1);
+    assert_eq!(doc["batches"][1]["crc_valid"], false);
+    assert_eq!(doc["batches"][0]["crc_valid"], true);
+    // Text lines are not a segment.
+    let text_sample = home.path().join("lines.log");
+    common::zclab(home.path())
+        .args(["sample", "--size", "4KiB", "-o"])
+        .arg(&text_sample)
+        .assert()
+        .success();
+    let out = common::zclab(home.path())
+        .args(["sample", "--dump"])
+        .arg(&text_sample)
+        .output()
+        .expect("dump");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("stopped at byte 0"));
+    // A missing file is bad input.
+    common::zclab(home.path())
+        .args(["sample", "--dump", "nope.log"])
+        .assert()
+        .code(2);
+}

@@ -121,12 +121,32 @@ fn stale_temporary_files_of_dead_writers_are_removed_at_start() {
     ));
     std::fs::write(&stale, vec![b'x'; 4096]).expect("write");
     std::fs::write(&live, vec![b'x'; 4096]).expect("write");
+    // And one beside the small sample, in its own folder.
+    let sample_dir = dir.join(small_sample_in_cache());
+    let sample_dir = sample_dir.parent().expect("folder");
+    std::fs::create_dir_all(sample_dir).expect("mkdir");
+    let stale_beside = sample_dir.join(format!(".00000000000000000000.log.zclab-tmp-{dead}"));
+    std::fs::write(&stale_beside, vec![b'x'; 4096]).expect("write");
     zclab(home.path())
         .args(["trace", "--json"])
         .assert()
         .success();
     assert!(!stale.exists(), "stale temp file of a dead process kept");
+    assert!(
+        !stale_beside.exists(),
+        "stale temp file beside the sample kept"
+    );
     assert!(live.exists(), "a live writer's temp file was removed");
+    // A second run reuses the sample and still cleans.
+    std::fs::write(&stale_beside, vec![b'x'; 4096]).expect("write");
+    zclab(home.path())
+        .args(["trace", "--json"])
+        .assert()
+        .success();
+    assert!(
+        !stale_beside.exists(),
+        "stale temp file kept when the sample was reused"
+    );
 }
 
 #[test]
@@ -185,6 +205,22 @@ fn uid() -> u32 {
     nix::unistd::geteuid().as_raw()
 }
 
+/// Where the small sample of `trace` lives inside the cache folder.
+fn small_sample_in_cache() -> PathBuf {
+    zclab::sample::small_sample_path()
+        .strip_prefix(zclab::sample::cache_dir())
+        .expect("the small sample lives in the cache folder")
+        .to_path_buf()
+}
+
+/// The CRC-32 of the genuine small sample, from zclab's own generator.
+fn genuine_small_crc() -> String {
+    format!(
+        "{:08x}",
+        zclab::sample::expected_crc32(zclab::sample::SMALL_SAMPLE_BYTES)
+    )
+}
+
 #[test]
 fn a_planted_sample_in_the_shared_temp_folder_is_never_used() {
     let home = temp_home();
@@ -193,16 +229,22 @@ fn a_planted_sample_in_the_shared_temp_folder_is_never_used() {
     let shared = tmp.join("zclab");
     std::fs::create_dir(&shared).expect("mkdir");
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).expect("chmod");
-    std::fs::write(shared.join("kafka-segment-16KiB.log"), vec![b'A'; 16 << 10]).expect("plant");
+    let planted = shared.join(small_sample_in_cache());
+    std::fs::create_dir_all(planted.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&planted, vec![b'A'; 16 << 10]).expect("plant");
     let doc = common::json_of(without_home(tmp).args(["trace", "--json"]));
     let own = tmp.join(format!("zclab-{}", uid()));
     assert_eq!(doc["summary"]["file"]["default_sample"], true, "{doc}");
     assert_eq!(
         doc["summary"]["file"]["path"],
-        own.join("kafka-segment-16KiB.log").display().to_string()
+        own.join(small_sample_in_cache()).display().to_string()
     );
-    // The genuine sample's CRC-32, the same as the shipped file's.
-    assert_eq!(doc["summary"]["file"]["crc32"], "1b5f2ee8", "{doc}");
+    // The genuine sample's CRC-32, as zclab's generator makes it.
+    assert_eq!(
+        doc["summary"]["file"]["crc32"],
+        genuine_small_crc(),
+        "{doc}"
+    );
     let mode = std::fs::metadata(&own)
         .expect("own cache")
         .permissions()
@@ -215,17 +257,23 @@ fn a_planted_file_of_the_right_size_is_remade_not_reported() {
     let home = temp_home();
     let cache = home.path().join("cache/zclab");
     std::fs::create_dir_all(&cache).expect("mkdir");
-    let planted = cache.join("kafka-segment-16KiB.log");
+    let planted = cache.join(small_sample_in_cache());
+    std::fs::create_dir_all(planted.parent().expect("parent")).expect("mkdir");
     std::fs::write(&planted, vec![b'A'; 16 << 10]).expect("plant");
     let doc = common::json_of(zclab(home.path()).args(["trace", "--json"]));
     assert_eq!(doc["summary"]["file"]["default_sample"], true);
-    assert_eq!(doc["summary"]["file"]["crc32"], "1b5f2ee8", "{doc}");
+    assert_eq!(
+        doc["summary"]["file"]["crc32"],
+        genuine_small_crc(),
+        "{doc}"
+    );
     let now = std::fs::read(&planted).expect("remade");
-    let shipped = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/kafka-segment-16KiB.log"),
-    )
-    .expect("shipped sample");
-    assert!(now == shipped, "the planted content is still there");
+    assert_eq!(
+        format!("{:08x}", crc32fast::hash(&now)),
+        genuine_small_crc(),
+        "the planted content is still there"
+    );
+    assert!(!now.iter().all(|&b| b == b'A'));
 }
 
 #[test]

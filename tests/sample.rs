@@ -87,9 +87,10 @@ fn committed_samples_are_what_sample_makes() {
         ("16KiB", "kafka-segment-16KiB.log"),
         ("1MiB", "kafka-segment-1MiB.log"),
     ] {
+        // The committed samples are genuine Kafka segments.
         let made = home.path().join(name);
         zclab(home.path())
-            .args(["sample", "--size", size, "-o"])
+            .args(["sample", "--kafka", "--size", size, "-o"])
             .arg(&made)
             .assert()
             .success();

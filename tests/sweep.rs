@@ -211,6 +211,7 @@ fn ibm_rows_carry_the_papers_numbers_and_this_machines() {
     ] {
         let out = zclab(home.path())
             .env("ZCLAB_TEST_IBM_DIVISOR", "65536")
+            .env("COLUMNS", "80")
             .args(["sweep", "--ibm", "--runs", "1", "--lang", lang])
             .output()
             .expect("run");
@@ -476,6 +477,7 @@ fn samples_are_reused_and_the_text_fits_80_columns_in_both_languages() {
     assert!(String::from_utf8_lossy(&first.stderr).contains("made the sample"));
     for lang in ["en", "zh"] {
         let out = zclab(home.path())
+            .env("COLUMNS", "80")
             .args(args)
             .args(["--lang", lang])
             .output()

@@ -284,3 +284,61 @@ fn the_page_renders_in_chromium_with_one_mark_per_point_and_fetches_nothing() {
     let bytes = std::fs::read(&png).expect("screenshot written");
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000);
 }
+
+#[test]
+fn compare_html_shows_the_four_rows_and_one_bar_per_method_in_chromium() {
+    let home = temp_home();
+    let work = home.path();
+    let file = common::file_of(work, "data.bin", 256 << 10);
+    for (lang, page, words) in [
+        (
+            "en",
+            "cmp-en.html",
+            ["CPU copies", "Mode switches", "Throughput", "[derived]"],
+        ),
+        (
+            "zh",
+            "cmp-zh.html",
+            ["CPU 拷贝次数", "用户态/内核态切换", "吞吐量", "［推算］"],
+        ),
+    ] {
+        zclab(work)
+            .args(["compare", "--runs", "1", "--lang", lang, "--html", page])
+            .arg(&file)
+            .assert()
+            .success();
+        let path = work.join(page);
+        assert_self_contained(&std::fs::read_to_string(&path).expect("page"));
+        let (dom, reqs) = load(&path, work);
+        assert!(reqs.is_empty(), "the page made requests: {reqs:?}");
+        let doc = embedded_json(&dom);
+        assert_eq!(u(&doc["file"]["bytes"]), 256 << 10);
+        let table = figure_like(&dom, "four-rows", "</table>");
+        assert_eq!(table.matches("<tr>").count(), 5, "a header and four rows");
+        for w in words {
+            assert!(dom.contains(w), "{lang}: no {w:?}");
+        }
+        for id in [
+            "chart-copies",
+            "chart-switches",
+            "chart-cpu",
+            "chart-throughput",
+        ] {
+            let fig = figure(&dom, id);
+            let bars =
+                fig.matches("fill=\"#C76A00\"").count() + fig.matches("fill=\"#1B7F3B\"").count();
+            assert_eq!(bars, 2, "{lang} {id}: one bar per method");
+            assert!(svg_texts(fig).iter().any(|t| t == "read-write"));
+            assert!(svg_texts(fig).iter().any(|t| t == "sendfile"));
+        }
+    }
+}
+
+/// The text from `id="…"` to the next `end`.
+fn figure_like<'a>(dom: &'a str, id: &str, end: &str) -> &'a str {
+    let start = dom
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no {id}"));
+    let stop = start + dom[start..].find(end).expect("end");
+    &dom[start..stop]
+}

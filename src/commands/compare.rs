@@ -71,6 +71,9 @@ fn input_path(
 
 pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
     let mut opts = super::compare_options(&args)?;
+    if let Some(page) = &args.html {
+        super::sweep::check_html_target(page)?;
+    }
     let ctx = global.ctx();
     for (m, why) in &super::skip_unavailable(&mut opts.methods) {
         eprintln!(
@@ -154,6 +157,9 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
         }
         text
     };
+    if let Some(page) = &args.html {
+        super::sweep::write_compare_page(page, &view, &input.path, &ctx)?;
+    }
     print_stdout(&text)?;
     if verify_view.as_ref().is_some_and(|v| !v.agrees) {
         eprintln!("{}", ctx.t(t::VERIFY_DIFFERS));

@@ -56,7 +56,7 @@ pub fn run(global: &Global, args: SampleArgs) -> Result<ExitCode> {
     let bar = bytes_bar(
         global.progress,
         size,
-        global.lang.t("writing sample", "生成样本"),
+        crate::text::compare::PROGRESS_WRITING_SAMPLE.get(global.lang),
     );
     sample::make_file(
         output,

@@ -1,7 +1,6 @@
 //! `zclab sweep`: options → samples → the grid (with one progress bar and
 //! a Ctrl-C that stops between transfers) → the view → the chosen output.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -16,8 +15,10 @@ use crate::error::{self, print_stdout};
 use crate::lang::Lang;
 use crate::methods::Method;
 use crate::sweep::grid::{self, GridProgress, SweepOptions};
-use crate::sweep::view::{Ctx, SweepView, ViewInput};
+use crate::sweep::text::fill;
+use crate::sweep::view::{SweepView, ViewInput};
 use crate::sweep::{self, ibm, render};
+use crate::text::sweep as st;
 
 /// Exit code when Ctrl-C stopped the sweep (128 + SIGINT, as a shell
 /// reports it): what was measured is printed, but it is not the whole grid.
@@ -110,7 +111,7 @@ fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
 }
 
 /// Refuses, before any measuring, to replace a file zclab did not write.
-fn check_html_target(path: &Path) -> Result<()> {
+pub(super) fn check_html_target(path: &Path) -> Result<()> {
     let shown = path.display();
     if path.is_dir() {
         return Err(error::input(format!(
@@ -144,7 +145,7 @@ fn check_html_target(path: &Path) -> Result<()> {
 /// Writes the page beside its target and renames it into place, so an
 /// interrupted write never leaves half a page (the temporary file is
 /// removed on error and on Ctrl-C).
-fn write_html(path: &Path, page: &str) -> Result<()> {
+pub(super) fn write_html(path: &Path, page: &str) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -161,6 +162,25 @@ fn write_html(path: &Path, page: &str) -> Result<()> {
     Ok(())
 }
 
+/// `compare --html FILE`: the comparison as a page, with the machine it ran
+/// on (the filesystem is the compared file's).
+pub(super) fn write_compare_page(
+    page: &Path,
+    view: &crate::view::compare::CompareView,
+    file: &Path,
+    ctx: &crate::ctx::Ctx,
+) -> Result<()> {
+    let json = crate::report::json::comparison_with(view, None)?;
+    let machine = sweep::machine::Machine::here(file);
+    let html = render::compare_page::render(view, &json, &machine, ctx)?;
+    write_html(page, &html)?;
+    eprintln!(
+        "{}",
+        fill(st::WROTE_PAGE.get(ctx.lang), &[&page.display().to_string()])
+    );
+    Ok(())
+}
+
 struct Bar {
     bar: ProgressBar,
     lang: Lang,
@@ -168,13 +188,14 @@ struct Bar {
 
 impl GridProgress for Bar {
     fn point(&mut self, index: usize, of: usize, file_bytes: u64, buffer_bytes: usize) {
-        self.bar.set_message(format!(
-            "{}/{of} {} {} {} {}",
-            index + 1,
-            render::size(file_bytes),
-            self.lang.t("file,", "文件，"),
-            render::size(buffer_bytes as u64),
-            self.lang.t("buffer", "缓冲区")
+        self.bar.set_message(fill(
+            st::BAR_POINT.get(self.lang),
+            &[
+                &(index + 1).to_string(),
+                &of.to_string(),
+                &render::size(file_bytes),
+                &render::size(buffer_bytes as u64),
+            ],
         ));
     }
     fn sent(&mut self, bytes: u64) {
@@ -193,19 +214,6 @@ fn grid_bar(visible: bool, total: u64) -> ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
-}
-
-fn render_width() -> usize {
-    if std::io::stdout().is_terminal() {
-        usize::from(crate::style::table_width()).clamp(60, 120)
-    } else {
-        std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse::<usize>().ok())
-            .filter(|&c| c >= 60)
-            .unwrap_or(80)
-            .min(200)
-    }
 }
 
 pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
@@ -240,29 +248,18 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
             break;
         }
         let path = sweep::sample_path(&dir, size);
-        let bar = crate::report::progress::bytes_bar(
-            global.progress,
-            size,
-            lang.t("checking the sample", "检查样本"),
-        );
+        let bar =
+            crate::report::progress::bytes_bar(global.progress, size, st::BAR_CHECKING.get(lang));
         let (path, created) =
             crate::sample::ensure_cached(path, size, &mut |n| bar.set_position(n))?;
         bar.finish_and_clear();
         if created {
             eprintln!(
                 "{}",
-                match lang {
-                    Lang::En => format!(
-                        "zclab: made the sample {} ({}); later sweeps reuse it",
-                        path.display(),
-                        render::size(size)
-                    ),
-                    Lang::Zh => format!(
-                        "zclab：已生成样本 {}（{}），之后的扫描会复用它",
-                        path.display(),
-                        render::size(size)
-                    ),
-                }
+                fill(
+                    st::MADE_SAMPLE.get(lang),
+                    &[&path.display().to_string(), &render::size(size)]
+                )
             );
         }
     }
@@ -289,11 +286,7 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
         samples_dir: dir.display().to_string(),
         ibm: ibm_divisor,
     });
-    let ctx = Ctx {
-        lang,
-        color: global.color,
-        width: render_width(),
-    };
+    let ctx = global.ctx();
     let json = serde_json::to_string_pretty(&view).context("cannot serialise the sweep")?;
     let text = if args.json {
         format!("{json}\n")
@@ -309,10 +302,7 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
         write_html(path, &page)?;
         eprintln!(
             "{}",
-            match lang {
-                Lang::En => format!("zclab: wrote {}", path.display()),
-                Lang::Zh => format!("zclab：已写入 {}", path.display()),
-            }
+            fill(st::WROTE_PAGE.get(lang), &[&path.display().to_string()])
         );
     }
     print_stdout(&text)?;
@@ -320,13 +310,7 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_INTERRUPTED));
     }
     if !view.verified {
-        eprintln!(
-            "{}",
-            lang.t(
-                "zclab: a run was NOT verified: the receiver did not get the file byte for byte",
-                "zclab：有一次运行未通过校验：接收端收到的数据与文件不一致",
-            )
-        );
+        eprintln!("{}", st::RUN_NOT_VERIFIED.get(lang));
         return Ok(ExitCode::from(error::EXIT_FAILURE));
     }
     Ok(ExitCode::SUCCESS)

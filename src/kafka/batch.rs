@@ -395,7 +395,20 @@ fn record_body(r: &NewRecord<'_>, base_ts: i64, offset_delta: i32) -> Vec<u8> {
 
 /// Bytes one record takes in a batch, length prefix included.
 pub fn record_size(r: &NewRecord<'_>, base_ts: i64, offset_delta: i32) -> usize {
-    let n = record_body(r, base_ts, offset_delta).len();
+    let bytes = |b: Option<&[u8]>| match b {
+        None => 1,
+        Some(b) => varlong_len(b.len() as i64) + b.len(),
+    };
+    let n = 1
+        + varlong_len(r.timestamp - base_ts)
+        + varlong_len(offset_delta as i64)
+        + bytes(r.key)
+        + bytes(r.value)
+        + varlong_len(r.headers.len() as i64)
+        + r.headers
+            .iter()
+            .map(|(k, v)| bytes(Some(k)) + bytes(Some(v)))
+            .sum::<usize>();
     varlong_len(n as i64) + n
 }
 

@@ -15,6 +15,9 @@ use super::wire::{self, Reader, Writer};
 pub struct Client {
     stream: TcpStream,
     correlation: i32,
+    /// The last response, reused: a fresh 1 MiB buffer per fetch would
+    /// cost the consumer 256 page faults each time.
+    buf: Vec<u8>,
     /// Bytes the consumer read from the socket (response frames).
     pub received_bytes: u64,
 }
@@ -41,6 +44,7 @@ impl Client {
         Ok(Client {
             stream,
             correlation: 0,
+            buf: Vec::new(),
             received_bytes: 0,
         })
     }
@@ -62,7 +66,9 @@ impl Client {
         Ok(self.correlation)
     }
 
-    fn response(&mut self, corr: i32) -> Result<Vec<u8>> {
+    /// Reads the response to `corr` into `self.buf` (without the
+    /// correlation id).
+    fn response(&mut self, corr: i32) -> Result<()> {
         let mut len = [0u8; 4];
         self.stream
             .read_exact(&mut len)
@@ -71,24 +77,27 @@ impl Client {
         if !(4..=1 << 30).contains(&n) {
             bail!("the broker sent a frame of {n} bytes");
         }
-        let mut buf = vec![0u8; n as usize];
+        let mut head = [0u8; 4];
         self.stream
-            .read_exact(&mut buf)
+            .read_exact(&mut head)
             .context("the broker's answer was cut short")?;
-        self.received_bytes += 4 + n as u64;
-        let got = i32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]);
+        let got = i32::from_be_bytes(head);
         if got != corr {
             bail!("the broker answered request {got}, expected {corr}");
         }
-        buf.drain(..4);
-        Ok(buf)
+        self.buf.resize(n as usize - 4, 0);
+        self.stream
+            .read_exact(&mut self.buf)
+            .context("the broker's answer was cut short")?;
+        self.received_bytes += 4 + n as u64;
+        Ok(())
     }
 
     /// ApiVersions v0: checks that the broker serves what we use.
     pub fn api_versions(&mut self) -> Result<()> {
         let c = self.request(wire::API_VERSIONS, 0, &[])?;
-        let b = self.response(c)?;
-        let mut r = Reader::new(&b);
+        self.response(c)?;
+        let mut r = Reader::new(&self.buf);
         let err = r.i16("error").map_err(|e| anyhow!("{e}"))?;
         if err != wire::NONE {
             bail!("ApiVersions error {err}");
@@ -104,8 +113,8 @@ impl Client {
         w.i32(records.len() as i32);
         w.buf.extend_from_slice(records);
         let c = self.request(wire::PRODUCE, 7, &w.buf)?;
-        let b = self.response(c)?;
-        let mut r = Reader::new(&b);
+        self.response(c)?;
+        let mut r = Reader::new(&self.buf);
         let e = |e: wire::DecodeError| anyhow!("bad Produce response: {e}");
         r.array_len("topics", 1).map_err(e)?;
         r.string("topic").map_err(e)?;
@@ -137,10 +146,10 @@ impl Client {
             w.i32(0).i32(-1).i64(offset).i64(-1).i32(max_bytes);
             w.array_len(0).string("");
             let corr = self.request(wire::FETCH, 11, &w.buf)?;
-            let b = self.response(corr)?;
+            self.response(corr)?;
             c.fetches += 1;
             let (err, hw, records) =
-                parse_fetch_v11(&b).map_err(|e| anyhow!("bad Fetch response: {e}"))?;
+                parse_fetch_v11(&self.buf).map_err(|e| anyhow!("bad Fetch response: {e}"))?;
             if err != wire::NONE {
                 bail!("the broker answered the fetch with error {err}");
             }

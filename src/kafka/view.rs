@@ -80,7 +80,13 @@ pub fn fetch_line(e: &FetchEvent) -> FetchLine {
         proc_syscw: e.proc.map(|p| p.syscw),
         proc_rchar: e.proc.map(|p| p.rchar),
         proc_wchar: e.proc.map(|p| p.wchar),
-        cpu_us: e.cpu.total_us(),
+        // schedstat's exact on-CPU time when /proc was read; getrusage
+        // (tick-sampled) otherwise.
+        cpu_us: e
+            .proc
+            .map(|p| p.sum_exec_runtime / 1000)
+            .filter(|&us| us > 0)
+            .unwrap_or_else(|| e.cpu.total_us()),
         send_us: e.send_time.as_micros() as u64,
         waited_ms: e.waited.as_millis() as u64,
         high_watermark: e.high_watermark,

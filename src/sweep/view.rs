@@ -11,16 +11,7 @@ use super::fit::{self, Fit, Obs};
 use super::grid::{Point, SweepResult, mib_per_s};
 use super::ibm::{self, PaperRow, Verdict};
 use super::machine::Machine;
-use crate::lang::Lang;
 use crate::methods::Method;
-
-/// How to render: language, colour, width in columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Ctx {
-    pub lang: Lang,
-    pub color: bool,
-    pub width: usize,
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SweepView {
@@ -103,6 +94,9 @@ pub struct ModelView {
     /// Always "derived": fitted to the measured points, not measured.
     pub basis: &'static str,
     pub formula: &'static str,
+    /// Only one buffer size was swept: read-write's calls then grow in step
+    /// with its bytes, and the two costs cannot be told apart.
+    pub one_buffer: bool,
     pub fits: Vec<FitView>,
 }
 
@@ -213,6 +207,7 @@ impl SweepView {
             model: ModelView {
                 basis: "derived",
                 formula: "time ≈ calls × per_call_ns + bytes × per_byte_ns",
+                one_buffer: o.buffers.len() < 2,
                 fits,
             },
             ibm,

@@ -184,11 +184,12 @@ texts! {
     }
 
     PROGRESS_MAKING_SAMPLE { en: "making the default sample", zh: "生成默认样本" }
+    PROGRESS_WRITING_SAMPLE { en: "writing sample", zh: "生成样本" }
     PROGRESS_SENDING { en: "sending", zh: "发送中" }
     PROGRESS_RUN { en: "{method} run {n}", zh: "{method} 第 {n} 次" }
     MADE_SAMPLE {
-        en: "zclab: made the default sample (256 MiB of Kafka-like log records) at {path}; later runs reuse it",
-        zh: "zclab：已生成默认样本（256 MiB 类 Kafka 日志记录）：{path}，之后的运行会复用它",
+        en: "zclab: made the default sample (a 256 MiB Kafka log segment) at {path}; later runs reuse it",
+        zh: "zclab：已生成默认样本（256 MiB 的 Kafka 日志段）：{path}，之后的运行会复用它",
     }
     USING_SAMPLE { en: "zclab: using the default sample {path}", zh: "zclab：使用默认样本 {path}" }
     WARN_PINNED {

@@ -19,6 +19,7 @@ texts! {
     COMPARE_COLD { en: "Drop the file from the page cache before every run, so the disk read is measured too", zh: "每次运行前把文件清出页缓存，连磁盘读取一起实测" }
     COMPARE_VERIFY { en: "Re-run each method under zclab's ptrace tracer and show both counts side by side", zh: "在 zclab 的 ptrace 跟踪器下把每种方式再跑一次，并列给出两路计数" }
     COMPARE_DETAILS { en: "Show everything under the table: system calls, /proc counters, data path, notes", zh: "在表格下给出全部内容：系统调用、/proc 计数器、数据路径、说明" }
+    COMPARE_HTML { en: "Also write the comparison as a self-contained web page (table, bar charts, machine, raw data) to FILE", zh: "同时把这次对比写成一个独立的网页文件 FILE（表格、柱状图、机器信息、原始数据）" }
 
     TRACE { en: "Walk the data through each copy and mode switch, one system call at a time", zh: "一次一个系统调用，逐步演示每次拷贝和每次用户态/内核态切换" }
     TRACE_FILE { en: "The file to send [default: a 16 KiB sample in your cache folder]", zh: "要发送的文件［默认：缓存文件夹里的 16 KiB 样本］" }
@@ -96,6 +97,7 @@ pub const PLACES: &[(&[&str], &str, crate::text::Text)] = &[
     (&["compare"], "cold", COMPARE_COLD),
     (&["compare"], "verify", COMPARE_VERIFY),
     (&["compare"], "details", COMPARE_DETAILS),
+    (&["compare"], "html", COMPARE_HTML),
     (&["trace"], "", TRACE),
     (&["trace"], "file", TRACE_FILE),
     (&["trace"], "method", TRACE_METHOD),

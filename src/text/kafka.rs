@@ -45,7 +45,7 @@ texts! {
         zh: "{path}：{size}，共 {batches} 个记录批次（v2），{records} 条记录；CRC-32C {crc}",
     }
     DUMP_CRC_OK { en: "valid in every batch", zh: "每个批次都正确" }
-    DUMP_CRC_BAD { en: "WRONG in {n} batches", zh: "有 {n} 个批次不符" }
+    DUMP_CRC_BAD { en: "WRONG in {n} batch(es)", zh: "有 {n} 个批次不符" }
     DUMP_HEAD_POSITION { en: "position", zh: "文件位置" }
     DUMP_HEAD_RECORDS { en: "records", zh: "记录数" }
     DUMP_HEAD_BYTES { en: "bytes", zh: "字节" }

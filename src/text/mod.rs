@@ -37,6 +37,7 @@ pub mod errors;
 pub mod help;
 pub mod kafka;
 pub mod roads;
+pub mod sweep;
 pub mod walk;
 
 /// One catalogue entry: the same text in both languages.
@@ -112,7 +113,7 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 10] = [
+    let parts: [(&str, &[Text]); 11] = [
         ("attach", attach::ALL),
         ("common", common::ALL),
         ("compare", compare::ALL),
@@ -122,6 +123,7 @@ pub fn all() -> Vec<(&'static str, Text)> {
         ("help", help::ALL),
         ("kafka", kafka::ALL),
         ("roads", roads::ALL),
+        ("sweep", sweep::ALL),
         ("walk", walk::ALL),
     ];
     parts

@@ -35,6 +35,11 @@ pub struct CompareView {
     pub methods: Vec<MethodView>,
     /// Every run of every method delivered the file byte for byte.
     pub verified: bool,
+    /// Runs of all methods together.
+    pub runs_total: usize,
+    /// Every run went to the end of the file and was verified (none
+    /// stopped early on purpose).
+    pub all_runs_complete_and_verified: bool,
     /// sendfile against read-write, when both ran.
     pub versus: Option<Versus>,
     /// Cold runs where part of the file stayed cached after eviction.
@@ -537,6 +542,9 @@ impl CompareView {
             },
             cold_refused: c.cold_refused,
             verified: c.verified(),
+            runs_total: methods.iter().map(|m| m.all_runs.len()).sum(),
+            all_runs_complete_and_verified: c.verified()
+                && methods.iter().all(|m| !m.stopped_early),
             methods,
             versus,
             pinned_after_eviction,

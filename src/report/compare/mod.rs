@@ -151,10 +151,11 @@ fn verdict(vs: &Versus, ctx: &Ctx) -> String {
 /// every run passed, and the method lines otherwise.
 fn verification(v: &CompareView, ctx: &Ctx, full: bool) -> String {
     let mut out = String::new();
-    let clean = v.verified && v.methods.iter().all(|m| !m.stopped_early);
-    if !full && clean {
-        let n: usize = v.methods.iter().map(|m| m.all_runs.len()).sum();
-        let line = ctx.f(t::VERIFIED_ALL, &[("n", &n), ("crc", &v.file.crc32)]);
+    if !full && v.all_runs_complete_and_verified {
+        let line = ctx.f(
+            t::VERIFIED_ALL,
+            &[("n", &v.runs_total), ("crc", &v.file.crc32)],
+        );
         out.push_str(&paint(ctx, &ctx.wrap(&line, "", 0), Paint::Good));
         out.push('\n');
         return out;

@@ -129,6 +129,8 @@ pub(crate) fn sample_view() -> CompareView {
         cold_refused: None,
         methods: vec![rw, sf],
         verified: true,
+        runs_total: 6,
+        all_runs_complete_and_verified: true,
         versus: Some(versus),
         pinned_after_eviction: vec![],
         notes: vec![

@@ -9,8 +9,10 @@ use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
 use super::{duration, pct, sig3, size, verdict_sentence, verdict_word};
-use crate::sweep::text::{self as tx, fill};
-use crate::sweep::view::{Ctx, IbmView, SweepView};
+use crate::ctx::Ctx;
+use crate::sweep::text::fill;
+use crate::sweep::view::{IbmView, SweepView};
+use crate::text::sweep as st;
 
 /// Colours of the methods and of the paper's figures (also the test's way
 /// to tell marks apart: each data series has its own fill).
@@ -39,17 +41,17 @@ pub fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-const FONT: &str = "sans-serif";
+pub const FONT: &str = "sans-serif";
 const W: u32 = 960;
 const H: u32 = 470;
 
-fn plot_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+pub fn plot_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("cannot draw the chart: {e:?}")
 }
 
 /// Drops the namespace URL (HTML parsers put inline `<svg>` in the SVG
 /// namespace by themselves) so the page holds no URL at all.
-fn inline(svg: String) -> String {
+pub fn inline(svg: String) -> String {
     svg.replace(" xmlns=\"http://www.w3.org/2000/svg\"", "")
         .replacen("<svg ", "<svg role=\"img\" ", 1)
 }
@@ -206,7 +208,7 @@ fn bars_svg(
     Ok(inline(svg))
 }
 
-fn figure(out: &mut String, id: &str, title: &str, svg: &str, legend: &[(String, RGBColor)]) {
+pub fn figure(out: &mut String, id: &str, title: &str, svg: &str, legend: &[(String, RGBColor)]) {
     out.push_str(&format!(
         "<figure class=\"chart\" id=\"{id}\">\n<figcaption>{}</figcaption>\n",
         esc(title)
@@ -226,7 +228,7 @@ fn figure(out: &mut String, id: &str, title: &str, svg: &str, legend: &[(String,
     out.push_str("\n</figure>\n");
 }
 
-const CSS: &str = r#"
+pub const CSS: &str = r#"
 :root { color-scheme: light; }
 body { font-family: system-ui, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
   font-size: 22px; line-height: 1.45; color: #111; background: #fff; margin: 0 auto; max-width: 1100px; padding: 24px 32px; }
@@ -261,20 +263,20 @@ pub fn render(v: &SweepView, json: &str, ctx: &Ctx) -> Result<String> {
     let o = &v.options;
     out.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"generator\" content=\"zclab {}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        tx::html_lang(l),
+        st::HTML_LANG.get(l),
         esc(v.zclab_version),
-        esc(tx::title(l))
+        esc(st::TITLE.get(l))
     ));
-    out.push_str(&format!("<h1>{}</h1>\n", esc(tx::title(l))));
+    out.push_str(&format!("<h1>{}</h1>\n", esc(st::TITLE.get(l))));
     let cache = if o.page_cache == "cold" {
-        tx::cold(l)
+        st::COLD.get(l)
     } else {
-        tx::warm(l)
+        st::WARM.get(l)
     };
     out.push_str(&format!(
         "<p class=\"lead\">{}</p>\n<p>{}</p>\n",
         esc(&fill(
-            tx::header(l),
+            st::HEADER.get(l),
             &[
                 &o.methods.len().to_string(),
                 &o.sizes_bytes.len().to_string(),
@@ -283,13 +285,13 @@ pub fn render(v: &SweepView, json: &str, ctx: &Ctx) -> Result<String> {
                 cache,
             ],
         )),
-        esc(tx::html_intro(l))
+        esc(st::HTML_INTRO.get(l))
     ));
     if v.stopped_by_user {
         out.push_str(&format!(
             "<p class=\"warn\">{}</p>\n",
             esc(&fill(
-                tx::stopped(l),
+                st::STOPPED.get(l),
                 &[
                     &v.points_measured.to_string(),
                     &v.points_planned.to_string()
@@ -300,12 +302,12 @@ pub fn render(v: &SweepView, json: &str, ctx: &Ctx) -> Result<String> {
     if !v.verified {
         out.push_str(&format!(
             "<p class=\"warn\">{}</p>\n",
-            esc(tx::not_verified(l))
+            esc(st::NOT_VERIFIED.get(l))
         ));
     }
     machine(v, ctx, &mut out);
     if v.points.is_empty() {
-        out.push_str(&format!("<p>{}</p>\n", esc(tx::nothing_measured(l))));
+        out.push_str(&format!("<p>{}</p>\n", esc(st::NOTHING_MEASURED.get(l))));
     } else {
         charts(v, ctx, &mut out)?;
         tables(v, ctx, &mut out);
@@ -316,7 +318,7 @@ pub fn render(v: &SweepView, json: &str, ctx: &Ctx) -> Result<String> {
     }
     out.push_str(&format!(
         "<h2>{}</h2>\n<details><summary>JSON</summary><pre>{}</pre></details>\n",
-        esc(tx::html_raw(l)),
+        esc(st::HTML_RAW.get(l)),
         esc(json)
     ));
     // Inert data, not a script: the JSON, with `</` escaped so it cannot
@@ -329,18 +331,39 @@ pub fn render(v: &SweepView, json: &str, ctx: &Ctx) -> Result<String> {
 }
 
 fn machine(v: &SweepView, ctx: &Ctx, out: &mut String) {
+    machine_table(&v.machine, v.zclab_version, ctx, out);
+}
+
+/// The machine a page's figures come from, as a two-column table.
+pub fn machine_table(
+    m: &crate::sweep::machine::Machine,
+    version: &str,
+    ctx: &Ctx,
+    out: &mut String,
+) {
     let l = ctx.lang;
-    let m = &v.machine;
-    let unknown = tx::unknown(l);
+    let unknown = st::UNKNOWN.get(l);
     let cores = m.cores.map(|c| c.to_string());
-    out.push_str(&format!("<h2>{}</h2>\n<table>\n", esc(tx::html_machine(l))));
+    out.push_str(&format!(
+        "<h2>{}</h2>\n<table>\n",
+        esc(st::HTML_MACHINE.get(l))
+    ));
     for (k, val) in [
-        (tx::html_cpu(l), m.cpu_model.as_deref().unwrap_or(unknown)),
-        (tx::html_cores(l), cores.as_deref().unwrap_or(unknown)),
-        (tx::html_kernel(l), m.kernel.as_deref().unwrap_or(unknown)),
-        (tx::html_fs(l), m.filesystem.as_deref().unwrap_or(unknown)),
-        (tx::html_date(l), m.date.as_str()),
-        (tx::html_version(l), v.zclab_version),
+        (
+            st::HTML_CPU.get(l),
+            m.cpu_model.as_deref().unwrap_or(unknown),
+        ),
+        (st::HTML_CORES.get(l), cores.as_deref().unwrap_or(unknown)),
+        (
+            st::HTML_KERNEL.get(l),
+            m.kernel.as_deref().unwrap_or(unknown),
+        ),
+        (
+            st::HTML_FS.get(l),
+            m.filesystem.as_deref().unwrap_or(unknown),
+        ),
+        (st::HTML_DATE.get(l), m.date.as_str()),
+        (st::HTML_VERSION.get(l), version),
     ] {
         out.push_str(&format!(
             "<tr><th class=\"l\">{}</th><td class=\"l\">{}</td></tr>\n",
@@ -382,13 +405,13 @@ fn charts(v: &SweepView, ctx: &Ctx, out: &mut String) -> Result<()> {
             });
             let svg = throughput_svg(
                 &series,
-                tx::html_axis_buffer(l),
-                tx::html_axis_throughput(l),
+                st::HTML_AXIS_BUFFER.get(l),
+                st::HTML_AXIS_THROUGHPUT.get(l),
             )?;
             figure(
                 out,
                 &format!("throughput-{i}"),
-                &fill(tx::chart_throughput(l), &[&size(s)]),
+                &fill(st::CHART_THROUGHPUT.get(l), &[&size(s)]),
                 &svg,
                 &legend,
             );
@@ -398,13 +421,13 @@ fn charts(v: &SweepView, ctx: &Ctx, out: &mut String) -> Result<()> {
         let series = per_method(&|p| Some((p.file_bytes, p.throughput_mib_s)));
         let svg = throughput_svg(
             &series,
-            tx::html_axis_file_log(l),
-            tx::html_axis_throughput(l),
+            st::HTML_AXIS_FILE_LOG.get(l),
+            st::HTML_AXIS_THROUGHPUT.get(l),
         )?;
         figure(
             out,
             "throughput-0",
-            &fill(tx::chart_throughput_by_size(l), &[&size(b as u64)]),
+            &fill(st::CHART_THROUGHPUT_BY_SIZE.get(l), &[&size(b as u64)]),
             &svg,
             &legend,
         );
@@ -416,13 +439,13 @@ fn charts(v: &SweepView, ctx: &Ctx, out: &mut String) -> Result<()> {
         let svg = bars_svg(
             &labels,
             &[(SAVING_COLOR, values)],
-            tx::html_axis_file(l),
-            tx::html_axis_saving(l),
+            st::HTML_AXIS_FILE.get(l),
+            st::HTML_AXIS_SAVING.get(l),
         )?;
         figure(
             out,
             "saving",
-            &fill(tx::chart_saving(l), &[&size(buf as u64)]),
+            &fill(st::CHART_SAVING.get(l), &[&size(buf as u64)]),
             &svg,
             &[],
         );
@@ -434,16 +457,16 @@ fn tables(v: &SweepView, ctx: &Ctx, out: &mut String) {
     let l = ctx.lang;
     out.push_str(&format!(
         "<h2>{}</h2>\n<p class=\"note\">{}</p>\n<table>\n<tr><th class=\"l\">{}</th><th class=\"l\">{}</th><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
-        esc(tx::html_times(l)),
-        esc(&fill(tx::times_title(l), &[&v.options.runs.to_string()])),
-        esc(tx::col_file(l)),
-        esc(tx::col_buffer(l)),
-        esc(tx::col_method(l)),
-        esc(tx::col_median(l)),
-        esc(tx::col_range(l)),
-        esc(tx::col_throughput(l)),
-        esc(tx::col_calls(l)),
-        esc(tx::col_verified(l)),
+        esc(st::HTML_TIMES.get(l)),
+        esc(&fill(st::TIMES_TITLE.get(l), &[&v.options.runs.to_string()])),
+        esc(st::COL_FILE.get(l)),
+        esc(st::COL_BUFFER.get(l)),
+        esc(st::COL_METHOD.get(l)),
+        esc(st::COL_MEDIAN.get(l)),
+        esc(st::COL_RANGE.get(l)),
+        esc(st::COL_THROUGHPUT.get(l)),
+        esc(st::COL_CALLS.get(l)),
+        esc(st::COL_VERIFIED.get(l)),
     ));
     for p in &v.points {
         out.push_str(&format!(
@@ -456,20 +479,20 @@ fn tables(v: &SweepView, ctx: &Ctx, out: &mut String) {
             esc(&duration(p.max_ns as f64)),
             p.throughput_mib_s,
             crate::size::group_digits(p.calls),
-            esc(if p.verified { tx::yes(l) } else { tx::no(l) }),
+            esc(if p.verified { st::YES.get(l) } else { st::NO.get(l) }),
         ));
     }
     out.push_str("</table>\n");
     if !v.savings.is_empty() {
         out.push_str(&format!(
             "<h2>{}</h2>\n<table>\n<tr><th class=\"l\">{}</th><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
-            esc(tx::savings_title(l)),
-            esc(tx::col_file(l)),
-            esc(tx::col_buffer(l)),
-            esc(tx::saving_col_rw(l)),
-            esc(tx::saving_col_sf(l)),
-            esc(tx::col_saving(l)),
-            esc(tx::saving_col_speedup(l)),
+            esc(st::SAVINGS_TITLE.get(l)),
+            esc(st::COL_FILE.get(l)),
+            esc(st::COL_BUFFER.get(l)),
+            esc(st::SAVING_COL_RW.get(l)),
+            esc(st::SAVING_COL_SF.get(l)),
+            esc(st::COL_SAVING.get(l)),
+            esc(st::SAVING_COL_SPEEDUP.get(l)),
         ));
         for s in &v.savings {
             out.push_str(&format!(
@@ -484,7 +507,7 @@ fn tables(v: &SweepView, ctx: &Ctx, out: &mut String) {
         }
         out.push_str(&format!(
             "</table>\n<p class=\"note\">{}</p>\n",
-            esc(tx::saving_note(l))
+            esc(st::SAVING_NOTE.get(l))
         ));
     }
 }
@@ -493,20 +516,20 @@ fn model(v: &SweepView, ctx: &Ctx, out: &mut String) {
     let l = ctx.lang;
     out.push_str(&format!(
         "<h2>{}</h2>\n<p><b>{}</b></p>\n",
-        esc(tx::model_title(l)),
-        esc(tx::model_formula(l))
+        esc(st::MODEL_TITLE.get(l)),
+        esc(st::MODEL_FORMULA.get(l))
     ));
     if v.model.fits.is_empty() {
-        out.push_str(&format!("<p>{}</p>\n", esc(tx::model_none(l))));
+        out.push_str(&format!("<p>{}</p>\n", esc(st::MODEL_NONE.get(l))));
         return;
     }
     out.push_str(&format!(
         "<table>\n<tr><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
-        esc(tx::col_method(l)),
-        esc(tx::per_call(l)),
-        esc(tx::per_byte(l)),
-        esc(tx::fit_quality(l)),
-        esc(tx::crossover(l)),
+        esc(st::COL_METHOD.get(l)),
+        esc(st::PER_CALL.get(l)),
+        esc(st::PER_BYTE.get(l)),
+        esc(st::FIT_QUALITY.get(l)),
+        esc(st::CROSSOVER.get(l)),
     ));
     for f in &v.model.fits {
         out.push_str(&format!(
@@ -524,8 +547,11 @@ fn model(v: &SweepView, ctx: &Ctx, out: &mut String) {
     out.push_str("</table>\n");
     for f in &v.model.fits {
         let line = match f.crossover_buffer_bytes {
-            Some(x) => fill(tx::model_crossover(l), &[f.method, &size(x.round() as u64)]),
-            None if f.calls_per_chunk.is_none() => fill(tx::model_one_call(l), &[f.method]),
+            Some(x) => fill(
+                st::MODEL_CROSSOVER.get(l),
+                &[f.method, &size(x.round() as u64)],
+            ),
+            None if f.calls_per_chunk.is_none() => fill(st::MODEL_ONE_CALL.get(l), &[f.method]),
             None => continue,
         };
         out.push_str(&format!("<p>{}</p>\n", esc(&line)));
@@ -533,13 +559,19 @@ fn model(v: &SweepView, ctx: &Ctx, out: &mut String) {
             out.push_str(&format!(
                 "<p class=\"note\">{} {}</p>\n",
                 esc(f.method),
-                esc(tx::model_clamped(l))
+                esc(st::MODEL_CLAMPED.get(l))
             ));
         }
     }
+    if v.model.one_buffer {
+        out.push_str(&format!(
+            "<p class=\"note\">{}</p>\n",
+            esc(st::MODEL_ONE_BUFFER.get(l))
+        ));
+    }
     out.push_str(&format!(
         "<p class=\"note\">{}</p>\n",
-        esc(tx::model_basis(l))
+        esc(st::MODEL_BASIS.get(l))
     ));
 }
 
@@ -548,7 +580,7 @@ fn ibm_section(ibm: &IbmView, runs: u32, ctx: &Ctx, out: &mut String) -> Result<
     out.push_str(&format!(
         "<h2>{}</h2>\n",
         esc(&fill(
-            tx::ibm_title(l),
+            st::IBM_TITLE.get(l),
             &[&size(ibm.buffer_bytes as u64), &runs.to_string()]
         ))
     ));
@@ -569,31 +601,31 @@ fn ibm_section(ibm: &IbmView, runs: u32, ctx: &Ctx, out: &mut String) -> Result<
     let svg = bars_svg(
         &labels,
         &[(PAPER_COLOR, paper), (SAVING_COLOR, here)],
-        tx::html_axis_ibm_row(l),
-        tx::html_axis_saving(l),
+        st::HTML_AXIS_IBM_ROW.get(l),
+        st::HTML_AXIS_SAVING.get(l),
     )?;
     figure(
         out,
         "ibm",
-        tx::html_ibm_chart(l),
+        st::HTML_IBM_CHART.get(l),
         &svg,
         &[
-            (tx::html_legend_paper(l).to_string(), PAPER_COLOR),
-            (tx::html_legend_here(l).to_string(), SAVING_COLOR),
+            (st::HTML_LEGEND_PAPER.get(l).to_string(), PAPER_COLOR),
+            (st::HTML_LEGEND_HERE.get(l).to_string(), SAVING_COLOR),
         ],
     );
     out.push_str(&format!(
         "<table>\n<tr><th class=\"l\" rowspan=\"2\">{}</th><th colspan=\"3\">{}</th><th colspan=\"3\">{}</th><th class=\"l\" rowspan=\"2\">{}</th></tr>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
-        esc(tx::ibm_col_size(l)),
-        esc(tx::ibm_col_paper(l)),
-        esc(tx::ibm_col_here(l)),
-        esc(tx::ibm_col_verdict(l)),
-        esc(tx::ibm_col_trad(l)),
-        esc(tx::ibm_col_zc(l)),
-        esc(tx::col_saving(l)),
-        esc(tx::ibm_col_rw(l)),
-        esc(tx::ibm_col_sf(l)),
-        esc(tx::col_saving(l)),
+        esc(st::IBM_COL_SIZE.get(l)),
+        esc(st::IBM_COL_PAPER.get(l)),
+        esc(st::IBM_COL_HERE.get(l)),
+        esc(st::IBM_COL_VERDICT.get(l)),
+        esc(st::IBM_COL_TRAD.get(l)),
+        esc(st::IBM_COL_ZC.get(l)),
+        esc(st::COL_SAVING.get(l)),
+        esc(st::IBM_COL_RW.get(l)),
+        esc(st::IBM_COL_SF.get(l)),
+        esc(st::COL_SAVING.get(l)),
     ));
     for r in &ibm.rows {
         let opt = |x: Option<f64>| x.map(sig3).unwrap_or_else(|| "–".into());
@@ -606,22 +638,25 @@ fn ibm_section(ibm: &IbmView, runs: u32, ctx: &Ctx, out: &mut String) -> Result<
             opt(r.here_read_write_ms),
             opt(r.here_sendfile_ms),
             r.here_saving_pct.map(pct).unwrap_or_else(|| "–".into()),
-            esc(r.verdict.map(|v| verdict_word(v, l)).unwrap_or(tx::not_measured(l))),
+            esc(r.verdict.map(|v| verdict_word(v, l)).unwrap_or(st::NOT_MEASURED.get(l))),
         ));
     }
     out.push_str("</table>\n");
-    for text in [tx::ibm_unit(l), tx::ibm_caveat(l)] {
+    for text in [st::IBM_UNIT.get(l), st::IBM_CAVEAT.get(l)] {
         out.push_str(&format!("<p class=\"note\">{}</p>\n", esc(text)));
     }
     if ibm.size_divisor > 1 {
         out.push_str(&format!(
             "<p class=\"note\">{}</p>\n",
-            esc(&fill(tx::ibm_scaled(l), &[&ibm.size_divisor.to_string()]))
+            esc(&fill(
+                st::IBM_SCALED.get(l),
+                &[&ibm.size_divisor.to_string()]
+            ))
         ));
     }
     out.push_str(&format!(
         "<p class=\"note\">{}</p>\n",
-        esc(&fill(tx::ibm_source(l), &[ibm.citation]))
+        esc(&fill(st::IBM_SOURCE.get(l), &[ibm.citation]))
     ));
     Ok(())
 }

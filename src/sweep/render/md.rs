@@ -2,21 +2,23 @@
 //! Times in ms with three decimals (µs), throughput with one decimal.
 
 use super::{duration, pct, size, verdict_sentence, verdict_word};
-use crate::sweep::text::{self as tx, fill};
-use crate::sweep::view::{Ctx, SweepView};
+use crate::ctx::Ctx;
+use crate::sweep::text::fill;
+use crate::sweep::view::SweepView;
+use crate::text::sweep as st;
 
 pub fn render(v: &SweepView, ctx: &Ctx) -> String {
     let l = ctx.lang;
     let mut out = String::new();
     let o = &v.options;
     let cache = if o.page_cache == "cold" {
-        tx::cold(l)
+        st::COLD.get(l)
     } else {
-        tx::warm(l)
+        st::WARM.get(l)
     };
-    out.push_str(&format!("# {}\n\n", tx::title(l)));
+    out.push_str(&format!("# {}\n\n", st::TITLE.get(l)));
     out.push_str(&fill(
-        tx::header(l),
+        st::HEADER.get(l),
         &[
             &o.methods.len().to_string(),
             &o.sizes_bytes.len().to_string(),
@@ -27,10 +29,10 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
     ));
     out.push_str("\n\n");
     let m = &v.machine;
-    let unknown = tx::unknown(l);
+    let unknown = st::UNKNOWN.get(l);
     let cores = m.cores.map(|c| c.to_string());
     out.push_str(&fill(
-        tx::machine_line(l),
+        st::MACHINE_LINE.get(l),
         &[
             m.cpu_model.as_deref().unwrap_or(unknown),
             cores.as_deref().unwrap_or(unknown),
@@ -41,12 +43,12 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
     ));
     out.push_str(&format!(" · zclab {}\n\n", v.zclab_version));
     if o.cold_refused {
-        out.push_str(tx::cold_refused(l));
+        out.push_str(st::COLD_REFUSED.get(l));
         out.push_str("\n\n");
     }
     if v.stopped_by_user {
         out.push_str(&fill(
-            tx::stopped(l),
+            st::STOPPED.get(l),
             &[
                 &v.points_measured.to_string(),
                 &v.points_planned.to_string(),
@@ -57,18 +59,18 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
 
     out.push_str(&format!(
         "## {}\n\n",
-        fill(tx::times_title(l), &[&o.runs.to_string()])
+        fill(st::TIMES_TITLE.get(l), &[&o.runs.to_string()])
     ));
     out.push_str(&format!(
         "| {} | {} | {} | {} (ms) | {} (ms) | {} | {} | {} |\n",
-        tx::col_file(l),
-        tx::col_buffer(l),
-        tx::col_method(l),
-        tx::col_median(l),
-        tx::col_range(l),
-        tx::col_throughput(l),
-        tx::col_calls(l),
-        tx::col_verified(l)
+        st::COL_FILE.get(l),
+        st::COL_BUFFER.get(l),
+        st::COL_METHOD.get(l),
+        st::COL_MEDIAN.get(l),
+        st::COL_RANGE.get(l),
+        st::COL_THROUGHPUT.get(l),
+        st::COL_CALLS.get(l),
+        st::COL_VERIFIED.get(l)
     ));
     out.push_str("|---|---|---|--:|--:|--:|--:|---|\n");
     for p in &v.points {
@@ -82,20 +84,24 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
             p.max_ns as f64 / 1e6,
             p.throughput_mib_s,
             p.calls,
-            if p.verified { tx::yes(l) } else { tx::no(l) }
+            if p.verified {
+                st::YES.get(l)
+            } else {
+                st::NO.get(l)
+            }
         ));
     }
 
     if !v.savings.is_empty() {
-        out.push_str(&format!("\n## {}\n\n", tx::savings_title(l)));
+        out.push_str(&format!("\n## {}\n\n", st::SAVINGS_TITLE.get(l)));
         out.push_str(&format!(
             "| {} | {} | {} (ms) | {} (ms) | {} | {} |\n|---|---|--:|--:|--:|--:|\n",
-            tx::col_file(l),
-            tx::col_buffer(l),
-            tx::saving_col_rw(l),
-            tx::saving_col_sf(l),
-            tx::col_saving(l),
-            tx::saving_col_speedup(l)
+            st::COL_FILE.get(l),
+            st::COL_BUFFER.get(l),
+            st::SAVING_COL_RW.get(l),
+            st::SAVING_COL_SF.get(l),
+            st::COL_SAVING.get(l),
+            st::SAVING_COL_SPEEDUP.get(l)
         ));
         for s in &v.savings {
             out.push_str(&format!(
@@ -108,22 +114,22 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
                 s.speedup
             ));
         }
-        out.push_str(&format!("\n{}\n", tx::saving_note(l)));
+        out.push_str(&format!("\n{}\n", st::SAVING_NOTE.get(l)));
     }
 
-    out.push_str(&format!("\n## {}\n\n", tx::model_title(l)));
-    out.push_str(&format!("{}\n\n", tx::model_formula(l)));
+    out.push_str(&format!("\n## {}\n\n", st::MODEL_TITLE.get(l)));
+    out.push_str(&format!("{}\n\n", st::MODEL_FORMULA.get(l)));
     if v.model.fits.is_empty() {
-        out.push_str(tx::model_none(l));
+        out.push_str(st::MODEL_NONE.get(l));
         out.push('\n');
     } else {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n|---|--:|--:|--:|--:|\n",
-            tx::col_method(l),
-            tx::per_call(l),
-            tx::per_byte(l),
-            tx::fit_quality(l),
-            tx::crossover(l)
+            st::COL_METHOD.get(l),
+            st::PER_CALL.get(l),
+            st::PER_BYTE.get(l),
+            st::FIT_QUALITY.get(l),
+            st::CROSSOVER.get(l)
         ));
         for f in &v.model.fits {
             out.push_str(&format!(
@@ -138,31 +144,34 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
                     .unwrap_or_else(|| "–".into())
             ));
         }
-        out.push_str(&format!("\n{}\n", tx::model_basis(l)));
+        if v.model.one_buffer {
+            out.push_str(&format!("\n{}\n", st::MODEL_ONE_BUFFER.get(l)));
+        }
+        out.push_str(&format!("\n{}\n", st::MODEL_BASIS.get(l)));
     }
 
     if let Some(ibm) = &v.ibm {
         out.push_str(&format!(
             "\n## {}\n\n",
             fill(
-                tx::ibm_title(l),
+                st::IBM_TITLE.get(l),
                 &[&size(ibm.buffer_bytes as u64), &o.runs.to_string()]
             )
         ));
         out.push_str(&format!(
             "| {} | {} {} | {} {} | {} | {} {} | {} {} | {} | {} |\n|---|--:|--:|--:|--:|--:|--:|---|\n",
-            tx::ibm_col_size(l),
-            tx::ibm_col_paper(l),
-            tx::ibm_col_trad(l),
-            tx::ibm_col_paper(l),
-            tx::ibm_col_zc(l),
-            tx::col_saving(l),
-            tx::ibm_col_here(l),
-            tx::ibm_col_rw(l),
-            tx::ibm_col_here(l),
-            tx::ibm_col_sf(l),
-            tx::col_saving(l),
-            tx::ibm_col_verdict(l)
+            st::IBM_COL_SIZE.get(l),
+            st::IBM_COL_PAPER.get(l),
+            st::IBM_COL_TRAD.get(l),
+            st::IBM_COL_PAPER.get(l),
+            st::IBM_COL_ZC.get(l),
+            st::COL_SAVING.get(l),
+            st::IBM_COL_HERE.get(l),
+            st::IBM_COL_RW.get(l),
+            st::IBM_COL_HERE.get(l),
+            st::IBM_COL_SF.get(l),
+            st::COL_SAVING.get(l),
+            st::IBM_COL_VERDICT.get(l)
         ));
         for r in &ibm.rows {
             let opt = |x: Option<f64>| x.map(|x| format!("{x:.3}")).unwrap_or_else(|| "–".into());
@@ -177,7 +186,7 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
                 r.here_saving_pct.map(pct).unwrap_or_else(|| "–".into()),
                 r.verdict
                     .map(|v| verdict_word(v, l))
-                    .unwrap_or(tx::not_measured(l))
+                    .unwrap_or(st::NOT_MEASURED.get(l))
             ));
         }
         out.push('\n');
@@ -187,16 +196,23 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
                 verdict_sentence(vd, ibm.paper_measured_rows_saving_pct, now, l)
             ));
         }
-        out.push_str(&format!("{}\n\n{}\n\n", tx::ibm_unit(l), tx::ibm_caveat(l)));
+        out.push_str(&format!(
+            "{}\n\n{}\n\n",
+            st::IBM_UNIT.get(l),
+            st::IBM_CAVEAT.get(l)
+        ));
         if ibm.size_divisor > 1 {
-            out.push_str(&fill(tx::ibm_scaled(l), &[&ibm.size_divisor.to_string()]));
+            out.push_str(&fill(
+                st::IBM_SCALED.get(l),
+                &[&ibm.size_divisor.to_string()],
+            ));
             out.push_str("\n\n");
         }
-        out.push_str(&fill(tx::ibm_source(l), &[ibm.citation]));
+        out.push_str(&fill(st::IBM_SOURCE.get(l), &[ibm.citation]));
         out.push('\n');
     }
     if !v.verified {
-        out.push_str(&format!("\n**{}**\n", tx::not_verified(l)));
+        out.push_str(&format!("\n**{}**\n", st::NOT_VERIFIED.get(l)));
     }
     out
 }

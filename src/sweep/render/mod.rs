@@ -2,6 +2,7 @@
 //! the view and a [`Ctx`](super::view::Ctx) and returns text. None of them
 //! measures or derives a number the view does not hold.
 
+pub mod compare_page;
 pub mod csv;
 pub mod html;
 pub mod md;
@@ -10,8 +11,8 @@ pub mod term;
 use unicode_width::UnicodeWidthStr;
 
 use super::ibm::Verdict;
-use super::text as tx;
 use crate::lang::Lang;
+use crate::text::sweep as st;
 
 /// A duration given in ns, with three significant figures: `812 µs`,
 /// `4.21 ms`, `1.23 s`.
@@ -32,7 +33,9 @@ pub fn duration(ns: f64) -> String {
 /// Three significant figures, no exponent.
 pub fn sig3(v: f64) -> String {
     let a = v.abs();
-    if a >= 100.0 {
+    if a == 0.0 {
+        "0".to_string()
+    } else if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {
         format!("{v:.1}")
@@ -75,23 +78,23 @@ pub fn rpad(s: &str, w: usize) -> String {
 
 pub fn verdict_word(v: Verdict, lang: Lang) -> &'static str {
     match v {
-        Verdict::Holds => tx::verdict_holds(lang),
-        Verdict::HoldsLarger => tx::verdict_holds_larger(lang),
-        Verdict::HoldsSmaller => tx::verdict_holds_smaller(lang),
-        Verdict::NoClearDifference => tx::verdict_no_clear(lang),
-        Verdict::Reversed => tx::verdict_reversed(lang),
+        Verdict::Holds => st::VERDICT_HOLDS.get(lang),
+        Verdict::HoldsLarger => st::VERDICT_HOLDS_LARGER.get(lang),
+        Verdict::HoldsSmaller => st::VERDICT_HOLDS_SMALLER.get(lang),
+        Verdict::NoClearDifference => st::VERDICT_NO_CLEAR.get(lang),
+        Verdict::Reversed => st::VERDICT_REVERSED.get(lang),
     }
 }
 
 pub fn verdict_sentence(v: Verdict, then: f64, now: f64, lang: Lang) -> String {
     let t = match v {
-        Verdict::Holds => tx::verdict_sentence_holds(lang),
-        Verdict::HoldsLarger => tx::verdict_sentence_larger(lang),
-        Verdict::HoldsSmaller => tx::verdict_sentence_smaller(lang),
-        Verdict::NoClearDifference => tx::verdict_sentence_no_clear(lang),
-        Verdict::Reversed => tx::verdict_sentence_reversed(lang),
+        Verdict::Holds => st::VERDICT_SENTENCE_HOLDS.get(lang),
+        Verdict::HoldsLarger => st::VERDICT_SENTENCE_LARGER.get(lang),
+        Verdict::HoldsSmaller => st::VERDICT_SENTENCE_SMALLER.get(lang),
+        Verdict::NoClearDifference => st::VERDICT_SENTENCE_NO_CLEAR.get(lang),
+        Verdict::Reversed => st::VERDICT_SENTENCE_REVERSED.get(lang),
     };
-    tx::fill(t, &[&pct(then), &pct(now)])
+    super::text::fill(t, &[&pct(then), &pct(now)])
 }
 
 #[cfg(test)]
@@ -111,3 +114,6 @@ mod tests {
         assert_eq!(rpad("中文", 6), "  中文");
     }
 }
+
+#[cfg(test)]
+mod snapshot_tests;

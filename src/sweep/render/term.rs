@@ -7,15 +7,17 @@ use colored::Colorize;
 use unicode_width::UnicodeWidthStr;
 
 use super::{duration, pad, pct, rpad, sig3, size, verdict_sentence, verdict_word};
+use crate::ctx::Ctx;
 use crate::report::wrap;
-use crate::sweep::text::{self as tx, fill};
-use crate::sweep::view::{Ctx, IbmView, ModelView, SweepView};
+use crate::sweep::text::fill;
+use crate::sweep::view::{IbmView, ModelView, SweepView};
+use crate::text::sweep as st;
 
 pub fn render(v: &SweepView, ctx: &Ctx) -> String {
     let mut out = String::new();
     header(v, ctx, &mut out);
     if v.points.is_empty() {
-        out.push_str(tx::nothing_measured(ctx.lang));
+        out.push_str(st::NOTHING_MEASURED.get(ctx.lang));
         out.push('\n');
         return out;
     }
@@ -28,7 +30,7 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
     }
     if !v.verified {
         out.push('\n');
-        out.push_str(&paint(tx::not_verified(ctx.lang), "red", ctx));
+        out.push_str(&paint(st::NOT_VERIFIED.get(ctx.lang), "red", ctx));
         out.push('\n');
     }
     out
@@ -57,15 +59,15 @@ fn header(v: &SweepView, ctx: &Ctx, out: &mut String) {
     let l = ctx.lang;
     let o = &v.options;
     let cache = if o.page_cache == "cold" {
-        tx::cold(l)
+        st::COLD.get(l)
     } else {
-        tx::warm(l)
+        st::WARM.get(l)
     };
     let line = format!(
         "{} — {}",
-        tx::title(l),
+        st::TITLE.get(l),
         fill(
-            tx::header(l),
+            st::HEADER.get(l),
             &[
                 &o.methods.len().to_string(),
                 &o.sizes_bytes.len().to_string(),
@@ -78,10 +80,10 @@ fn header(v: &SweepView, ctx: &Ctx, out: &mut String) {
     out.push_str(&paint(&wrap(&line, ctx.width, "", 2), "bold", ctx));
     out.push('\n');
     let m = &v.machine;
-    let unknown = tx::unknown(l);
+    let unknown = st::UNKNOWN.get(l);
     let cores = m.cores.map(|c| c.to_string());
     let machine = fill(
-        tx::machine_line(l),
+        st::MACHINE_LINE.get(l),
         &[
             m.cpu_model.as_deref().unwrap_or(unknown),
             cores.as_deref().unwrap_or(unknown),
@@ -93,13 +95,13 @@ fn header(v: &SweepView, ctx: &Ctx, out: &mut String) {
     out.push_str(&paint(&wrap(&machine, ctx.width, "", 2), "dim", ctx));
     out.push('\n');
     if v.options.cold_refused {
-        para(tx::cold_refused(l), ctx, out);
+        para(st::COLD_REFUSED.get(l), ctx, out);
     }
     if v.stopped_by_user {
         out.push('\n');
         para(
             &fill(
-                tx::stopped(l),
+                st::STOPPED.get(l),
                 &[
                     &v.points_measured.to_string(),
                     &v.points_planned.to_string(),
@@ -131,7 +133,7 @@ fn times(v: &SweepView, ctx: &Ctx, out: &mut String) {
     let l = ctx.lang;
     out.push('\n');
     para(
-        &fill(tx::times_title(l), &[&v.options.runs.to_string()]),
+        &fill(st::TIMES_TITLE.get(l), &[&v.options.runs.to_string()]),
         ctx,
         out,
     );
@@ -140,12 +142,16 @@ fn times(v: &SweepView, ctx: &Ctx, out: &mut String) {
     let cell = 24;
     let wide = 9 + 9 + methods.len() * cell + if has_saving { 8 } else { 0 };
     if wide <= ctx.width {
-        let mut h = format!("  {}{}", pad(tx::col_file(l), 9), pad(tx::col_buffer(l), 9));
+        let mut h = format!(
+            "  {}{}",
+            pad(st::COL_FILE.get(l), 9),
+            pad(st::COL_BUFFER.get(l), 9)
+        );
         for m in methods {
             h.push_str(&pad(m, cell));
         }
         if has_saving {
-            h.push_str(tx::col_saving(l));
+            h.push_str(st::COL_SAVING.get(l));
         }
         out.push_str(h.trim_end());
         out.push('\n');
@@ -181,18 +187,18 @@ fn times(v: &SweepView, ctx: &Ctx, out: &mut String) {
             }
         }
         if has_saving {
-            out.push_str(&paint(&format!("  {}", tx::saving_note(l)), "dim", ctx));
+            out.push_str(&paint(&format!("  {}", st::SAVING_NOTE.get(l)), "dim", ctx));
             out.push('\n');
         }
     } else {
         let h = format!(
             "  {}{}{}{}{}{}",
-            pad(tx::col_file(l), 9),
-            pad(tx::col_buffer(l), 9),
-            pad(tx::col_method(l), 12),
-            pad(tx::col_median(l), 24),
-            rpad(tx::col_calls(l), 10),
-            rpad(tx::col_verified(l), 9),
+            pad(st::COL_FILE.get(l), 9),
+            pad(st::COL_BUFFER.get(l), 9),
+            pad(st::COL_METHOD.get(l), 12),
+            pad(st::COL_MEDIAN.get(l), 24),
+            rpad(st::COL_CALLS.get(l), 10),
+            rpad(st::COL_VERIFIED.get(l), 9),
         );
         out.push_str(h.trim_end());
         out.push('\n');
@@ -204,7 +210,14 @@ fn times(v: &SweepView, ctx: &Ctx, out: &mut String) {
                 pad(p.method, 12),
                 pad(&range_cell(p.median_ns, p.min_ns, p.max_ns), 24),
                 rpad(&crate::size::group_digits(p.calls), 10),
-                rpad(if p.verified { tx::yes(l) } else { tx::no(l) }, 9),
+                rpad(
+                    if p.verified {
+                        st::YES.get(l)
+                    } else {
+                        st::NO.get(l)
+                    },
+                    9
+                ),
             ));
         }
     }
@@ -235,7 +248,7 @@ fn throughput_chart(v: &SweepView, ctx: &Ctx, out: &mut String) {
     let max = pts.iter().map(|p| p.throughput_mib_s).fold(0.0, f64::max);
     out.push('\n');
     para(
-        &fill(tx::chart_throughput(ctx.lang), &[&size(file)]),
+        &fill(st::CHART_THROUGHPUT.get(ctx.lang), &[&size(file)]),
         ctx,
         out,
     );
@@ -283,7 +296,7 @@ fn saving_chart(v: &SweepView, ctx: &Ctx, out: &mut String) {
     }
     out.push('\n');
     para(
-        &fill(tx::chart_saving(ctx.lang), &[&size(buf as u64)]),
+        &fill(st::CHART_SAVING.get(ctx.lang), &[&size(buf as u64)]),
         ctx,
         out,
     );
@@ -298,7 +311,7 @@ fn saving_chart(v: &SweepView, ctx: &Ctx, out: &mut String) {
                 ctx,
             )
         } else {
-            pad(tx::slower(ctx.lang), bar_w)
+            pad(st::SLOWER.get(ctx.lang), bar_w)
         };
         out.push_str(&format!(
             "  {}{}  {}\n",
@@ -312,20 +325,20 @@ fn saving_chart(v: &SweepView, ctx: &Ctx, out: &mut String) {
 fn model(m: &ModelView, ctx: &Ctx, out: &mut String) {
     let l = ctx.lang;
     out.push('\n');
-    para(tx::model_title(l), ctx, out);
-    out.push_str(&format!("  {}\n", tx::model_formula(l)));
+    para(st::MODEL_TITLE.get(l), ctx, out);
+    out.push_str(&format!("  {}\n", st::MODEL_FORMULA.get(l)));
     if m.fits.is_empty() {
-        para(tx::model_none(l), ctx, out);
+        para(st::MODEL_NONE.get(l), ctx, out);
         return;
     }
     let mw = m.fits.iter().map(|f| f.method.width()).max().unwrap_or(8) + 2;
     for f in &m.fits {
         let costs = fill(
-            tx::model_line(l),
+            st::MODEL_LINE.get(l),
             &[&duration(f.fit.per_call_ns), &duration(f.fit.per_byte_ns)],
         );
         let mut quality = fill(
-            tx::model_fit(l),
+            st::MODEL_FIT.get(l),
             &[
                 &f.fit.points.to_string(),
                 &format!("{:.0}%", f.fit.max_error_pct.ceil()),
@@ -336,11 +349,11 @@ fn model(m: &ModelView, ctx: &Ctx, out: &mut String) {
             if l == crate::lang::Lang::En {
                 quality.push(' ');
             }
-            quality.push_str(tx::model_clamped(l));
+            quality.push_str(st::MODEL_CLAMPED.get(l));
         }
         let first = format!("  {}", pad(f.method, mw));
         out.push_str(&wrap(
-            &format!("{costs}{}{quality}", tx::list_sep(l)),
+            &format!("{costs}{}{quality}", st::LIST_SEP.get(l)),
             ctx.width,
             &first,
             2 + mw,
@@ -349,15 +362,22 @@ fn model(m: &ModelView, ctx: &Ctx, out: &mut String) {
     }
     for f in &m.fits {
         let line = match f.crossover_buffer_bytes {
-            Some(x) => fill(tx::model_crossover(l), &[f.method, &size(x.round() as u64)]),
-            None if f.calls_per_chunk.is_none() => fill(tx::model_one_call(l), &[f.method]),
+            Some(x) => fill(
+                st::MODEL_CROSSOVER.get(l),
+                &[f.method, &size(x.round() as u64)],
+            ),
+            None if f.calls_per_chunk.is_none() => fill(st::MODEL_ONE_CALL.get(l), &[f.method]),
             None => continue,
         };
         out.push_str(&wrap(&line, ctx.width, "  ", 4));
         out.push('\n');
     }
+    if m.one_buffer {
+        out.push_str(&wrap(st::MODEL_ONE_BUFFER.get(l), ctx.width, "  ", 2));
+        out.push('\n');
+    }
     out.push_str(&paint(
-        &wrap(tx::model_basis(l), ctx.width, "  ", 2),
+        &wrap(st::MODEL_BASIS.get(l), ctx.width, "  ", 2),
         "dim",
         ctx,
     ));
@@ -373,7 +393,7 @@ fn ibm_table(ibm: &IbmView, runs: u32, ctx: &Ctx, out: &mut String) {
     out.push('\n');
     para(
         &fill(
-            tx::ibm_title(l),
+            st::IBM_TITLE.get(l),
             &[&size(ibm.buffer_bytes as u64), &runs.to_string()],
         ),
         ctx,
@@ -383,19 +403,19 @@ fn ibm_table(ibm: &IbmView, runs: u32, ctx: &Ctx, out: &mut String) {
     let h1 = format!(
         "  {}{}{}",
         pad("", w[0]),
-        pad(tx::ibm_col_paper(l), w[1] + w[2] + w[3] + 2),
-        pad(tx::ibm_col_here(l), w[4] + w[5] + w[6] + 2)
+        pad(st::IBM_COL_PAPER.get(l), w[1] + w[2] + w[3] + 2),
+        pad(st::IBM_COL_HERE.get(l), w[4] + w[5] + w[6] + 2)
     );
     let h2 = format!(
         "  {}{}{}{}  {}{}{}  {}",
-        pad(tx::ibm_col_size(l), w[0]),
-        rpad(tx::ibm_col_trad(l), w[1]),
-        rpad(tx::ibm_col_zc(l), w[2]),
-        rpad(tx::col_saving(l), w[3]),
-        rpad(tx::ibm_col_rw(l), w[4]),
-        rpad(tx::ibm_col_sf(l), w[5]),
-        rpad(tx::col_saving(l), w[6]),
-        tx::ibm_col_verdict(l)
+        pad(st::IBM_COL_SIZE.get(l), w[0]),
+        rpad(st::IBM_COL_TRAD.get(l), w[1]),
+        rpad(st::IBM_COL_ZC.get(l), w[2]),
+        rpad(st::COL_SAVING.get(l), w[3]),
+        rpad(st::IBM_COL_RW.get(l), w[4]),
+        rpad(st::IBM_COL_SF.get(l), w[5]),
+        rpad(st::COL_SAVING.get(l), w[6]),
+        st::IBM_COL_VERDICT.get(l)
     );
     out.push_str(h1.trim_end());
     out.push('\n');
@@ -405,7 +425,7 @@ fn ibm_table(ibm: &IbmView, runs: u32, ctx: &Ctx, out: &mut String) {
         let verdict = r
             .verdict
             .map(|v| verdict_word(v, l))
-            .unwrap_or(tx::not_measured(l));
+            .unwrap_or(st::NOT_MEASURED.get(l));
         out.push_str(&format!(
             "  {}{}{}{}  {}{}{}  {}\n",
             pad(r.paper.label, w[0]),
@@ -434,18 +454,18 @@ fn ibm_table(ibm: &IbmView, runs: u32, ctx: &Ctx, out: &mut String) {
         ));
         out.push('\n');
     }
-    for text in [tx::ibm_unit(l), tx::ibm_caveat(l)] {
+    for text in [st::IBM_UNIT.get(l), st::IBM_CAVEAT.get(l)] {
         out.push_str(&wrap(text, ctx.width, "  ", 2));
         out.push('\n');
     }
     if ibm.size_divisor > 1 {
         out.push_str(&format!(
             "  {}\n",
-            fill(tx::ibm_scaled(l), &[&ibm.size_divisor.to_string()])
+            fill(st::IBM_SCALED.get(l), &[&ibm.size_divisor.to_string()])
         ));
     }
     out.push_str(&wrap(
-        &fill(tx::ibm_source(l), &[ibm.citation]),
+        &fill(st::IBM_SOURCE.get(l), &[ibm.citation]),
         ctx.width,
         "  ",
         4,
