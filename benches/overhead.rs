@@ -13,8 +13,14 @@
 //! the median) unpinned and pinned, and the sendfile/read-write ratio as
 //! zclab measures it against the bare loops' (goal: within 5 %).
 //!
+//! All six methods by default; the bare loops of mmap, splice,
+//! msg-zerocopy and io-uring are the same system calls with nothing
+//! counted (msg-zerocopy and io-uring still wait for their completions
+//! before reusing a buffer: that is part of the method, not of zclab).
+//!
 //! Run: `cargo bench --bench overhead` (env ZCLAB_BENCH_SIZE, e.g. 1GiB,
-//! and ZCLAB_BENCH_RUNS, default 7). Say how loaded the machine was with
+//! ZCLAB_BENCH_RUNS, default 7, and ZCLAB_BENCH_METHODS, e.g.
+//! `mmap,splice`, default all). Say how loaded the machine was with
 //! every figure you quote: the bench prints the load average.
 
 use std::fs::File;
@@ -87,7 +93,10 @@ fn bare_run(method: Method, path: &Path, size: u64, buf_bytes: usize, pin: bool)
                     nix::sys::sendfile::sendfile(sender.as_fd(), &file, Some(&mut off), count)?;
                 }
             }
-            other => bail!("no bare loop for {} yet", other.name()),
+            Method::Mmap => bare_mmap(&file, sender.as_fd(), size, buf_bytes)?,
+            Method::Splice => bare_splice(&file, sender.as_fd(), size, buf_bytes)?,
+            Method::MsgZerocopy => bare_msg_zerocopy(&file, &sender, buf_bytes)?,
+            Method::IoUring => bare_io_uring(&file, &sender, buf_bytes)?,
         }
         Ok(sender)
     });
@@ -105,6 +114,208 @@ fn bare_run(method: Method, path: &Path, size: u64, buf_bytes: usize, pin: bool)
         bail!("bare run received {got} of {size} bytes");
     }
     Ok((end - start).as_secs_f64())
+}
+
+/// mmap the whole file, write it from the mapping in `buf` chunks.
+fn bare_mmap(file: &File, sock: std::os::fd::BorrowedFd<'_>, size: u64, buf: usize) -> Result<()> {
+    let Some(len) = std::num::NonZeroUsize::new(size as usize) else {
+        return Ok(());
+    };
+    use nix::sys::mman::{MapFlags, ProtFlags, mmap, munmap};
+    // SAFETY: a read-only mapping of our own file, only read by write(2).
+    let map = unsafe {
+        mmap(
+            None,
+            len,
+            ProtFlags::PROT_READ,
+            MapFlags::MAP_SHARED,
+            file,
+            0,
+        )?
+    };
+    let mut off = 0usize;
+    while off < len.get() {
+        let n = buf.min(len.get() - off);
+        // SAFETY: [off, off + n) is inside the mapping.
+        let w = unsafe {
+            nix::libc::write(
+                std::os::fd::AsRawFd::as_raw_fd(&sock),
+                map.as_ptr().cast::<u8>().add(off).cast(),
+                n,
+            )
+        };
+        if w <= 0 {
+            bail!("write from the mapping failed");
+        }
+        off += w as usize;
+    }
+    // SAFETY: the mapping made above.
+    unsafe { munmap(map, len.get())? };
+    Ok(())
+}
+
+/// file → pipe → socket, the pipe grown to hold a chunk.
+fn bare_splice(
+    file: &File,
+    sock: std::os::fd::BorrowedFd<'_>,
+    size: u64,
+    buf: usize,
+) -> Result<()> {
+    use nix::fcntl::{FcntlArg, SpliceFFlags, fcntl, splice};
+    let (r, w) = nix::unistd::pipe()?;
+    let pipe = fcntl(&w, FcntlArg::F_SETPIPE_SZ((buf + 4096) as nix::libc::c_int))? as usize;
+    let chunk = buf.min(pipe - 4096);
+    let mut off: nix::libc::loff_t = 0;
+    while (off as u64) < size {
+        let n = splice(
+            file,
+            Some(&mut off),
+            &w,
+            None,
+            chunk,
+            SpliceFFlags::SPLICE_F_MOVE,
+        )?;
+        let mut left = n;
+        while left > 0 {
+            left -= splice(&r, None, sock, None, left, SpliceFFlags::SPLICE_F_MOVE)?;
+        }
+    }
+    Ok(())
+}
+
+/// read into a ring of buffers, sendmsg(MSG_ZEROCOPY), reuse a buffer only
+/// after its completion (TCP completes sends in order).
+fn bare_msg_zerocopy(file: &File, sock: &TcpStream, buf: usize) -> Result<()> {
+    use nix::libc;
+    use std::os::fd::AsRawFd;
+    let fd = sock.as_raw_fd();
+    let one: libc::c_int = 1;
+    // SAFETY: a c_int option on our socket.
+    if unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            60,
+            (&one as *const libc::c_int).cast(),
+            4,
+        )
+    } < 0
+    {
+        bail!("SO_ZEROCOPY refused");
+    }
+    let slots = ((8 << 20) / buf).clamp(2, 16384);
+    let mut ring = vec![0u8; slots * buf];
+    let mut last = vec![0u64; slots];
+    let (mut next, mut done) = (0u64, 0u64);
+    let wait = |done: &mut u64| -> Result<()> {
+        let mut pfd = libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one pollfd.
+        unsafe { libc::poll(&mut pfd, 1, 60_000) };
+        loop {
+            let mut control = [0u64; 16];
+            // SAFETY: zeroed msghdr with a live control buffer.
+            let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+            msg.msg_control = control.as_mut_ptr().cast();
+            msg.msg_controllen = std::mem::size_of_val(&control);
+            // SAFETY: as above.
+            if unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_ERRQUEUE | libc::MSG_DONTWAIT) } < 0 {
+                return Ok(());
+            }
+            // SAFETY: the control message the kernel just wrote.
+            let ee: libc::sock_extended_err = unsafe {
+                std::ptr::read_unaligned(libc::CMSG_DATA(libc::CMSG_FIRSTHDR(&msg)).cast())
+            };
+            *done = (*done).max(u64::from(ee.ee_data) + 1);
+        }
+    };
+    for i in 0.. {
+        let slot = i % slots;
+        while done < last[slot] {
+            wait(&mut done)?;
+        }
+        let b = &mut ring[slot * buf..(slot + 1) * buf];
+        let n = nix::unistd::read(file, b)?;
+        if n == 0 {
+            break;
+        }
+        let mut iov = libc::iovec {
+            iov_base: b.as_mut_ptr().cast(),
+            iov_len: n,
+        };
+        // SAFETY: zeroed msghdr pointing at the live slot.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        // SAFETY: the slot is not touched until its completion.
+        if unsafe { libc::sendmsg(fd, &msg, libc::MSG_ZEROCOPY) } != n as isize {
+            bail!("short or failed sendmsg");
+        }
+        next += 1;
+        last[slot] = next;
+    }
+    while done < next {
+        wait(&mut done)?;
+    }
+    Ok(())
+}
+
+/// read into a ring of buffers, one IORING_OP_SEND_ZC each, reuse a buffer
+/// after its notification.
+fn bare_io_uring(file: &File, sock: &TcpStream, buf: usize) -> Result<()> {
+    use io_uring::{IoUring, cqueue, opcode, types};
+    use std::os::fd::AsRawFd;
+    let mut ring = IoUring::new(64)?;
+    let slots = ((8 << 20) / buf).clamp(2, 16384);
+    let mut mem = vec![0u8; slots * buf];
+    let mut last = vec![0u64; slots];
+    let mut freed = vec![false; 0];
+    let mut done = 0u64;
+    let mut next = 0u64;
+    let reap = |ring: &mut IoUring, freed: &mut Vec<bool>, done: &mut u64| {
+        for cqe in ring.completion() {
+            let id = cqe.user_data() as usize;
+            if cqueue::notif(cqe.flags()) || !cqueue::more(cqe.flags()) {
+                if freed.len() <= id {
+                    freed.resize(id + 1, false);
+                }
+                freed[id] = true;
+            }
+        }
+        while (*done as usize) < freed.len() && freed[*done as usize] {
+            *done += 1;
+        }
+    };
+    for i in 0.. {
+        let slot = i % slots;
+        while done < last[slot] {
+            ring.submit_and_wait(1)?;
+            reap(&mut ring, &mut freed, &mut done);
+        }
+        let b = &mut mem[slot * buf..(slot + 1) * buf];
+        let n = nix::unistd::read(file, b)?;
+        if n == 0 {
+            break;
+        }
+        let e = opcode::SendZc::new(types::Fd(sock.as_raw_fd()), b.as_ptr(), n as u32)
+            .flags(nix::libc::MSG_WAITALL)
+            .build()
+            .user_data(next);
+        // SAFETY: the slot stays untouched until its notification.
+        unsafe { ring.submission().push(&e) }.map_err(|_| anyhow::anyhow!("queue full"))?;
+        ring.submit_and_wait(1)?;
+        next += 1;
+        last[slot] = next;
+        reap(&mut ring, &mut freed, &mut done);
+    }
+    while done < next {
+        ring.submit_and_wait(1)?;
+        reap(&mut ring, &mut freed, &mut done);
+    }
+    Ok(())
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -150,8 +361,16 @@ fn main() -> Result<()> {
     // Per (buffer, method): medians of zclab, bare, zclab pinned, bare
     // pinned (MiB/s) and the spreads.
     let mut table: Vec<(usize, Method, [f64; 4], [f64; 4])> = Vec::new();
+    // ZCLAB_BENCH_METHODS=all (default) or a comma list of method names.
+    let chosen: Vec<Method> = match std::env::var("ZCLAB_BENCH_METHODS").ok().as_deref() {
+        None | Some("all") => Method::EVERY.to_vec(),
+        Some(list) => Method::EVERY
+            .into_iter()
+            .filter(|m| list.split(',').any(|n| n.trim() == m.name()))
+            .collect(),
+    };
     for buf in [4096usize, 128 * 1024] {
-        for method in Method::ALL {
+        for &method in &chosen {
             let mut got: [Vec<f64>; 4] = Default::default();
             let sent = AtomicU64::new(0);
             for round in 0..runs {

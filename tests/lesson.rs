@@ -263,7 +263,10 @@ fn progress_survives_a_restart_and_reset_clears_it() {
 #[test]
 fn a_bad_lesson_number_is_a_usage_error() {
     let home = temp_home();
-    zclab(home.path()).args(["lesson", "9"]).assert().code(2);
+    zclab(home.path())
+        .args(["lesson", &(lessons() + 1).to_string()])
+        .assert()
+        .code(2);
     zclab(home.path())
         .args(["lesson", "later"])
         .assert()
@@ -507,16 +510,17 @@ fn every_pointer_the_check_accepts_is_in_the_real_json() {
 #[test]
 fn a_tall_run_screen_scrolls_with_space() {
     let home = temp_home();
-    // Lesson 1: six text screens, four predicts (Enter alone shows the
-    // answer, Enter again moves on), then the trace run, taller than 24 rows.
-    let mut keys = vec!["\r"; 6];
-    for _ in 0..4 {
-        keys.extend(["\r", "\r"]);
-    }
-    keys.extend([" ", "q"]);
-    let (status, out, restored) =
-        common::on_a_pty(home.path(), &["lesson", "1", "--color", "never"], &keys);
+    // Lesson 1 resumes at its trace run (step 11), taller than 24 rows.
+    let saved = r#"{"format_version": 1, "current": {"lesson": "traditional-path", "step": 10}, "done": [], "places": {"traditional-path": 10}}"#;
+    std::fs::create_dir_all(state_file(home.path()).parent().expect("dir")).expect("mkdir");
+    std::fs::write(state_file(home.path()), saved).expect("write");
+    let (status, out, restored) = common::on_a_pty(
+        home.path(),
+        &["lesson", "1", "--color", "never"],
+        &[" ", "q"],
+    );
     assert!(status.success() && restored, "{status:?}\n{out}");
+    assert!(out.contains("step 11/"), "{out}");
     assert!(out.contains("space/PgDn/↓ more"), "{out}");
     assert!(out.contains("(lines 1-"), "{out}");
     assert!(out.contains("(lines 18-"), "did not scroll a page:\n{out}");

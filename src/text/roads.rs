@@ -40,7 +40,7 @@ texts! {
     }
     EVIDENCE_ZEROCOPY {
         en: "{method}: the kernel says it copied {copied} of {sent} sends [{completions} {how}, {code}, covering {covered} sends]{why}{retries}",
-        zh: "{method}：内核报告 {sent} 次发送中拷贝了 {copied} 次［{how} {completions} 个，{code}，覆盖 {covered} 次发送］{why}{retries}",
+        zh: "{method}：内核报告 {sent} 次发送中拷贝了 {copied} 次［共 {completions} 个{how}，{code}，覆盖 {covered} 次发送］{why}{retries}",
     }
     HOW_ERRQUEUE { en: "completions read with recvmsg(MSG_ERRQUEUE)", zh: "用 recvmsg(MSG_ERRQUEUE) 读到的完成通知" }
     HOW_NOTIF { en: "notification CQEs (IORING_CQE_F_NOTIF)", zh: "通知 CQE（IORING_CQE_F_NOTIF）" }

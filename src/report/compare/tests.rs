@@ -195,3 +195,111 @@ fn json_carries_the_verdicts() {
     assert_eq!(doc["methods"][0]["cpu_ns"], 12_000_000);
     assert_eq!(doc["page_cache"], "warm");
 }
+
+/// The same 1 MiB file sent by all six methods (`--method all`), each road
+/// with its own evidence as the kernel would give it over loopback.
+fn six_view() -> CompareView {
+    let mut v = sample_view();
+    let road = |m: Method, calls: &[(&'static str, u64)], user: u64| {
+        let mut r = method(m, calls, 6_000, 0.030);
+        r.user_copy_bytes = user;
+        r.unit = Unit::Chunk;
+        r.units = 256;
+        r.mode_switches_per_unit = Some(r.mode_switches as f64 / 256.0);
+        r.copies = model::evaluate(
+            m,
+            &HopFacts {
+                bytes_into_user: if user == MIB { MIB } else { 0 },
+                bytes_out_of_user: if m == Method::Mmap { MIB } else { 0 },
+                file_bytes: MIB,
+                zc_sent: 256,
+                zc_copied: 256,
+                zc_code: model::zerocopy_code(m),
+                ..HopFacts::default()
+            },
+        );
+        r.copy_counts = CopyCounts::of(&r.copies);
+        r
+    };
+    let mut mmap = road(
+        Method::Mmap,
+        &[("mmap", 1), ("write", 256), ("munmap", 1)],
+        MIB,
+    );
+    mmap.minflt = Some(17);
+    let mut splice = road(
+        Method::Splice,
+        &[("pipe2", 1), ("fcntl", 1), ("splice", 513)],
+        0,
+    );
+    splice.pipe_bytes = Some(8192);
+    for (k, val) in splice.procfs.iter_mut() {
+        if matches!(*k, "rchar" | "wchar" | "syscr" | "syscw") {
+            *val = 0;
+        }
+    }
+    let zc = |code| ZeroCopyView {
+        sent: 256,
+        copied: 256,
+        completions: 3,
+        covered: 256,
+        code,
+        enobufs_retries: 0,
+    };
+    let mut msg = road(
+        Method::MsgZerocopy,
+        &[
+            ("setsockopt", 1),
+            ("read", 257),
+            ("sendmsg", 256),
+            ("poll", 1),
+            ("recvmsg", 4),
+        ],
+        MIB,
+    );
+    msg.zerocopy = Some(zc("SO_EE_CODE_ZEROCOPY_COPIED"));
+    let mut uring = road(
+        Method::IoUring,
+        &[
+            ("io_uring_setup", 1),
+            ("read", 257),
+            ("io_uring_enter", 258),
+        ],
+        MIB,
+    );
+    uring.zerocopy = Some(ZeroCopyView {
+        completions: 256,
+        ..zc("IORING_NOTIF_USAGE_ZC_COPIED")
+    });
+    v.methods.extend([mmap, splice, msg, uring]);
+    v.notes
+        .extend([Note::Mmap, Note::Splice, Note::ZeroCopy, Note::IoUring]);
+    v
+}
+
+#[test]
+fn six_methods_snapshots() {
+    let view = six_view();
+    for lang in [Lang::En, Lang::Zh] {
+        for width in [80, 120] {
+            let ctx = Ctx::plain(lang, width);
+            let brief = render(&view, &ctx, "zclab compare", Detail::Brief);
+            let full = render(&view, &ctx, "zclab compare", Detail::Full);
+            check_width(&brief, width);
+            check_width(&full, width);
+            // One table is split into groups that fit: no versus column.
+            let tables = brief.matches('┌').count();
+            assert_eq!(tables, if width == 80 { 3 } else { 2 }, "{brief}");
+            assert!(!brief.contains(ctx.t(crate::text::compare::HEAD_VERSUS)));
+            let name = format!("{lang:?}_{width}").to_lowercase();
+            insta::assert_snapshot!(format!("six_methods_brief_{name}"), brief);
+            insta::assert_snapshot!(format!("six_methods_details_{name}"), full);
+        }
+    }
+    let doc = serde_json::to_value(&view).expect("json");
+    assert_eq!(doc["methods"][2]["minflt"], 17);
+    assert_eq!(doc["methods"][3]["pipe_bytes"], 8192);
+    assert_eq!(doc["methods"][4]["zerocopy"]["copied"], 256);
+    assert_eq!(doc["methods"][5]["zerocopy"]["sent"], 256);
+    assert!(doc["methods"][0].get("zerocopy").is_none());
+}
