@@ -224,7 +224,7 @@ fn the_page_renders_in_chromium_with_one_mark_per_point_and_fetches_nothing() {
 
     // Chinese, with IBM's table (sizes shrunk for the test).
     zclab(work)
-        .env("ZCLAB_TEST_IBM_DIVISOR", "65536")
+        .env("ZCLAB_TEST_IBM_DIVISOR", "16384")
         .args([
             "sweep", "--ibm", "--runs", "1", "--lang", "zh", "--html", "zh.html",
         ])

@@ -75,9 +75,10 @@ fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
     let sizes = match &args.size {
         Some(t) => list("--size", t, |p| {
             let n = crate::size::parse_size(p).map_err(|e| error::input(format!("--size: {e}")))?;
-            if n == 0 || n > MAX_SIZE {
+            let min = crate::kafka::segment::MIN_SEGMENT_BYTES;
+            if n < min || n > MAX_SIZE {
                 return Err(error::input(format!(
-                    "--size {p}: a file size must be between 1 byte and 64 GiB"
+                    "--size {p}: a sweep's samples are Kafka log segments; give a size between {min} bytes and 64 GiB"
                 )));
             }
             Ok(n)
