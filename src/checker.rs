@@ -22,16 +22,17 @@ const SLOTS: usize = 32;
 /// The consumer wakes the checker once per this many filled slots.
 const WAKE_EVERY: u64 = 8;
 
-/// One slot: a buffer and how many of its bytes are data.
-struct Slot {
-    buf: Vec<u8>,
+/// One slot: a piece of the ring's buffer and how many of its bytes are
+/// data.
+struct Slot<'a> {
+    buf: &'a mut [u8],
     len: usize,
 }
 
 /// The ring shared by the consumer (fills slots in order) and the checker
 /// (digests them in the same order).
-pub struct Ring {
-    slots: Vec<Mutex<Slot>>,
+pub struct Ring<'a> {
+    slots: Vec<Mutex<Slot<'a>>>,
     /// Slots filled so far (written by the consumer).
     filled: AtomicU64,
     /// Slots digested so far (written by the checker).
@@ -44,17 +45,22 @@ pub struct Ring {
     consumer: Mutex<Option<Thread>>,
 }
 
-impl Ring {
-    /// A ring of slots of `slot_bytes` each.
-    pub fn new(slot_bytes: usize) -> Ring {
+/// The memory of a ring of slots of `slot_bytes` each, in one allocation
+/// (large enough that the allocator maps it on its own: the same system
+/// calls in every run, whichever thread allocates it).
+pub fn ring_memory(slot_bytes: usize) -> Vec<u8> {
+    vec![0u8; SLOTS * slot_bytes.max(1)]
+}
+
+impl<'a> Ring<'a> {
+    /// A ring over `memory` (from [`ring_memory`]), cut into its slots.
+    pub fn new(memory: &'a mut [u8]) -> Ring<'a> {
+        let slot_bytes = (memory.len() / SLOTS).max(1);
         Ring {
-            slots: (0..SLOTS)
-                .map(|_| {
-                    Mutex::new(Slot {
-                        buf: vec![0u8; slot_bytes],
-                        len: 0,
-                    })
-                })
+            slots: memory
+                .chunks_mut(slot_bytes)
+                .take(SLOTS)
+                .map(|buf| Mutex::new(Slot { buf, len: 0 }))
                 .collect(),
             filled: AtomicU64::new(0),
             digested: AtomicU64::new(0),
@@ -119,7 +125,7 @@ impl Ring {
         let mut slot = self.slots[filled as usize % SLOTS]
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let n = fill(&mut slot.buf)?;
+        let n = fill(slot.buf)?;
         if n > 0 {
             slot.len = n;
             drop(slot);
@@ -145,7 +151,8 @@ mod tests {
     #[test]
     fn digests_every_byte_in_order_through_a_small_ring() {
         let data: Vec<u8> = (0..1_000_003u32).map(|i| (i * 7 + i / 251) as u8).collect();
-        let ring = Ring::new(1000);
+        let mut memory = ring_memory(1000);
+        let ring = Ring::new(&mut memory);
         let crc = std::thread::scope(|s| {
             let checker = s.spawn(|| ring.check());
             let mut pos = 0;

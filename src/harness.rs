@@ -380,7 +380,8 @@ fn spawn_receiver<'scope, 'env>(
         }
         // The checker digests what the consumer reads (see `checker`); it
         // starts before the transfer is timed, free to run on any CPU.
-        let ring = Ring::new(RECEIVER_BUFFER_BYTES);
+        let mut memory = crate::checker::ring_memory(RECEIVER_BUFFER_BYTES);
+        let ring = Ring::new(&mut memory);
         std::thread::scope(|inner| {
             let checker = inner.spawn(|| {
                 if opts.pin {

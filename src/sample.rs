@@ -368,6 +368,8 @@ pub fn ensure_cached(
         return Ok((path, false));
     }
     if let Some(parent) = path.parent() {
+        // A sample interrupted in its own folder leaves its temp file there.
+        cleanup::remove_stale(parent);
         fs::create_dir_all(parent).with_context(|| {
             format!(
                 "cannot create {} for zclab's samples; set XDG_CACHE_HOME to a writable folder or pass a file",

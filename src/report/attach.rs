@@ -14,18 +14,22 @@ use crate::text::attach as t;
 use crate::tracer::{AttachEnd, AttachError, AttachOutcome, AttachedTarget, CommandStatus};
 use crate::view::count::CountsView;
 
-fn target_list(targets: &[AttachedTarget]) -> String {
+fn target_list(targets: &[AttachedTarget], ctx: &Ctx) -> String {
+    let (open, close, sep) = match ctx.lang {
+        crate::lang::Lang::En => (" (", ")", ", "),
+        crate::lang::Lang::Zh => ("（", "）", "、"),
+    };
     targets
         .iter()
-        .map(|t| format!("{} ({})", t.pid, t.comm))
+        .map(|t| format!("{}{open}{}{close}", t.pid, t.comm))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(sep)
 }
 
 /// The stderr line once every thread is seized.
 pub fn attached_banner(targets: &[AttachedTarget], limit: Option<f64>, ctx: &Ctx) -> String {
     let threads: usize = targets.iter().map(|t| t.threads_at_attach).sum();
-    let list = target_list(targets);
+    let list = target_list(targets, ctx);
     match limit {
         None => ctx.f(t::BANNER, &[("targets", &list), ("threads", &threads)]),
         Some(s) => ctx.f(
@@ -54,7 +58,7 @@ fn exit_text(pid: i32, status: CommandStatus, ctx: &Ctx) -> String {
 
 /// "traced 1234 (nginx) for 10.0 s, 4 threads" and how the window ended.
 pub fn attach_title(a: &AttachOutcome, ctx: &Ctx) -> String {
-    let list = target_list(&a.targets);
+    let list = target_list(&a.targets, ctx);
     let secs = format!("{:.1}", a.window.as_secs_f64());
     let n = a.threads.len();
     let mut procs: Vec<i32> = a.threads.iter().map(|t| t.tgid).collect();
@@ -272,7 +276,7 @@ mod tests {
         assert!(t.contains("--for ran out"), "{t}");
         let z = attach_title(&o, &Ctx::plain(Lang::Zh, 120));
         assert!(
-            z.contains("跟踪了 1234 (nginx) 10.0 秒，共 4 个线程"),
+            z.contains("跟踪窗口 10.0 秒，目标 1234（nginx），共 4 个线程"),
             "{z}"
         );
     }

@@ -13,11 +13,11 @@ texts! {
     }
     TITLE {
         en: "zclab count — traced {targets} for {secs} s, {threads} thread(s)",
-        zh: "zclab count——跟踪了 {targets} {secs} 秒，共 {threads} 个线程",
+        zh: "zclab count——跟踪窗口 {secs} 秒，目标 {targets}，共 {threads} 个线程",
     }
     TITLE_PROCESSES {
         en: "zclab count — traced {targets} for {secs} s, {threads} thread(s) in {processes} processes (with the children it started)",
-        zh: "zclab count——跟踪了 {targets} {secs} 秒，共 {processes} 个进程（含它启动的子进程）、{threads} 个线程",
+        zh: "zclab count——跟踪窗口 {secs} 秒，目标 {targets}，共 {processes} 个进程（含它启动的子进程）、{threads} 个线程",
     }
     END_STOPPED {
         en: "detached on request (Ctrl-C); the target runs on",

@@ -5,7 +5,7 @@
 //! (`ptrace_syscall_info.arch`). A 64-bit process can still enter the kernel
 //! through the 32-bit `int 0x80` gate, where the numbers mean something else
 //! entirely (3 is `read` there, `close` on x86_64), so the ABI is part of the
-//! key. The tables (`syscall_table.rs`, made by `tools/gen-syscall-table.sh`) come
+//! key. The tables (`syscall_table.rs`, made by `src/tracer/gen-syscall-table.sh`) come
 //! from the kernel's own syscall
 //! tables.
 

@@ -1,6 +1,6 @@
 //! System call names by number, x86_64 and i386, as dense tables.
 //!
-//! Generated (do not edit by hand) by `tools/gen-syscall-table.sh` from the
+//! Generated (do not edit by hand) by `src/tracer/gen-syscall-table.sh` from the
 //! `syscalls` crate 0.8.1 (`src/arch/x86_64.rs`, `src/arch/x86.rs`), which
 //! is itself generated from the kernel's `syscall_64.tbl` /
 //! `syscall_32.tbl`. A copy rather than a dependency keeps zclab's

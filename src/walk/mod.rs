@@ -101,7 +101,35 @@ pub struct WalkResult {
     pub chunk_limit_hit: bool,
 }
 
+/// Mode switches per chunk (or per sendfile call) over what really ran.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PerUnit {
+    /// Chunks moved (or sendfile calls made).
+    pub units: u64,
+    /// 2 × every call the method made.
+    pub switches: u64,
+    pub per_unit: f64,
+}
+
 impl WalkResult {
+    /// Per chunk (or call) over what really happened: a walk stopped after
+    /// 2 chunks divides by 2, not by the file's chunk count. `None` when
+    /// nothing was moved.
+    pub fn per_unit(&self) -> Option<PerUnit> {
+        let tally = &self.outcome.tally;
+        let units = match self.method {
+            Method::Sendfile => tally.sendfile,
+            // Every other road counts its chunks (`Tally::chunks`).
+            _ => tally.chunks,
+        };
+        let switches = 2 * tally.syscalls();
+        (units > 0).then(|| PerUnit {
+            units,
+            switches,
+            per_unit: switches as f64 / units as f64,
+        })
+    }
+
     /// The run as a one-method comparison, for the same table and JSON as
     /// `compare`.
     pub fn summary(&self, input: &InputFile, default_sample: bool) -> crate::measure::Comparison {

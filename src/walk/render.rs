@@ -338,22 +338,17 @@ pub fn ending(w: &WalkResult, file_bytes: u64, ctx: &Ctx) -> String {
         "{}",
         paint(ctx, &ctx.wrap(&totals, "", 0), Paint::Bold)
     );
-    // Per chunk (or call) over what really happened: a walk stopped after
-    // 2 chunks divides by 2, not by the file's chunk count.
-    let tally = &w.outcome.tally;
-    let (units, per_unit) = match w.method {
-        Method::Sendfile => (tally.sendfile, t::PER_CALL_DONE),
-        // Every other road counts its chunks (`Tally::chunks`).
-        _ => (tally.chunks, t::PER_CHUNK_DONE),
-    };
-    if units > 0 {
-        let switches = 2 * tally.syscalls();
+    if let Some(p) = w.per_unit() {
+        let text = match w.method {
+            Method::Sendfile => t::PER_CALL_DONE,
+            _ => t::PER_CHUNK_DONE,
+        };
         let line = ctx.f(
-            per_unit,
+            text,
             &[
-                ("per", &format!("{:.2}", switches as f64 / units as f64)),
-                ("switches", &group_digits(switches)),
-                ("chunks", &group_digits(units)),
+                ("per", &format!("{:.2}", p.per_unit)),
+                ("switches", &group_digits(p.switches)),
+                ("chunks", &group_digits(p.units)),
             ],
         );
         let _ = writeln!(out, "{}", ctx.wrap(&line, "", 0));

@@ -77,7 +77,10 @@ pub fn u(v: &Value) -> u64 {
 }
 
 /// Runs `zclab ARGS` on a pseudo-terminal (stdin, stdout and stderr),
-/// typing `keys` one by one, 400 ms apart.
+/// typing `keys` one by one, 400 ms apart, each only once zclab has put the
+/// terminal in raw mode (a key typed before that is flushed by the switch,
+/// and zclab would wait for it forever). A run that does not end within
+/// two minutes is killed and fails the test instead of hanging the suite.
 /// Returns the exit status, everything shown, and whether the terminal
 /// settings after the run equal those before.
 pub fn on_a_pty(
@@ -130,11 +133,30 @@ pub fn on_a_pty(
         String::from_utf8_lossy(&all).into_owned()
     });
     let mut writer = std::fs::File::from(master);
+    let raw = || tcgetattr(&slave).is_ok_and(|t| !t.local_flags.contains(LocalFlags::ICANON));
     for key in keys {
         std::thread::sleep(std::time::Duration::from_millis(400));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !raw() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         writer.write_all(key.as_bytes()).expect("type a key");
     }
-    let status = child.wait().expect("wait for zclab");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for zclab") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            drop(slave);
+            drop(writer);
+            let out = output.join().unwrap_or_default();
+            panic!("zclab {args:?} did not end within 120 s on the pty; it showed:\n{out}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     let after = tcgetattr(&slave).expect("tcgetattr");
     drop(slave);
     drop(writer);

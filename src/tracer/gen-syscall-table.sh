@@ -3,7 +3,7 @@
 # for x86_64 and i386, from the `syscalls` crate (itself generated from the
 # kernel's syscall_64.tbl / syscall_32.tbl).
 #
-#   tools/gen-syscall-table.sh [VERSION] > src/tracer/syscall_table.rs
+#   src/tracer/gen-syscall-table.sh [VERSION] > src/tracer/syscall_table.rs
 #
 # VERSION defaults to 0.8.1. The crate is fetched with cargo into its usual
 # registry cache (a throwaway project in a temp folder depends on it); no
@@ -41,7 +41,7 @@ table() { # $1 = file, $2 = static name
 cat <<HEAD
 //! System call names by number, x86_64 and i386, as dense tables.
 //!
-//! Generated (do not edit by hand) by \`tools/gen-syscall-table.sh\` from the
+//! Generated (do not edit by hand) by \`src/tracer/gen-syscall-table.sh\` from the
 //! \`syscalls\` crate $version (\`src/arch/x86_64.rs\`, \`src/arch/x86.rs\`), which
 //! is itself generated from the kernel's \`syscall_64.tbl\` /
 //! \`syscall_32.tbl\`. A copy rather than a dependency keeps zclab's
