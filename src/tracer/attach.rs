@@ -300,6 +300,11 @@ fn detach_all(state: &mut State, extra: &[i32]) {
                 live.insert(new);
             }
         }
+        if sig == libc::SIGTRAP | 0x80 {
+            // A call that was under way when the window closed: its exit
+            // (the bytes it moved) belongs to the window, as its entry did.
+            state.on_syscall_stop(pid);
+        }
         let pass = if sig != (libc::SIGTRAP | 0x80) && event == 0 {
             sig // a signal-delivery-stop: the signal goes on to the target
         } else {
