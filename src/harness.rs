@@ -589,14 +589,20 @@ fn receive(
             Some(limit) => ((limit - bytes) as usize).min(RECEIVER_BUFFER_BYTES),
             None => RECEIVER_BUFFER_BYTES,
         };
-        if stall_after.is_some_and(|limit| bytes >= limit) {
-            // Simulated hung consumer: stop reading until the run is
-            // called off.
-            while !watch.aborted() {
-                std::thread::sleep(Duration::from_millis(20));
+        let want = match stall_after {
+            Some(limit) if bytes >= limit => {
+                // Simulated hung consumer: stop reading until the run is
+                // called off.
+                while !watch.aborted() {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                break;
             }
-            break;
-        }
+            // Read no further than the limit, so the consumer stops at
+            // exactly that many bytes whatever sizes the reads return.
+            Some(limit) => want.min((limit - bytes) as usize),
+            None => want,
+        };
         reads += 1;
         match ring.fill(|buf| nix::unistd::read(&sock, &mut buf[..want])) {
             Ok(0) => break,
