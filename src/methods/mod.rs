@@ -396,6 +396,62 @@ pub struct Transfer<'a> {
 }
 
 /// Runs `method` to the end of the file (or until the observer stops it).
+/// What one `read(2)` of the file into a user buffer gave a road that
+/// sends from user memory (read-write, msg-zerocopy, io-uring).
+pub(crate) enum Chunk {
+    /// This many bytes were read: send them.
+    Data(usize),
+    /// A chunk was read, but the observer asked to stop right after the
+    /// call: it is not sent (`Tally::stopped_early` is set).
+    Stop,
+    /// End of file.
+    End,
+    /// Interrupted by a signal (counted): read again.
+    Again,
+}
+
+/// One `read(2)` of the file into `buf`, observed and counted the same way
+/// by every road that reads into user memory: the call, its chunk and
+/// bytes, EINTR, and a file that grew while being sent.
+pub(crate) fn read_chunk<O: Observer>(
+    t: &Transfer<'_>,
+    buf: &mut [u8],
+    observer: &mut O,
+    tally: &mut Tally,
+) -> anyhow::Result<Chunk> {
+    let call = Call::Read {
+        fd: std::os::fd::AsRawFd::as_raw_fd(t.file),
+        len: buf.len(),
+    };
+    observer.before(&call);
+    let result = nix::unistd::read(t.file, buf);
+    tally.read += 1;
+    let flow = observer.after(&call, result);
+    let n = match result {
+        Ok(0) => return Ok(Chunk::End),
+        Ok(n) => n,
+        Err(nix::errno::Errno::EINTR) => {
+            tally.interrupted += 1;
+            return Ok(Chunk::Again);
+        }
+        Err(e) => anyhow::bail!("read() from the file failed: {e}"),
+    };
+    tally.chunks += 1;
+    tally.bytes_into_user += n as u64;
+    if tally.bytes_into_user > t.size {
+        anyhow::bail!(
+            "the file grew during the run (it had {} bytes when opened, read() has returned {} so far); measure a file that nothing is writing to",
+            t.size,
+            tally.bytes_into_user
+        );
+    }
+    if flow == Flow::Stop {
+        tally.stopped_early = true;
+        return Ok(Chunk::Stop);
+    }
+    Ok(Chunk::Data(n))
+}
+
 pub fn run<O: Observer>(
     method: Method,
     t: &Transfer<'_>,

@@ -83,7 +83,6 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     let mut done = Completed::default();
     let mut next_id: u64 = 0;
     let mut slot = 0usize;
-    let mut read_total: u64 = 0;
 
     loop {
         let i = slot % slots.count();
@@ -92,39 +91,12 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 return fail(tally, e);
             }
         }
-        let call = Call::Read {
-            fd: t.file.as_raw_fd(),
-            len: t.buffer_bytes,
+        let n = match super::read_chunk(t, slots.slot_mut(i), observer, &mut tally) {
+            Ok(super::Chunk::Data(n)) => n,
+            Ok(super::Chunk::End | super::Chunk::Stop) => break,
+            Ok(super::Chunk::Again) => continue,
+            Err(e) => return fail(tally, e),
         };
-        observer.before(&call);
-        let result = nix::unistd::read(t.file, slots.slot_mut(i));
-        tally.read += 1;
-        let flow = observer.after(&call, result);
-        let n = match result {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(Errno::EINTR) => {
-                tally.interrupted += 1;
-                continue;
-            }
-            Err(e) => return fail(tally, anyhow!("read() from the file failed: {e}")),
-        };
-        tally.chunks += 1;
-        tally.bytes_into_user += n as u64;
-        read_total += n as u64;
-        if read_total > t.size {
-            return fail(
-                tally,
-                anyhow!(
-                    "the file grew during the run (it had {} bytes when opened, read() has returned {read_total} so far); measure a file that nothing is writing to",
-                    t.size
-                ),
-            );
-        }
-        if flow == Flow::Stop {
-            tally.stopped_early = true;
-            break;
-        }
 
         let mut sent = 0;
         let mut stop = false;
@@ -189,12 +161,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             return fail(tally, e);
         }
     }
-    if !tally.stopped_early && read_total != t.size {
+    if !tally.stopped_early && tally.bytes_into_user != t.size {
         return fail(
             tally,
             anyhow!(
-                "the file changed size during the run (it had {} bytes when opened, read() returned {read_total}); measure a file that nothing is writing to",
-                t.size
+                "the file changed size during the run (it had {} bytes when opened, read() returned {}); measure a file that nothing is writing to",
+                t.size,
+                tally.bytes_into_user
             ),
         );
     }

@@ -13,51 +13,24 @@ use std::sync::atomic::Ordering;
 use anyhow::anyhow;
 use nix::errno::Errno;
 
-use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+use super::{Call, Chunk, Flow, Observer, Tally, Transfer, TransferError};
 
 pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, TransferError> {
     let mut tally = Tally::default();
     let mut buf = vec![0u8; t.buffer_bytes];
-    let file_fd = t.file.as_raw_fd();
     let sock_fd = t.socket.as_raw_fd();
     let fail = |tally: Tally, error: anyhow::Error| Err(TransferError { tally, error });
 
     loop {
-        let call = Call::Read {
-            fd: file_fd,
-            len: buf.len(),
-        };
-        observer.before(&call);
-        let result = nix::unistd::read(t.file, &mut buf);
-        tally.read += 1;
-        let flow = observer.after(&call, result);
-        let n = match result {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(Errno::EINTR) => {
-                tally.interrupted += 1;
-                continue;
-            }
-            Err(e) => return fail(tally, anyhow!("read() from the file failed: {e}")),
-        };
-        tally.chunks += 1;
-        tally.bytes_into_user += n as u64;
-        if tally.bytes_into_user > t.size {
-            return fail(
-                tally,
-                anyhow!(
-                    "the file grew during the run (it had {} bytes when opened, read() has returned {} so far); measure a file that nothing is writing to",
-                    t.size,
-                    tally.bytes_into_user
-                ),
-            );
-        }
-        if flow == Flow::Stop {
+        let n = match super::read_chunk(t, &mut buf, observer, &mut tally) {
+            Ok(Chunk::Data(n)) => n,
+            Ok(Chunk::End) => break,
+            Ok(Chunk::Again) => continue,
             // The chunk was read but is not sent: the caller asked to stop
             // right after this call.
-            tally.stopped_early = true;
-            return Ok(tally);
-        }
+            Ok(Chunk::Stop) => return Ok(tally),
+            Err(e) => return fail(tally, e),
+        };
 
         let mut done = 0;
         let mut stop = false;
