@@ -29,7 +29,9 @@ pub const DEFAULT_SAMPLE_CRC32: u32 = 0x5d8e_5bfe;
 /// The largest sample zclab makes: 1 TiB.
 pub const MAX_SAMPLE_BYTES: u64 = 1 << 40;
 
-const PAGES: [&str; 8] = [
+/// The pages and events the generated records talk about (also the Kafka
+/// segment generator's vocabulary, `kafka::segment`).
+pub(crate) const PAGES: [&str; 8] = [
     "/checkout",
     "/cart",
     "/products/view",
@@ -39,14 +41,14 @@ const PAGES: [&str; 8] = [
     "/recommendations",
     "/home",
 ];
-const EVENTS: [&str; 5] = ["page_view", "click", "add_to_cart", "purchase", "scroll"];
+pub(crate) const EVENTS: [&str; 5] = ["page_view", "click", "add_to_cart", "purchase", "scroll"];
 
 /// A small xorshift generator: fast and fully deterministic, which is all a
 /// sample needs.
-struct XorShift(u64);
+pub(crate) struct XorShift(pub(crate) u64);
 
 impl XorShift {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;

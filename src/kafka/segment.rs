@@ -15,6 +15,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::batch::{self, BatchHeader, NewRecord};
+use crate::sample::{EVENTS, PAGES, XorShift};
 
 /// Bytes per batch, as the Java producer's default `batch.size`.
 pub const BATCH_BYTES: usize = 16 * 1024;
@@ -26,31 +27,6 @@ const RESERVE: usize = 256;
 const HEADER: (&[u8], &[u8]) = (b"source", b"web");
 /// Base timestamp (ms) of the first record: 2023-11-14.
 pub const BASE_TIMESTAMP: i64 = 1_700_000_000_000;
-
-const PAGES: [&str; 8] = [
-    "/checkout",
-    "/cart",
-    "/products/view",
-    "/search",
-    "/login",
-    "/orders/history",
-    "/recommendations",
-    "/home",
-];
-const EVENTS: [&str; 5] = ["page_view", "click", "add_to_cart", "purchase", "scroll"];
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-}
 
 /// One generated record's key, value and timestamp.
 struct Event {
