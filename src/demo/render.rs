@@ -5,9 +5,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use crate::report::layout::{Cell, CellAlignment};
 use anyhow::{Context, Result};
 use colored::Colorize;
-use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 
 use super::{DemoOutcome, SettingRun};

@@ -21,6 +21,7 @@ use nix::sys::ptrace;
 use nix::unistd::{ForkResult, Pid, fork, pipe2};
 
 use super::names::{Abi, ByteRule, byte_rule, syscall_name};
+use super::output_end::OutputWatch;
 use super::{CommandStatus, SyscallStats, ThreadCounts, TraceError, TraceOptions, TraceOutcome};
 
 /// What the child reports over the CLOEXEC pipe when it cannot get as far as
@@ -319,6 +320,8 @@ pub(super) struct State {
     pub(super) threads: HashMap<i32, ThreadRecord>,
     order: Vec<i32>,
     names: HashMap<SysKey, (String, ByteRule)>,
+    /// How the command's output to our stdout ends.
+    output: OutputWatch,
 }
 
 impl State {
@@ -334,6 +337,7 @@ impl State {
             threads: HashMap::new(),
             order: Vec::new(),
             names: HashMap::new(),
+            output: OutputWatch::default(),
         }
     }
 
@@ -426,6 +430,12 @@ impl State {
                 } else {
                     bytes_moved(tid, &p, exit.sval)
                 };
+                if exit.is_error == 0
+                    && let Some((name, _)) = self.names.get(&p.key)
+                {
+                    let tgid = self.threads.get(&tid).map_or(tid, |t| t.tgid);
+                    self.output.on_exit(tid, tgid, name, &p.args, exit.sval);
+                }
                 if let Some(t) = self.threads.get_mut(&tid) {
                     let stats = t.counts.entry(p.key).or_default();
                     if exit.is_error != 0 {
@@ -542,12 +552,14 @@ impl State {
     }
 
     fn into_outcome(self, status: CommandStatus, elapsed: std::time::Duration) -> TraceOutcome {
+        let output_end = self.output.end;
         let (threads, totals) = self.into_counts();
         TraceOutcome {
             status,
             threads,
             totals,
             elapsed,
+            output_end,
         }
     }
 }

@@ -16,6 +16,7 @@
 mod attach;
 mod engine;
 pub mod names;
+mod output_end;
 mod stop_signal;
 mod syscall_table;
 
@@ -28,6 +29,7 @@ use nix::errno::Errno;
 use nix::libc;
 
 pub use names::{SyscallGroup, group_of};
+pub use output_end::OutputEnd;
 pub use stop_signal::StopOnSignal;
 
 /// Options for [`trace_command`].
@@ -137,6 +139,8 @@ pub struct TraceOutcome {
     /// Wall-clock time from fork to the last tracee's exit (includes the
     /// tracer's own overhead: every call costs two extra stops).
     pub elapsed: Duration,
+    /// How the command's output to zclab's own stdout ended.
+    pub output_end: OutputEnd,
 }
 
 impl TraceOutcome {
