@@ -20,12 +20,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, mpsc};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
+use crate::error::{ContextT, fail_t};
 use crate::input::InputFile;
 use crate::loopback::{self, TransferWatch};
 use crate::methods::{self, Method, Observer, Tally, Transfer};
+use crate::text::run as t;
 
 mod outcome;
 mod receiver;
@@ -120,7 +122,7 @@ pub fn run_once<O: Observer + Send>(
 ) -> Result<RunOutcome> {
     rewind(input)?;
     opts.progress.store(0, Ordering::Relaxed);
-    let (sender_sock, receiver_sock) = loopback::connected_pair("the loopback transfer")?;
+    let (sender_sock, receiver_sock) = loopback::connected_pair(t::LOOPBACK_TRANSFER)?;
     let watch = TransferWatch::new(&[&sender_sock, &receiver_sock])?;
     let mut observer = watch.observer(observer);
     let gates = Gates::new();
@@ -142,7 +144,7 @@ pub fn run_once<O: Observer + Send>(
         // Both threads are parked on the `after` gate.
         let after = before
             .as_ref()
-            .map_err(|e| anyhow!("{e:#}"))
+            .map_err(crate::error::copy)
             .and_then(|(counters, _)| Ok((counters.0.snapshot()?, counters.1.snapshot()?)));
         gates.after.wait();
         on_wait();
@@ -160,7 +162,7 @@ pub fn run_once<O: Observer + Send>(
 fn rewind(input: &InputFile) -> Result<()> {
     (&input.file)
         .seek(SeekFrom::Start(0))
-        .with_context(|| format!("cannot rewind {}", input.path.display()))?;
+        .context_t(t::REWIND, &[("path", &input.path.display())])?;
     Ok(())
 }
 
@@ -243,7 +245,7 @@ fn wait_ready(rx: &mpsc::Receiver<Event>) -> Result<(i32, i32)> {
                 Ok(Event::SenderReady(t)) => tids.0 = Some(t),
                 Ok(Event::ReceiverReady(t)) => tids.1 = Some(t),
                 Ok(_) => {}
-                Err(_) => return Err(anyhow!("a transfer thread ended before it started")),
+                Err(_) => return Err(fail_t(t::THREAD_ENDED_EARLY, &[])),
             },
         }
     }
@@ -316,16 +318,18 @@ fn stall_error(
 ) -> anyhow::Error {
     let received = watch.received();
     let secs = watch.limit().as_secs();
+    let args: [(&str, &dyn std::fmt::Display); 5] = [
+        ("method", &method.name()),
+        ("secs", &secs),
+        ("sent", &sent),
+        ("size", &size),
+        ("received", &received),
+    ];
     if !sender_done {
-        anyhow!(
-            "the transfer stalled: the sending thread's {} made no progress for {secs} s after {sent} of {size} bytes; the receiving thread read {received} bytes and stopped reading",
-            method.name()
-        )
+        fail_t(t::STALL_SENDER, &args)
     } else if !receiver_done {
-        anyhow!(
-            "the transfer stalled: the sender finished ({sent} of {size} bytes sent) but the receiving thread got nothing for {secs} s after {received} bytes"
-        )
+        fail_t(t::STALL_RECEIVER, &args)
     } else {
-        anyhow!("the transfer stalled: nothing moved for {secs} s")
+        fail_t(t::STALL_NOTHING, &args)
     }
 }

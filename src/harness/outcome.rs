@@ -3,13 +3,15 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::{Done, Pair};
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
+use crate::error::{ContextT, fail_t, wrap_t};
 use crate::input::InputFile;
 use crate::methods::{Method, Tally};
+use crate::text::run as t;
 
 /// What a correct transfer must deliver: the file's length and CRC-32,
 /// read before the run.
@@ -121,9 +123,11 @@ pub fn digest_file(input: &InputFile) -> Result<Expected> {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                return Err(
-                    anyhow::Error::new(e).context(format!("cannot read {}", input.path.display()))
-                );
+                return Err(wrap_t(
+                    e,
+                    t::CANNOT_READ,
+                    &[("path", &input.path.display())],
+                ));
             }
         };
         if n == 0 {
@@ -137,13 +141,18 @@ pub fn digest_file(input: &InputFile) -> Result<Expected> {
     }
     if pos != input.size {
         // Refused before any run: bad input (exit 2), not a failed run.
-        return Err(crate::error::input(format!(
-            "{} does not stay still: its size says {} bytes but reading it gave {}{}; zclab measures files whose content matches their size (copy it to a regular file first)",
-            input.path.display(),
-            input.size,
-            pos,
-            if pos > input.size { " or more" } else { "" }
-        )));
+        return Err(crate::error::input_t(
+            if pos > input.size {
+                t::NOT_STILL_MORE
+            } else {
+                t::NOT_STILL
+            },
+            &[
+                ("path", &input.path.display()),
+                ("size", &input.size),
+                ("got", &pos),
+            ],
+        ));
     }
     Ok(Expected {
         bytes: pos,
@@ -164,38 +173,37 @@ pub(super) fn outcome(
     done: Done,
 ) -> Result<RunOutcome> {
     let path = input.path.display();
-    let (sent, sender_cpu) = done
-        .sender
-        .ok_or_else(|| anyhow!("the sending thread ended without a report"))?;
-    let report = done
-        .receiver
-        .ok_or_else(|| anyhow!("the receiving thread ended without a report"))?;
+    let (sent, sender_cpu) = done.sender.context_t(t::SENDER_NO_REPORT, &[])?;
+    let report = done.receiver.context_t(t::RECEIVER_NO_REPORT, &[])?;
     let tally = match sent {
         Ok(t) => t,
         Err(e) => {
             let received = report.as_ref().map(|r| r.bytes).unwrap_or(0);
-            return Err(e.error.context(format!(
-                "{} of {path} failed after {} calls, {} of {} bytes received (sending thread {})",
-                method.name(),
-                e.tally.syscalls(),
-                received,
-                input.size,
-                counters.0.tid()
-            )));
+            return Err(wrap_t(
+                e.error,
+                t::SEND_FAILED,
+                &[
+                    ("method", &method.name()),
+                    ("path", &path),
+                    ("calls", &e.tally.syscalls()),
+                    ("received", &received),
+                    ("size", &input.size),
+                    ("tid", &counters.0.tid()),
+                ],
+            ));
         }
     };
-    let report = report.context("the receiving thread failed")?;
+    let report = report.context_t(t::RECEIVER_FAILED, &[])?;
     let sender_cpu = sender_cpu?;
     let size_now = input
         .file
         .metadata()
-        .with_context(|| format!("cannot stat {path}"))?
+        .context_t(crate::text::errors::CANNOT_STAT, &[("path", &path)])?
         .len();
     if size_now != input.size {
-        return Err(anyhow!(
-            "{path} changed size during the run ({} bytes when opened, {} now); measure a file that nothing is writing to",
-            input.size,
-            size_now
+        return Err(fail_t(
+            t::SIZE_CHANGED,
+            &[("path", &path), ("size", &input.size), ("now", &size_now)],
         ));
     }
     let verified =

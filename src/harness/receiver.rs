@@ -6,12 +6,14 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use nix::errno::Errno;
 
 use super::{Event, Gates, RECEIVER_BUFFER_BYTES, RunOptions, pin_to};
 use crate::counters::CpuTime;
+use crate::error::fail_t;
 use crate::loopback::TransferWatch;
+use crate::text::run as t;
 
 pub(super) struct ReceiverReport {
     pub(super) bytes: u64,
@@ -44,7 +46,7 @@ pub(super) fn spawn_receiver<'scope, 'env>(
         let _ = tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
         gates.go.wait();
         let report = if gates.abort.load(Ordering::SeqCst) {
-            Err(anyhow!("the run was aborted before the transfer"))
+            Err(fail_t(t::ABORTED_BEFORE, &[]))
         } else {
             receive(sock, opts, watch, &mut buf, check_ns_per_byte)
         };
@@ -138,7 +140,7 @@ fn receive(
                 hasher.update(&buf[..n]);
             }
             Err(Errno::EINTR) => {}
-            Err(e) => return Err(anyhow!("the receiver's read() failed: {e}")),
+            Err(e) => return Err(fail_t(t::RECEIVER_READ, &[("reason", &e)])),
         }
     }
     let end = Instant::now();

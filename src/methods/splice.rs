@@ -19,11 +19,12 @@
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::atomic::Ordering;
 
-use anyhow::anyhow;
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, SpliceFFlags, fcntl, splice};
 
-use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+use super::{Call, Flow, Observer, Tally, Transfer, TransferError, call_failed};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 /// The page size the pipe's slots are measured in.
 const PAGE: usize = 4096;
@@ -49,7 +50,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     observer.after(&Call::Pipe2, piped.as_ref().map(|_| 0).map_err(|e| *e));
     let (pipe_r, pipe_w): (OwnedFd, OwnedFd) = match piped {
         Ok(p) => p,
-        Err(e) => return fail(tally, anyhow!("pipe2() failed: {e}")),
+        Err(e) => return fail(tally, call_failed("pipe2()", e)),
     };
 
     let want = pipe_request(t.buffer_bytes);
@@ -71,10 +72,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                     tally.fcntl += 1;
                     n as usize
                 }
-                Err(e) => return fail(tally, anyhow!("fcntl(F_GETPIPE_SZ) failed: {e}")),
+                Err(e) => return fail(tally, call_failed("fcntl(F_GETPIPE_SZ)", e)),
             }
         }
-        Err(e) => return fail(tally, anyhow!("fcntl(F_SETPIPE_SZ, {want}) failed: {e}")),
+        Err(e) => {
+            let call = format!("fcntl(F_SETPIPE_SZ, {want})");
+            return fail(tally, call_failed(&call, e));
+        }
     };
     tally.pipe_bytes = pipe_bytes as u64;
     let chunk = chunk_for_pipe(t.buffer_bytes, pipe_bytes);
@@ -112,10 +116,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 continue;
             }
             Err(e) => {
-                return fail(
-                    tally,
-                    anyhow!("splice() from the file into the pipe failed: {e}"),
-                );
+                return fail(tally, call_failed("splice()", e));
             }
         };
         tally.chunks += 1;
@@ -123,9 +124,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         if offset > t.size {
             return fail(
                 tally,
-                anyhow!(
-                    "the file grew during the run (it had {} bytes when opened, splice() has moved {offset} so far); measure a file that nothing is writing to",
-                    t.size
+                fail_t(
+                    text::FILE_GREW,
+                    &[
+                        ("size", &t.size),
+                        ("call", &"splice()"),
+                        ("offset", &offset),
+                    ],
                 ),
             );
         }
@@ -156,12 +161,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             let flow = observer.after(&call, result);
             match result {
                 Ok(0) => {
-                    return fail(
-                        tally,
-                        anyhow!(
-                            "splice() into the socket returned 0: the receiver stopped taking data"
-                        ),
-                    );
+                    return fail(tally, fail_t(text::SOCKET_ZERO, &[("call", &"splice()")]));
                 }
                 Ok(w) => {
                     left -= w;
@@ -175,8 +175,9 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 Err(e) => {
                     return fail(
                         tally,
-                        anyhow!(
-                            "splice() from the pipe into the socket failed: {e} (did the receiver close the connection?)"
+                        fail_t(
+                            text::SOCKET_FAILED,
+                            &[("call", &"splice()"), ("reason", &e)],
                         ),
                     );
                 }
@@ -191,9 +192,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     if offset != t.size {
         return fail(
             tally,
-            anyhow!(
-                "the file changed size during the run (it had {} bytes when opened, splice() found the end at {offset}); measure a file that nothing is writing to",
-                t.size
+            fail_t(
+                text::FILE_SHRANK,
+                &[
+                    ("size", &t.size),
+                    ("call", &"splice()"),
+                    ("offset", &offset),
+                ],
             ),
         );
     }
