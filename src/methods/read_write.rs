@@ -80,15 +80,5 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         }
     }
 
-    if tally.bytes_into_user != t.size {
-        return fail(
-            tally,
-            anyhow!(
-                "the file changed size during the run (it had {} bytes when opened, read() returned {}); measure a file that nothing is writing to",
-                t.size,
-                tally.bytes_into_user
-            ),
-        );
-    }
-    Ok(tally)
+    super::read_to_size(t, tally)
 }
