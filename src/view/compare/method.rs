@@ -173,6 +173,9 @@ pub struct ConsumerView {
     pub read_calls: u64,
     /// The consumer thread's exact CPU time, ns (schedstat).
     pub cpu_ns: u64,
+    /// Of `cpu_ns`, zclab's CRC-32 of what the consumer received, ns
+    /// (monotonic clock around each check).
+    pub check_ns: u64,
     pub cpu_user_us: u64,
     pub cpu_sys_us: u64,
     pub procfs: BTreeMap<&'static str, u64>,
@@ -285,6 +288,7 @@ impl MethodView {
                 copy_bytes: m.received_bytes,
                 read_calls: m.receiver_reads,
                 cpu_ns: m.receiver_cpu_ns(),
+                check_ns: m.receiver_check.as_nanos() as u64,
                 cpu_user_us: m.receiver_cpu.user_us,
                 cpu_sys_us: m.receiver_cpu.sys_us,
                 procfs: procfs_map(&m.receiver),

@@ -29,6 +29,13 @@ pub enum Note {
         measured: bool,
     },
     CpuSource,
+    /// The consumer's CPU includes zclab's check of every byte: the most
+    /// it took in any method's median run, and its share of that consumer's
+    /// CPU time (%).
+    ConsumerCheck {
+        check_ns: u64,
+        share_percent: f64,
+    },
     /// mmap ran: one CPU copy from the mapping, minflt, the SIGBUS pitfall.
     Mmap,
     /// splice ran: the machinery under sendfile, invisible to /proc io.
@@ -82,6 +89,16 @@ pub(super) fn choose(cold: bool, file_bytes: u64, methods: &[MethodView]) -> Vec
         v.push(Note::IoUring);
     }
     v.push(Note::CpuSource);
+    if let Some(m) = methods
+        .iter()
+        .filter(|m| m.consumer.cpu_ns > 0)
+        .max_by_key(|m| m.consumer.check_ns)
+    {
+        v.push(Note::ConsumerCheck {
+            check_ns: m.consumer.check_ns,
+            share_percent: m.consumer.check_ns as f64 * 100.0 / m.consumer.cpu_ns as f64,
+        });
+    }
     if methods.iter().any(|m| m.throughput_missing.is_some()) {
         v.push(Note::NoThroughput);
     }
