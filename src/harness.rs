@@ -20,14 +20,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, mpsc};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 use nix::errno::Errno;
 use serde::Serialize;
 
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
+use crate::error::{ContextT, fail_t, wrap_t};
 use crate::input::InputFile;
 use crate::loopback::{self, TransferWatch};
 use crate::methods::{self, Method, Observer, Tally, Transfer};
+use crate::text::run as t;
 
 /// The consumer's buffer: the same for every method.
 pub const RECEIVER_BUFFER_BYTES: usize = 64 * 1024;
@@ -167,9 +169,11 @@ pub fn digest_file(input: &InputFile) -> Result<Expected> {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                return Err(
-                    anyhow::Error::new(e).context(format!("cannot read {}", input.path.display()))
-                );
+                return Err(wrap_t(
+                    e,
+                    t::CANNOT_READ,
+                    &[("path", &input.path.display())],
+                ));
             }
         };
         if n == 0 {
@@ -183,13 +187,18 @@ pub fn digest_file(input: &InputFile) -> Result<Expected> {
     }
     if pos != input.size {
         // Refused before any run: bad input (exit 2), not a failed run.
-        return Err(crate::error::input(format!(
-            "{} does not stay still: its size says {} bytes but reading it gave {}{}; zclab measures files whose content matches their size (copy it to a regular file first)",
-            input.path.display(),
-            input.size,
-            pos,
-            if pos > input.size { " or more" } else { "" }
-        )));
+        return Err(crate::error::input_t(
+            if pos > input.size {
+                t::NOT_STILL_MORE
+            } else {
+                t::NOT_STILL
+            },
+            &[
+                ("path", &input.path.display()),
+                ("size", &input.size),
+                ("got", &pos),
+            ],
+        ));
     }
     Ok(Expected {
         bytes: pos,
@@ -263,7 +272,7 @@ pub fn run_once<O: Observer + Send>(
 ) -> Result<RunOutcome> {
     rewind(input)?;
     opts.progress.store(0, Ordering::Relaxed);
-    let (sender_sock, receiver_sock) = loopback::connected_pair("the loopback transfer")?;
+    let (sender_sock, receiver_sock) = loopback::connected_pair(t::LOOPBACK_TRANSFER)?;
     let watch = TransferWatch::new(&[&sender_sock, &receiver_sock])?;
     let mut observer = watch.observer(observer);
     let gates = Gates::new();
@@ -285,7 +294,7 @@ pub fn run_once<O: Observer + Send>(
         // Both threads are parked on the `after` gate.
         let after = before
             .as_ref()
-            .map_err(|e| anyhow!("{e:#}"))
+            .map_err(crate::error::copy)
             .and_then(|(counters, _)| Ok((counters.0.snapshot()?, counters.1.snapshot()?)));
         gates.after.wait();
         on_wait();
@@ -303,7 +312,7 @@ pub fn run_once<O: Observer + Send>(
 fn rewind(input: &InputFile) -> Result<()> {
     (&input.file)
         .seek(SeekFrom::Start(0))
-        .with_context(|| format!("cannot rewind {}", input.path.display()))?;
+        .context_t(t::REWIND, &[("path", &input.path.display())])?;
     Ok(())
 }
 
@@ -388,7 +397,7 @@ fn spawn_receiver<'scope, 'env>(
         let _ = tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
         gates.go.wait();
         let report = if gates.abort.load(Ordering::SeqCst) {
-            Err(anyhow!("the run was aborted before the transfer"))
+            Err(fail_t(t::ABORTED_BEFORE, &[]))
         } else {
             receive(sock, opts, watch, &mut buf)
         };
@@ -416,7 +425,7 @@ fn wait_ready(rx: &mpsc::Receiver<Event>) -> Result<(i32, i32)> {
                 Ok(Event::SenderReady(t)) => tids.0 = Some(t),
                 Ok(Event::ReceiverReady(t)) => tids.1 = Some(t),
                 Ok(_) => {}
-                Err(_) => return Err(anyhow!("a transfer thread ended before it started")),
+                Err(_) => return Err(fail_t(t::THREAD_ENDED_EARLY, &[])),
             },
         }
     }
@@ -493,38 +502,37 @@ fn outcome(
     done: Done,
 ) -> Result<RunOutcome> {
     let path = input.path.display();
-    let (sent, sender_cpu) = done
-        .sender
-        .ok_or_else(|| anyhow!("the sending thread ended without a report"))?;
-    let report = done
-        .receiver
-        .ok_or_else(|| anyhow!("the receiving thread ended without a report"))?;
+    let (sent, sender_cpu) = done.sender.context_t(t::SENDER_NO_REPORT, &[])?;
+    let report = done.receiver.context_t(t::RECEIVER_NO_REPORT, &[])?;
     let tally = match sent {
         Ok(t) => t,
         Err(e) => {
             let received = report.as_ref().map(|r| r.bytes).unwrap_or(0);
-            return Err(e.error.context(format!(
-                "{} of {path} failed after {} calls, {} of {} bytes received (sending thread {})",
-                method.name(),
-                e.tally.syscalls(),
-                received,
-                input.size,
-                counters.0.tid()
-            )));
+            return Err(wrap_t(
+                e.error,
+                t::SEND_FAILED,
+                &[
+                    ("method", &method.name()),
+                    ("path", &path),
+                    ("calls", &e.tally.syscalls()),
+                    ("received", &received),
+                    ("size", &input.size),
+                    ("tid", &counters.0.tid()),
+                ],
+            ));
         }
     };
-    let report = report.context("the receiving thread failed")?;
+    let report = report.context_t(t::RECEIVER_FAILED, &[])?;
     let sender_cpu = sender_cpu?;
     let size_now = input
         .file
         .metadata()
-        .with_context(|| format!("cannot stat {path}"))?
+        .context_t(crate::text::errors::CANNOT_STAT, &[("path", &path)])?
         .len();
     if size_now != input.size {
-        return Err(anyhow!(
-            "{path} changed size during the run ({} bytes when opened, {} now); measure a file that nothing is writing to",
-            input.size,
-            size_now
+        return Err(fail_t(
+            t::SIZE_CHANGED,
+            &[("path", &path), ("size", &input.size), ("now", &size_now)],
         ));
     }
     let verified =
@@ -609,7 +617,7 @@ fn receive(
                 check += t0.elapsed();
             }
             Err(Errno::EINTR) => {}
-            Err(e) => return Err(anyhow!("the receiver's read() failed: {e}")),
+            Err(e) => return Err(fail_t(t::RECEIVER_READ, &[("reason", &e)])),
         }
     }
     let end = Instant::now();
@@ -632,16 +640,18 @@ fn stall_error(
 ) -> anyhow::Error {
     let received = watch.received();
     let secs = watch.limit().as_secs();
+    let args: [(&str, &dyn std::fmt::Display); 5] = [
+        ("method", &method.name()),
+        ("secs", &secs),
+        ("sent", &sent),
+        ("size", &size),
+        ("received", &received),
+    ];
     if !sender_done {
-        anyhow!(
-            "the transfer stalled: the sending thread's {} made no progress for {secs} s after {sent} of {size} bytes; the receiving thread read {received} bytes and stopped reading",
-            method.name()
-        )
+        fail_t(t::STALL_SENDER, &args)
     } else if !receiver_done {
-        anyhow!(
-            "the transfer stalled: the sender finished ({sent} of {size} bytes sent) but the receiving thread got nothing for {secs} s after {received} bytes"
-        )
+        fail_t(t::STALL_RECEIVER, &args)
     } else {
-        anyhow!("the transfer stalled: nothing moved for {secs} s")
+        fail_t(t::STALL_NOTHING, &args)
     }
 }

@@ -433,16 +433,19 @@ pub(crate) fn read_chunk<O: Observer>(
             tally.interrupted += 1;
             return Ok(Chunk::Again);
         }
-        Err(e) => anyhow::bail!("read() from the file failed: {e}"),
+        Err(e) => return Err(call_failed("read()", e)),
     };
     tally.chunks += 1;
     tally.bytes_into_user += n as u64;
     if tally.bytes_into_user > t.size {
-        anyhow::bail!(
-            "the file grew during the run (it had {} bytes when opened, read() has returned {} so far); measure a file that nothing is writing to",
-            t.size,
-            tally.bytes_into_user
-        );
+        return Err(crate::error::fail_t(
+            crate::text::run::FILE_GREW,
+            &[
+                ("size", &t.size),
+                ("call", &"read()"),
+                ("offset", &tally.bytes_into_user),
+            ],
+        ));
     }
     if flow == Flow::Stop {
         tally.stopped_early = true;
@@ -459,10 +462,13 @@ pub(crate) fn read_to_size(t: &Transfer<'_>, tally: Tally) -> Result<Tally, Tran
     if tally.stopped_early || tally.bytes_into_user == t.size {
         return Ok(tally);
     }
-    let error = anyhow::anyhow!(
-        "the file changed size during the run (it had {} bytes when opened, read() returned {}); measure a file that nothing is writing to",
-        t.size,
-        tally.bytes_into_user
+    let error = crate::error::fail_t(
+        crate::text::run::FILE_SHRANK,
+        &[
+            ("size", &t.size),
+            ("call", &"read()"),
+            ("offset", &tally.bytes_into_user),
+        ],
     );
     Err(TransferError { tally, error })
 }
@@ -481,4 +487,13 @@ pub fn run<O: Observer>(
         Method::MsgZerocopy => msg_zerocopy::run(t, observer),
         Method::IoUring => io_uring::run(t, observer),
     }
+}
+
+/// `{call} failed: {reason}`, in the user's language: a kernel call of a
+/// road refused.
+pub(crate) fn call_failed(call: &str, reason: impl std::fmt::Display) -> anyhow::Error {
+    crate::error::fail_t(
+        crate::text::run::CALL_FAILED,
+        &[("call", &call), ("reason", &reason)],
+    )
 }

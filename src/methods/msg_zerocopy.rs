@@ -19,12 +19,13 @@
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 
-use anyhow::anyhow;
 use nix::errno::Errno;
 use nix::libc;
 
 use super::zc_slots::{self, Completed, Notifications, Slots};
 use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 /// `SO_ZEROCOPY` from `<asm-generic/socket.h>` (not in libc).
 const SO_ZEROCOPY: libc::c_int = 60;
@@ -92,10 +93,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             let flow = observer.after(&call, result);
             match result {
                 Ok(0) => {
-                    return fail(
-                        tally,
-                        anyhow!("sendmsg() returned 0: the receiver stopped taking data"),
-                    );
+                    return fail(tally, fail_t(text::SOCKET_ZERO, &[("call", &"sendmsg()")]));
                 }
                 Ok(w) => {
                     slots.used_by(i, next_id);
@@ -120,8 +118,9 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 Err(e) => {
                     return fail(
                         tally,
-                        anyhow!(
-                            "sendmsg(MSG_ZEROCOPY) to the socket failed: {e} (did the receiver close the connection?)"
+                        fail_t(
+                            text::SOCKET_FAILED,
+                            &[("call", &"sendmsg(MSG_ZEROCOPY)"), ("reason", &e)],
                         ),
                     );
                 }
@@ -155,11 +154,9 @@ fn set_zerocopy<O: Observer>(sock: i32, observer: &mut O, tally: &mut Tally) -> 
     let result = if rc < 0 { Err(Errno::last()) } else { Ok(0) };
     tally.setsockopt += 1;
     observer.after(&call, result);
-    result.map(|_| ()).map_err(|e| {
-        anyhow!(
-            "setsockopt(SO_ZEROCOPY) failed: {e} (this kernel may lack MSG_ZEROCOPY, added in Linux 4.14)"
-        )
-    })
+    result
+        .map(|_| ())
+        .map_err(|e| fail_t(text::SO_ZEROCOPY, &[("reason", &e)]))
 }
 
 /// The socket's error queue, where the kernel reports finished sends.
@@ -231,15 +228,17 @@ fn wait_completions<O: Observer>(
     observer.after(&call, result);
     match result {
         Ok(0) => {
-            return Err(anyhow!(
-                "the kernel reported no zero-copy completion within {} s ({} of {} sends complete)",
-                COMPLETION_TIMEOUT_MS / 1000,
-                tally.zerocopy.covered,
-                tally.zerocopy.sent
+            return Err(fail_t(
+                text::ZC_NO_COMPLETION,
+                &[
+                    ("secs", &(COMPLETION_TIMEOUT_MS / 1000)),
+                    ("covered", &tally.zerocopy.covered),
+                    ("sent", &tally.zerocopy.sent),
+                ],
             ));
         }
         Ok(_) | Err(Errno::EINTR) => {}
-        Err(e) => return Err(anyhow!("poll() on the socket's error queue failed: {e}")),
+        Err(e) => return Err(fail_t(text::ERRQUEUE_POLL, &[("reason", &e)])),
     }
     let mut got = 0;
     loop {
@@ -263,15 +262,17 @@ fn wait_completions<O: Observer>(
             Err(Errno::EAGAIN) => break,
             Err(Errno::EINTR) => tally.interrupted += 1,
             Err(e) => {
-                return Err(anyhow!("recvmsg(MSG_ERRQUEUE) on the socket failed: {e}"));
+                return Err(fail_t(text::ERRQUEUE_RECV, &[("reason", &e)]));
             }
         }
     }
     if got == 0 && pfd.revents & (libc::POLLHUP | libc::POLLNVAL) != 0 {
-        return Err(anyhow!(
-            "the connection closed before the kernel reported every zero-copy send complete ({} of {})",
-            tally.zerocopy.covered,
-            tally.zerocopy.sent
+        return Err(fail_t(
+            text::ZC_CLOSED,
+            &[
+                ("covered", &tally.zerocopy.covered),
+                ("sent", &tally.zerocopy.sent),
+            ],
         ));
     }
     Ok(())

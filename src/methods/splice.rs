@@ -19,11 +19,12 @@
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::atomic::Ordering;
 
-use anyhow::anyhow;
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, SpliceFFlags, fcntl, splice};
 
-use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+use super::{Call, Flow, Observer, Tally, Transfer, TransferError, call_failed};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 /// The page size the pipe's slots are measured in.
 const PAGE: usize = 4096;
@@ -82,10 +83,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 continue;
             }
             Err(e) => {
-                return fail(
-                    tally,
-                    anyhow!("splice() from the file into the pipe failed: {e}"),
-                );
+                return fail(tally, call_failed("splice()", e));
             }
         };
         tally.chunks += 1;
@@ -93,9 +91,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         if offset > t.size {
             return fail(
                 tally,
-                anyhow!(
-                    "the file grew during the run (it had {} bytes when opened, splice() has moved {offset} so far); measure a file that nothing is writing to",
-                    t.size
+                fail_t(
+                    text::FILE_GREW,
+                    &[
+                        ("size", &t.size),
+                        ("call", &"splice()"),
+                        ("offset", &offset),
+                    ],
                 ),
             );
         }
@@ -116,9 +118,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     if offset != t.size {
         return fail(
             tally,
-            anyhow!(
-                "the file changed size during the run (it had {} bytes when opened, splice() found the end at {offset}); measure a file that nothing is writing to",
-                t.size
+            fail_t(
+                text::FILE_SHRANK,
+                &[
+                    ("size", &t.size),
+                    ("call", &"splice()"),
+                    ("offset", &offset),
+                ],
             ),
         );
     }
@@ -145,7 +151,7 @@ fn open_pipe<O: Observer>(
     let piped = nix::unistd::pipe2(OFlag::O_CLOEXEC);
     tally.pipe2 += 1;
     observer.after(&Call::Pipe2, piped.as_ref().map(|_| 0).map_err(|e| *e));
-    let (pipe_r, pipe_w) = piped.map_err(|e| anyhow!("pipe2() failed: {e}"))?;
+    let (pipe_r, pipe_w) = piped.map_err(|e| call_failed("pipe2()", e))?;
 
     let want = pipe_request(t.buffer_bytes);
     let call = Call::SetPipeSize {
@@ -162,11 +168,11 @@ fn open_pipe<O: Observer>(
         // its size without another counted call: the default is 16 pages.
         Err(Errno::EPERM | Errno::EINVAL | Errno::ENOMEM) => {
             let n = fcntl(&pipe_w, FcntlArg::F_GETPIPE_SZ)
-                .map_err(|e| anyhow!("fcntl(F_GETPIPE_SZ) failed: {e}"))?;
+                .map_err(|e| call_failed("fcntl(F_GETPIPE_SZ)", e))?;
             tally.fcntl += 1;
             n as usize
         }
-        Err(e) => return Err(anyhow!("fcntl(F_SETPIPE_SZ, {want}) failed: {e}")),
+        Err(e) => return Err(call_failed(&format!("fcntl(F_SETPIPE_SZ, {want})"), e)),
     };
     tally.pipe_bytes = pipe_bytes as u64;
     Ok((pipe_r, pipe_w))
@@ -199,11 +205,7 @@ fn drain_pipe<O: Observer>(
         tally.splice += 1;
         let flow = observer.after(&call, result);
         match result {
-            Ok(0) => {
-                return Err(anyhow!(
-                    "splice() into the socket returned 0: the receiver stopped taking data"
-                ));
-            }
+            Ok(0) => return Err(fail_t(text::SOCKET_ZERO, &[("call", &"splice()")])),
             Ok(w) => {
                 left -= w;
                 tally.bytes_sent += w as u64;
@@ -214,8 +216,9 @@ fn drain_pipe<O: Observer>(
             }
             Err(Errno::EINTR) => tally.interrupted += 1,
             Err(e) => {
-                return Err(anyhow!(
-                    "splice() from the pipe into the socket failed: {e} (did the receiver close the connection?)"
+                return Err(fail_t(
+                    text::SOCKET_FAILED,
+                    &[("call", &"splice()"), ("reason", &e)],
                 ));
             }
         }

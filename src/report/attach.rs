@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::error::ContextT;
 use colored::Colorize;
 use serde::Serialize;
 
@@ -15,15 +17,12 @@ use crate::tracer::{AttachEnd, AttachError, AttachOutcome, AttachedTarget, Comma
 use crate::view::count::CountsView;
 
 fn target_list(targets: &[AttachedTarget], ctx: &Ctx) -> String {
-    let (open, close, sep) = match ctx.lang {
-        crate::lang::Lang::En => (" (", ")", ", "),
-        crate::lang::Lang::Zh => ("（", "）", "、"),
-    };
+    use crate::text::common;
     targets
         .iter()
-        .map(|t| format!("{}{open}{}{close}", t.pid, t.comm))
+        .map(|t| ctx.f(common::WITH_PAREN, &[("text", &t.pid), ("note", &t.comm)]))
         .collect::<Vec<_>>()
-        .join(sep)
+        .join(ctx.t(common::LIST_SEPARATOR))
 }
 
 /// The stderr line once every thread is seized.
@@ -165,7 +164,8 @@ pub fn attach_json(a: &AttachOutcome) -> Result<String> {
         window_s: a.window.as_secs_f64(),
         counts: counts_doc(&a.threads, &a.totals),
     };
-    let mut text = serde_json::to_string_pretty(&doc).context("cannot encode the JSON report")?;
+    let mut text =
+        serde_json::to_string_pretty(&doc).context_t(crate::text::errors::JSON_ENCODE, &[])?;
     text.push('\n');
     Ok(text)
 }

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use nix::errno::Errno;
 use serde::Serialize;
 
@@ -247,7 +247,7 @@ pub fn run(
         }
         let outcome = handle
             .join()
-            .map_err(|_| anyhow!("the transfer thread panicked"))?;
+            .map_err(|_| crate::error::fail_t(crate::text::run::TRANSFER_PANICKED, &[]))?;
         if let Some(e) = ctl.failure {
             return Err(e);
         }

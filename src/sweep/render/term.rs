@@ -328,10 +328,10 @@ fn model(m: &ModelView, ctx: &Ctx, out: &mut String) {
             ],
         );
         if f.fit.clamped {
-            if l == crate::lang::Lang::En {
-                quality.push(' ');
-            }
-            quality.push_str(st::MODEL_CLAMPED.get(l));
+            quality = crate::text::common::WITH_NOTE.fill(
+                l,
+                &[("text", &quality), ("note", &st::MODEL_CLAMPED.get(l))],
+            );
         }
         let first = format!("  {}", pad(f.method, mw));
         out.push_str(&wrap(

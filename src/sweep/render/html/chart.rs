@@ -4,7 +4,7 @@
 //! the methods (and the paper's figures) apart, in the legend and for the
 //! tests.
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
@@ -34,7 +34,10 @@ const W: u32 = 960;
 const H: u32 = 470;
 
 pub fn plot_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow!("cannot draw the chart: {e:?}")
+    crate::error::fail_t(
+        crate::text::errors::CHART,
+        &[("reason", &format_args!("{e:?}"))],
+    )
 }
 
 /// Drops the namespace URL (HTML parsers put inline `<svg>` in the SVG
