@@ -245,8 +245,9 @@ fn verify_one(want: &Wanted, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
         stdout: Some(stdout.as_raw_fd()),
         stderr: Some(stderr.as_raw_fd()),
     };
-    let outcome =
-        tracer::trace_command(argv, &opts).context_t(t::RERUN, &[("method", &method.name())])?;
+    let outcome = tracer::trace_command(argv, &opts)
+        .map_err(|e| e.message())
+        .context_t(t::RERUN, &[("method", &method.name())])?;
     let out = read_all(stdout)?;
     if outcome.status != CommandStatus::Exited(0) {
         let err = read_all(stderr).unwrap_or_default();

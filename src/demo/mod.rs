@@ -222,7 +222,14 @@ fn run_setting(
             .unwrap_or_else(|_| Err(fail_t(t::CLIENT_PANICKED, &[])));
         (traced, fetched)
     });
-    let trace = trace.map_err(|e| fail_t(t::TRACE_WORKER, &[("reason", &e)]))?;
+    let trace = trace.map_err(|e| {
+        anyhow::Error::new(Localized::around(
+            t::TRACE_WORKER,
+            "reason",
+            &e.message(),
+            &[],
+        ))
+    })?;
     let traced = traced.map_err(|e| interrupted_or(e, guard))?;
     let (master, worker) = (server.master, server.worker);
     progress(&Localized::new(t::STAGE_STOPPING, &[("setting", &label)]));

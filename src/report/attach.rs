@@ -172,44 +172,7 @@ pub fn attach_json(a: &AttachOutcome) -> Result<String> {
 
 /// A one-line message for a refused attach.
 pub fn attach_error(e: &AttachError, ctx: &Ctx) -> String {
-    match e {
-        AttachError::NoSuchProcess { pid } => ctx.f(t::NO_SUCH_PROCESS, &[("pid", pid)]),
-        AttachError::OwnProcess { pid } => ctx.f(t::OWN_PROCESS, &[("pid", pid)]),
-        AttachError::Exited { pid, comm } => ctx.f(t::ZOMBIE, &[("pid", pid), ("comm", comm)]),
-        AttachError::KernelThread { pid, comm } => {
-            ctx.f(t::KERNEL_THREAD, &[("pid", pid), ("comm", comm)])
-        }
-        AttachError::NotYours { pid, comm, owner } => ctx.f(
-            t::NOT_YOURS,
-            &[("pid", pid), ("comm", comm), ("owner", owner)],
-        ),
-        AttachError::AlreadyTraced {
-            pid,
-            comm,
-            tracer_pid,
-            tracer,
-        } => ctx.f(
-            t::TRACED_BY_OTHER,
-            &[
-                ("pid", pid),
-                ("comm", comm),
-                ("tracer", tracer),
-                ("tracer_pid", tracer_pid),
-            ],
-        ),
-        AttachError::PtraceScope { pid, comm, scope } => ctx.f(
-            t::PTRACE_SCOPE,
-            &[("pid", pid), ("comm", comm), ("scope", scope)],
-        ),
-        AttachError::Refused { pid, comm, errno } => ctx.f(
-            t::REFUSED,
-            &[("pid", pid), ("comm", comm), ("reason", &errno.desc())],
-        ),
-        AttachError::Os { what, errno } => ctx.f(
-            crate::text::errors::TRACER_OS,
-            &[("what", what), ("reason", &errno.desc())],
-        ),
-    }
+    e.message().get(ctx.lang).to_string()
 }
 
 #[cfg(test)]
