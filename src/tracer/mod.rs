@@ -15,8 +15,10 @@
 
 mod attach;
 mod engine;
+mod launch;
 pub mod names;
 mod output_end;
+mod state;
 mod stop_signal;
 mod syscall_table;
 
