@@ -24,7 +24,7 @@ use std::time::Duration;
 use io_uring::{IoUring, cqueue, opcode, types};
 use nix::errno::Errno;
 
-use super::zc_slots::{Completed, Slots};
+use super::zc_slots::{self, Completed, Notifications, Slots};
 use super::{Call, Observer, Tally, Transfer, TransferError};
 use crate::error::fail_t;
 use crate::text::run as text;
@@ -116,10 +116,8 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
 
     loop {
         let i = slot % slots.count();
-        while !u.done.all_below(slots.busy_until(i)) {
-            if let Err(e) = u.enter(observer, &mut tally, None) {
-                return fail(tally, e);
-            }
+        if let Err(e) = u.wait_below(slots.busy_until(i), observer, &mut tally) {
+            return fail(tally, e);
         }
         let n = match super::read_chunk(t, slots.slot_mut(i), observer, &mut tally) {
             Ok(super::Chunk::Data(n)) => n,
@@ -185,31 +183,26 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         }
         slot += 1;
     }
-    while !u.done.all_below(next_id) {
-        if let Err(e) = u.enter(observer, &mut tally, None) {
-            return fail(tally, e);
-        }
-    }
-    if !tally.stopped_early && tally.bytes_into_user != t.size {
-        return fail(
-            tally,
-            fail_t(
-                text::FILE_SHRANK,
-                &[
-                    ("size", &t.size),
-                    ("call", &"read()"),
-                    ("offset", &tally.bytes_into_user),
-                ],
-            ),
-        );
-    }
-    Ok(tally)
+    zc_slots::finish(t, tally, &mut u, next_id, observer)
 }
 
 struct Uring<'a> {
     ring: &'a mut IoUring,
     /// Sends whose buffer the kernel has released.
     done: Completed,
+}
+
+impl Notifications for Uring<'_> {
+    fn completed(&self) -> &Completed {
+        &self.done
+    }
+
+    /// One `io_uring_enter` that submits nothing and waits for a
+    /// completion. Every send's own result was awaited when it was made,
+    /// so only notifications arrive here.
+    fn wait<O: Observer>(&mut self, observer: &mut O, tally: &mut Tally) -> anyhow::Result<()> {
+        self.enter(observer, tally, None).map(|_| ())
+    }
 }
 
 impl Uring<'_> {

@@ -395,7 +395,6 @@ pub struct Transfer<'a> {
     pub progress: &'a AtomicU64,
 }
 
-/// Runs `method` to the end of the file (or until the observer stops it).
 /// What one `read(2)` of the file into a user buffer gave a road that
 /// sends from user memory (read-write, msg-zerocopy, io-uring).
 pub(crate) enum Chunk {
@@ -455,6 +454,26 @@ pub(crate) fn read_chunk<O: Observer>(
     Ok(Chunk::Data(n))
 }
 
+/// The end of a road that reads into user memory: unless it stopped early
+/// on purpose, `read(2)` must have returned exactly the file's size (a file
+/// that grew is caught by [`read_chunk`] as it happens; one that shrank
+/// shows only here).
+pub(crate) fn read_to_size(t: &Transfer<'_>, tally: Tally) -> Result<Tally, TransferError> {
+    if tally.stopped_early || tally.bytes_into_user == t.size {
+        return Ok(tally);
+    }
+    let error = crate::error::fail_t(
+        crate::text::run::FILE_SHRANK,
+        &[
+            ("size", &t.size),
+            ("call", &"read()"),
+            ("offset", &tally.bytes_into_user),
+        ],
+    );
+    Err(TransferError { tally, error })
+}
+
+/// Runs `method` to the end of the file (or until the observer stops it).
 pub fn run<O: Observer>(
     method: Method,
     t: &Transfer<'_>,

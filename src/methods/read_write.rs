@@ -74,18 +74,5 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         }
     }
 
-    if tally.bytes_into_user != t.size {
-        return fail(
-            tally,
-            fail_t(
-                text::FILE_SHRANK,
-                &[
-                    ("size", &t.size),
-                    ("call", &"read()"),
-                    ("offset", &tally.bytes_into_user),
-                ],
-            ),
-        );
-    }
-    Ok(tally)
+    super::read_to_size(t, tally)
 }

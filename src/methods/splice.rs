@@ -43,46 +43,11 @@ pub fn chunk_for_pipe(buffer_bytes: usize, pipe_bytes: usize) -> usize {
 pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, TransferError> {
     let mut tally = Tally::default();
     let fail = |tally: Tally, error: anyhow::Error| Err(TransferError { tally, error });
-
-    observer.before(&Call::Pipe2);
-    let piped = nix::unistd::pipe2(OFlag::O_CLOEXEC);
-    tally.pipe2 += 1;
-    observer.after(&Call::Pipe2, piped.as_ref().map(|_| 0).map_err(|e| *e));
-    let (pipe_r, pipe_w): (OwnedFd, OwnedFd) = match piped {
+    let (pipe_r, pipe_w) = match open_pipe(t, observer, &mut tally) {
         Ok(p) => p,
-        Err(e) => return fail(tally, call_failed("pipe2()", e)),
+        Err(e) => return fail(tally, e),
     };
-
-    let want = pipe_request(t.buffer_bytes);
-    let call = Call::SetPipeSize {
-        fd: pipe_w.as_raw_fd(),
-        size: want,
-    };
-    observer.before(&call);
-    let set = fcntl(&pipe_w, FcntlArg::F_SETPIPE_SZ(want as nix::libc::c_int));
-    tally.fcntl += 1;
-    observer.after(&call, set.map(|n| n as usize));
-    let pipe_bytes = match set {
-        Ok(n) => n as usize,
-        // Refused (too big for this user): keep the pipe as it is and ask
-        // its size without another counted call: the default is 16 pages.
-        Err(Errno::EPERM | Errno::EINVAL | Errno::ENOMEM) => {
-            match fcntl(&pipe_w, FcntlArg::F_GETPIPE_SZ) {
-                Ok(n) => {
-                    tally.fcntl += 1;
-                    n as usize
-                }
-                Err(e) => return fail(tally, call_failed("fcntl(F_GETPIPE_SZ)", e)),
-            }
-        }
-        Err(e) => {
-            let call = format!("fcntl(F_SETPIPE_SZ, {want})");
-            return fail(tally, call_failed(&call, e));
-        }
-    };
-    tally.pipe_bytes = pipe_bytes as u64;
-    let chunk = chunk_for_pipe(t.buffer_bytes, pipe_bytes);
-    let flags = SpliceFFlags::SPLICE_F_MOVE;
+    let chunk = chunk_for_pipe(t.buffer_bytes, tally.pipe_bytes as usize);
 
     let mut offset: u64 = 0;
     loop {
@@ -100,12 +65,14 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         };
         observer.before(&call);
         let mut off = offset as nix::libc::loff_t;
-        let f = if more {
-            flags | SpliceFFlags::SPLICE_F_MORE
-        } else {
-            flags
-        };
-        let result = splice(t.file, Some(&mut off), pipe_w.as_fd(), None, len, f);
+        let result = splice(
+            t.file,
+            Some(&mut off),
+            pipe_w.as_fd(),
+            None,
+            len,
+            flags(more),
+        );
         tally.splice += 1;
         let flow = observer.after(&call, result);
         let n = match result {
@@ -139,54 +106,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             tally.stopped_early = true;
             return Ok(tally);
         }
-        let mut left = n;
-        let mut stop = false;
-        while left > 0 {
-            let more = more || left < n;
-            let call = Call::Splice {
-                fd_in: pipe_r.as_raw_fd(),
-                off_in: None,
-                fd_out: t.socket.as_raw_fd(),
-                len: left,
-                more,
-            };
-            observer.before(&call);
-            let f = if more {
-                flags | SpliceFFlags::SPLICE_F_MORE
-            } else {
-                flags
-            };
-            let result = splice(pipe_r.as_fd(), None, t.socket, None, left, f);
-            tally.splice += 1;
-            let flow = observer.after(&call, result);
-            match result {
-                Ok(0) => {
-                    return fail(tally, fail_t(text::SOCKET_ZERO, &[("call", &"splice()")]));
-                }
-                Ok(w) => {
-                    left -= w;
-                    tally.bytes_sent += w as u64;
-                    t.progress.store(tally.bytes_sent, Ordering::Relaxed);
-                    if left > 0 {
-                        tally.short_writes += 1;
-                    }
-                }
-                Err(Errno::EINTR) => tally.interrupted += 1,
-                Err(e) => {
-                    return fail(
-                        tally,
-                        fail_t(
-                            text::SOCKET_FAILED,
-                            &[("call", &"splice()"), ("reason", &e)],
-                        ),
-                    );
-                }
+        match drain_pipe(t, &pipe_r, n, more, observer, &mut tally) {
+            Ok(Flow::Continue) => {}
+            Ok(Flow::Stop) => {
+                tally.stopped_early = tally.bytes_sent < t.size;
+                return Ok(tally);
             }
-            stop |= flow == Flow::Stop;
-        }
-        if stop {
-            tally.stopped_early = tally.bytes_sent < t.size;
-            return Ok(tally);
+            Err(e) => return fail(tally, e),
         }
     }
     if offset != t.size {
@@ -203,6 +129,102 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         );
     }
     Ok(tally)
+}
+
+/// `SPLICE_F_MOVE`, with `SPLICE_F_MORE` while more data follows.
+fn flags(more: bool) -> SpliceFFlags {
+    if more {
+        SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_MORE
+    } else {
+        SpliceFFlags::SPLICE_F_MOVE
+    }
+}
+
+/// The pipe (read end, write end), grown to hold a chunk; its capacity goes
+/// to `tally.pipe_bytes`.
+fn open_pipe<O: Observer>(
+    t: &Transfer<'_>,
+    observer: &mut O,
+    tally: &mut Tally,
+) -> anyhow::Result<(OwnedFd, OwnedFd)> {
+    observer.before(&Call::Pipe2);
+    let piped = nix::unistd::pipe2(OFlag::O_CLOEXEC);
+    tally.pipe2 += 1;
+    observer.after(&Call::Pipe2, piped.as_ref().map(|_| 0).map_err(|e| *e));
+    let (pipe_r, pipe_w) = piped.map_err(|e| call_failed("pipe2()", e))?;
+
+    let want = pipe_request(t.buffer_bytes);
+    let call = Call::SetPipeSize {
+        fd: pipe_w.as_raw_fd(),
+        size: want,
+    };
+    observer.before(&call);
+    let set = fcntl(&pipe_w, FcntlArg::F_SETPIPE_SZ(want as nix::libc::c_int));
+    tally.fcntl += 1;
+    observer.after(&call, set.map(|n| n as usize));
+    let pipe_bytes = match set {
+        Ok(n) => n as usize,
+        // Refused (too big for this user): keep the pipe as it is and ask
+        // its size without another counted call: the default is 16 pages.
+        Err(Errno::EPERM | Errno::EINVAL | Errno::ENOMEM) => {
+            let n = fcntl(&pipe_w, FcntlArg::F_GETPIPE_SZ)
+                .map_err(|e| call_failed("fcntl(F_GETPIPE_SZ)", e))?;
+            tally.fcntl += 1;
+            n as usize
+        }
+        Err(e) => return Err(call_failed(&format!("fcntl(F_SETPIPE_SZ, {want})"), e)),
+    };
+    tally.pipe_bytes = pipe_bytes as u64;
+    Ok((pipe_r, pipe_w))
+}
+
+/// Splices the `n` bytes in the pipe into the socket (`more`: the file has
+/// more to come). Returns `Flow::Stop` when the observer asked to stop
+/// during the chunk: the stop takes effect once the chunk is sent.
+fn drain_pipe<O: Observer>(
+    t: &Transfer<'_>,
+    pipe_r: &OwnedFd,
+    n: usize,
+    more: bool,
+    observer: &mut O,
+    tally: &mut Tally,
+) -> anyhow::Result<Flow> {
+    let mut left = n;
+    let mut stop = false;
+    while left > 0 {
+        let more = more || left < n;
+        let call = Call::Splice {
+            fd_in: pipe_r.as_raw_fd(),
+            off_in: None,
+            fd_out: t.socket.as_raw_fd(),
+            len: left,
+            more,
+        };
+        observer.before(&call);
+        let result = splice(pipe_r.as_fd(), None, t.socket, None, left, flags(more));
+        tally.splice += 1;
+        let flow = observer.after(&call, result);
+        match result {
+            Ok(0) => return Err(fail_t(text::SOCKET_ZERO, &[("call", &"splice()")])),
+            Ok(w) => {
+                left -= w;
+                tally.bytes_sent += w as u64;
+                t.progress.store(tally.bytes_sent, Ordering::Relaxed);
+                if left > 0 {
+                    tally.short_writes += 1;
+                }
+            }
+            Err(Errno::EINTR) => tally.interrupted += 1,
+            Err(e) => {
+                return Err(fail_t(
+                    text::SOCKET_FAILED,
+                    &[("call", &"splice()"), ("reason", &e)],
+                ));
+            }
+        }
+        stop |= flow == Flow::Stop;
+    }
+    Ok(if stop { Flow::Stop } else { Flow::Continue })
 }
 
 #[cfg(test)]

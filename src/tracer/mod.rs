@@ -15,7 +15,9 @@
 
 mod attach;
 mod engine;
+mod launch;
 pub mod names;
+mod state;
 mod stop_signal;
 mod syscall_table;
 
