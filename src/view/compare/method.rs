@@ -173,8 +173,9 @@ pub struct ConsumerView {
     pub read_calls: u64,
     /// The consumer thread's exact CPU time, ns (schedstat).
     pub cpu_ns: u64,
-    /// Of `cpu_ns`, zclab's CRC-32 of what the consumer received, ns
-    /// (monotonic clock around each check).
+    /// Of `cpu_ns`, zclab's CRC-32 of what the consumer received, ns: the
+    /// bytes times the check's cost per byte, measured on the consumer's
+    /// CPU clock before the run.
     pub check_ns: u64,
     pub cpu_user_us: u64,
     pub cpu_sys_us: u64,

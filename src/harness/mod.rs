@@ -21,15 +21,20 @@ use std::sync::{Barrier, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use nix::errno::Errno;
-use serde::Serialize;
 
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
-use crate::error::{ContextT, fail_t, wrap_t};
+use crate::error::{ContextT, fail_t};
 use crate::input::InputFile;
 use crate::loopback::{self, TransferWatch};
 use crate::methods::{self, Method, Observer, Tally, Transfer};
 use crate::text::run as t;
+
+mod outcome;
+mod receiver;
+
+use outcome::outcome;
+pub use outcome::{Expected, NoThroughput, RunOutcome, digest_file};
+use receiver::{ReceiverReport, spawn_receiver};
 
 /// The consumer's buffer: the same for every method.
 pub const RECEIVER_BUFFER_BYTES: usize = 64 * 1024;
@@ -44,166 +49,11 @@ pub const FAULT_RECEIVER_CLOSE_AFTER: &str = "ZCLAB_FAULT_RECEIVER_CLOSE_AFTER";
 /// commands ([`Faults::from_env`]) and passed in [`RunOptions`].
 pub const FAULT_RECEIVER_STALL_AFTER: &str = "ZCLAB_FAULT_RECEIVER_STALL_AFTER";
 
-/// What a correct transfer must deliver: the file's length and CRC-32,
-/// read before the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Expected {
-    pub bytes: u64,
-    pub crc32: u32,
-}
-
-/// Everything one run measured, as plain values.
-#[derive(Clone, Debug)]
-pub struct RunOutcome {
-    pub method: Method,
-    /// The method's own count of its calls and user-space bytes.
-    pub tally: Tally,
-    /// `/proc` deltas of the sending thread across the transfer.
-    pub sender: Snapshot,
-    /// `/proc` deltas of the receiving thread across the transfer.
-    pub receiver: Snapshot,
-    /// `getrusage(RUSAGE_THREAD)` deltas of the sending thread: only its
-    /// user/system split is used, and only on long runs (tick-apportioned);
-    /// the exact total is [`RunOutcome::sender_cpu_ns`].
-    pub sender_cpu: CpuTime,
-    /// `getrusage(RUSAGE_THREAD)` deltas of the receiving thread (the same
-    /// caveat).
-    pub receiver_cpu: CpuTime,
-    /// From the moment both threads were released to the last byte
-    /// received.
-    pub elapsed: Duration,
-    /// Bytes the receiver read: each one copied by the CPU from its socket
-    /// buffer into its own buffer, in every method.
-    pub received_bytes: u64,
-    pub received_crc32: u32,
-    /// Of the receiver's CPU time, what zclab's CRC-32 of the received bytes
-    /// took: the monotonic clock (vDSO, no system call) read around each
-    /// check and summed. Included in [`RunOutcome::receiver_cpu_ns`].
-    pub receiver_check: Duration,
-    /// Receiver calls to `read(2)`, including the end-of-stream one.
-    pub receiver_reads: u64,
-    /// The received bytes equal the file's, by length and CRC-32.
-    pub verified: bool,
-    /// Kernel thread id of the sending thread, so that an outside witness
-    /// (`compare --verify`'s tracer) can find it among the process's threads.
-    pub sender_tid: i32,
-    /// For a cold run: bytes of the file still in the page cache when the
-    /// run started, after eviction (`None`: warm run, or unknown).
-    pub resident_before: Option<u64>,
-}
-
-/// Why a run has no throughput figure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoThroughput {
-    /// The run was stopped before the whole file was sent (`trace --chunks`,
-    /// a quit): its time is not the time of a transfer.
-    StoppedEarly,
-    /// The file is empty: nothing was sent, so there is no rate.
-    NothingSent,
-}
-
-impl RunOutcome {
-    /// Exact CPU time of the sending thread across the transfer, in ns:
-    /// the `sum_exec_runtime` delta in its `schedstat`, read while it was
-    /// parked.
-    pub fn sender_cpu_ns(&self) -> u64 {
-        self.sender.sum_exec_runtime
-    }
-
-    /// The same for the receiving thread.
-    pub fn receiver_cpu_ns(&self) -> u64 {
-        self.receiver.sum_exec_runtime
-    }
-
-    /// Why this run has no throughput, if it has none.
-    pub fn no_throughput(&self) -> Option<NoThroughput> {
-        if self.tally.stopped_early {
-            Some(NoThroughput::StoppedEarly)
-        } else if self.received_bytes == 0 {
-            Some(NoThroughput::NothingSent)
-        } else {
-            None
-        }
-    }
-
-    /// MiB per second, file bytes over elapsed time; `None` for a run
-    /// stopped early or one that sent nothing (see [`Self::no_throughput`]).
-    pub fn throughput_mib_s(&self) -> Option<f64> {
-        let secs = self.elapsed.as_secs_f64();
-        if self.no_throughput().is_some() || secs <= 0.0 {
-            None
-        } else {
-            Some(self.received_bytes as f64 / (1024.0 * 1024.0) / secs)
-        }
-    }
-}
-
 enum Event {
     SenderReady(i32),
     ReceiverReady(i32),
     SenderDone(Result<Tally, methods::TransferError>, Result<CpuTime>),
     ReceiverDone(Result<ReceiverReport>),
-}
-
-struct ReceiverReport {
-    bytes: u64,
-    crc32: u32,
-    check: Duration,
-    reads: u64,
-    cpu: CpuTime,
-    end: Instant,
-}
-
-/// Reads the whole file once with `pread` (warming the page cache) and
-/// returns its length and CRC-32: the reference every run is checked
-/// against. A file whose content length differs from its size (a `/proc`
-/// file, a file being written) is refused here.
-pub fn digest_file(input: &InputFile) -> Result<Expected> {
-    use std::os::unix::fs::FileExt;
-    let mut hasher = crc32fast::Hasher::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut pos: u64 = 0;
-    loop {
-        let n = match input.file.read_at(&mut buf, pos) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                return Err(wrap_t(
-                    e,
-                    t::CANNOT_READ,
-                    &[("path", &input.path.display())],
-                ));
-            }
-        };
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        pos += n as u64;
-        if pos > input.size {
-            break;
-        }
-    }
-    if pos != input.size {
-        // Refused before any run: bad input (exit 2), not a failed run.
-        return Err(crate::error::input_t(
-            if pos > input.size {
-                t::NOT_STILL_MORE
-            } else {
-                t::NOT_STILL
-            },
-            &[
-                ("path", &input.path.display()),
-                ("size", &input.size),
-                ("got", &pos),
-            ],
-        ));
-    }
-    Ok(Expected {
-        bytes: pos,
-        crc32: hasher.finalize(),
-    })
 }
 
 /// How one run is set up, beyond the method and the file.
@@ -376,36 +226,6 @@ fn spawn_sender<'scope, 'env, O: Observer + Send>(
     });
 }
 
-/// The receiving thread ("the consumer"): reports its id, parks on `go`,
-/// drains the socket, reports, parks on `after`.
-fn spawn_receiver<'scope, 'env>(
-    scope: &'scope std::thread::Scope<'scope, 'env>,
-    gates: &'env Gates,
-    tx: mpsc::Sender<Event>,
-    sock: TcpStream,
-    opts: &'env RunOptions<'env>,
-    watch: &'env TransferWatch,
-) {
-    scope.spawn(move || {
-        if opts.pin {
-            pin_to(1);
-        }
-        // The buffer is allocated and touched before the counters are
-        // first read, so neither its mapping nor its page faults are
-        // counted as the transfer's.
-        let mut buf = vec![1u8; RECEIVER_BUFFER_BYTES];
-        let _ = tx.send(Event::ReceiverReady(nix::unistd::gettid().as_raw()));
-        gates.go.wait();
-        let report = if gates.abort.load(Ordering::SeqCst) {
-            Err(fail_t(t::ABORTED_BEFORE, &[]))
-        } else {
-            receive(sock, opts, watch, &mut buf)
-        };
-        let _ = tx.send(Event::ReceiverDone(report));
-        gates.after.wait();
-    });
-}
-
 /// Pins the calling thread to the `index`-th CPU it may use (wrapping
 /// round on a machine with fewer).
 fn pin_to(index: usize) {
@@ -487,148 +307,6 @@ fn wait_done(
         }
     }
     done
-}
-
-/// Checks the reports and the file, and puts the run's figures together.
-#[allow(clippy::too_many_arguments)]
-fn outcome(
-    method: Method,
-    input: &InputFile,
-    expected: Expected,
-    start: Instant,
-    counters: Pair<ThreadCounters>,
-    before: Pair<Snapshot>,
-    after: Pair<Snapshot>,
-    done: Done,
-) -> Result<RunOutcome> {
-    let path = input.path.display();
-    let (sent, sender_cpu) = done.sender.context_t(t::SENDER_NO_REPORT, &[])?;
-    let report = done.receiver.context_t(t::RECEIVER_NO_REPORT, &[])?;
-    let tally = match sent {
-        Ok(t) => t,
-        Err(e) => {
-            let received = report.as_ref().map(|r| r.bytes).unwrap_or(0);
-            return Err(wrap_t(
-                e.error,
-                t::SEND_FAILED,
-                &[
-                    ("method", &method.name()),
-                    ("path", &path),
-                    ("calls", &e.tally.syscalls()),
-                    ("received", &received),
-                    ("size", &input.size),
-                    ("tid", &counters.0.tid()),
-                ],
-            ));
-        }
-    };
-    let report = report.context_t(t::RECEIVER_FAILED, &[])?;
-    let sender_cpu = sender_cpu?;
-    let size_now = input
-        .file
-        .metadata()
-        .context_t(crate::text::errors::CANNOT_STAT, &[("path", &path)])?
-        .len();
-    if size_now != input.size {
-        return Err(fail_t(
-            t::SIZE_CHANGED,
-            &[("path", &path), ("size", &input.size), ("now", &size_now)],
-        ));
-    }
-    let verified =
-        !tally.stopped_early && report.bytes == expected.bytes && report.crc32 == expected.crc32;
-    Ok(RunOutcome {
-        method,
-        tally,
-        sender: after.0.since(&before.0),
-        receiver: after.1.since(&before.1),
-        sender_cpu,
-        receiver_cpu: report.cpu,
-        elapsed: report.end.saturating_duration_since(start),
-        received_bytes: report.bytes,
-        received_crc32: report.crc32,
-        receiver_check: report.check,
-        receiver_reads: report.reads,
-        verified,
-        sender_tid: counters.0.tid(),
-        resident_before: None,
-    })
-}
-
-/// The consumer: drains the socket with `read(2)` into one buffer until end
-/// of stream, taking the CRC-32 of each piece right after it arrives.
-///
-/// Why inline and not on a thread of its own: measured with the overhead
-/// bench (256 MiB, sendfile, 4 KiB), a checking thread behind a ring of
-/// buffers cost the run about a quarter more CPU in all (the consumer
-/// copied into buffers the checker's CPU had just read, and a third busy
-/// thread shared two CPUs with the transfer), while the same CRC on the
-/// piece still in the consumer's cache costs a few percent of its time
-/// (crc32fast, about 29 GB/s here). That time is measured and reported
-/// apart ([`RunOutcome::receiver_check`]).
-fn receive(
-    sock: TcpStream,
-    opts: &RunOptions<'_>,
-    watch: &TransferWatch,
-    buf: &mut [u8],
-) -> Result<ReceiverReport> {
-    let (close_after, stall_after) = (
-        opts.faults.receiver_close_after,
-        opts.faults.receiver_stall_after,
-    );
-    let mut hasher = crc32fast::Hasher::new();
-    let mut check = Duration::ZERO;
-    let cpu0 = CpuTime::of_this_thread()?;
-    let mut bytes: u64 = 0;
-    let mut reads: u64 = 0;
-    loop {
-        let want = match close_after {
-            Some(limit) if bytes >= limit => {
-                // Simulated consumer crash: close with data unread, which
-                // makes the kernel reset the connection.
-                watch.close(sock);
-                break;
-            }
-            Some(limit) => ((limit - bytes) as usize).min(buf.len()),
-            None => buf.len(),
-        };
-        let want = match stall_after {
-            Some(limit) if bytes >= limit => {
-                // Simulated hung consumer: stop reading until the run is
-                // called off.
-                while !watch.aborted() {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                break;
-            }
-            // Read no further than the limit, so the consumer stops at
-            // exactly that many bytes whatever sizes the reads return.
-            Some(limit) => want.min((limit - bytes) as usize),
-            None => want,
-        };
-        reads += 1;
-        match nix::unistd::read(&sock, &mut buf[..want]) {
-            Ok(0) => break,
-            Ok(n) => {
-                bytes += n as u64;
-                watch.set_received(bytes);
-                let t0 = Instant::now();
-                hasher.update(&buf[..n]);
-                check += t0.elapsed();
-            }
-            Err(Errno::EINTR) => {}
-            Err(e) => return Err(fail_t(t::RECEIVER_READ, &[("reason", &e)])),
-        }
-    }
-    let end = Instant::now();
-    Ok(ReceiverReport {
-        bytes,
-        crc32: hasher.finalize(),
-        check,
-        reads,
-        cpu: CpuTime::of_this_thread()?.since(&cpu0),
-        end,
-    })
 }
 
 /// Says what stalled, once `watch` has called the run off.
