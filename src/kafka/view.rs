@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::Cell;
+use crate::report::layout::Cell;
 use serde::Serialize;
 
 use super::broker::FetchEvent;
