@@ -2,7 +2,7 @@
 //!
 //! Runs each method the way `compare` does (`harness::run_once`: own
 //! counts, progress counter, stall watch, `/proc` snapshots, barriers, the
-//! CRC-32 check of every byte on its checking thread) and the same method
+//! consumer's CRC-32 of every byte, inline) and the same method
 //! as a bare loop over an equally plain loopback socket whose consumer only
 //! drains it with `read()` into 64 KiB (no digest, no counting), on a warm
 //! file (256 MiB by default), with buffers of 4 KiB and 128 KiB. Variants
@@ -19,8 +19,9 @@
 //! before reusing a buffer: that is part of the method, not of zclab).
 //!
 //! Run: `cargo bench --bench overhead` (env ZCLAB_BENCH_SIZE, e.g. 1GiB,
-//! ZCLAB_BENCH_RUNS, default 7, and ZCLAB_BENCH_METHODS, e.g.
-//! `mmap,splice`, default all). Say how loaded the machine was with
+//! ZCLAB_BENCH_RUNS, default 7, ZCLAB_BENCH_METHODS, e.g.
+//! `mmap,splice`, default all, ZCLAB_BENCH_PIN=0 to skip the pinned
+//! variants, ZCLAB_BENCH_VERBOSE=1 to print every run). Say how loaded the machine was with
 //! every figure you quote: the bench prints the load average.
 
 use std::fs::File;
@@ -318,6 +319,15 @@ fn bare_io_uring(file: &File, sock: &TcpStream, buf: usize) -> Result<()> {
     Ok(())
 }
 
+/// CPU time of this whole process so far (every thread, user + system),
+/// in ms: what a run cost the machine, whichever thread spent it.
+fn process_cpu_ms() -> Result<f64> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let r = getrusage(UsageWho::RUSAGE_SELF)?;
+    let ms = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 * 1e3 + t.tv_usec() as f64 / 1e3;
+    Ok(ms(r.user_time()) + ms(r.system_time()))
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -361,6 +371,12 @@ fn main() -> Result<()> {
     // Per (buffer, method): medians of zclab, bare, zclab pinned, bare
     // pinned (MiB/s) and the spreads.
     let mut table: Vec<(usize, Method, [f64; 4], [f64; 4])> = Vec::new();
+    // Per (buffer, method): median CPU ms per run of zclab and bare
+    // (unpinned), and the median of the per-round zclab/bare throughput
+    // ratios.
+    let mut costs: Vec<(usize, Method, [f64; 2], f64)> = Vec::new();
+    let pinned_too = std::env::var("ZCLAB_BENCH_PIN").map_or(true, |v| v != "0");
+    let verbose = std::env::var("ZCLAB_BENCH_VERBOSE").is_ok();
     // ZCLAB_BENCH_METHODS=all (default) or a comma list of method names.
     let chosen: Vec<Method> = match std::env::var("ZCLAB_BENCH_METHODS").ok().as_deref() {
         None | Some("all") => Method::EVERY.to_vec(),
@@ -372,11 +388,16 @@ fn main() -> Result<()> {
     for buf in [4096usize, 128 * 1024] {
         for &method in &chosen {
             let mut got: [Vec<f64>; 4] = Default::default();
+            let mut cpu: [Vec<f64>; 4] = Default::default();
             let sent = AtomicU64::new(0);
             for round in 0..runs {
                 for k in 0..4 {
                     let variant = (round + k) % 4;
                     let pin = variant >= 2;
+                    if pin && !pinned_too {
+                        continue;
+                    }
+                    let cpu0 = process_cpu_ms()?;
                     let secs = if variant % 2 == 0 {
                         let opts = harness::RunOptions {
                             pin,
@@ -398,8 +419,29 @@ fn main() -> Result<()> {
                         bare_run(method, &path, size, buf, pin)?
                     };
                     got[variant].push(mib / secs);
+                    cpu[variant].push(process_cpu_ms()? - cpu0);
                 }
             }
+            if !pinned_too {
+                got[2] = got[0].clone();
+                got[3] = got[1].clone();
+            }
+            if verbose {
+                let names = ["zclab", "bare", "zclab pinned", "bare pinned"];
+                for (name, runs) in names.iter().zip(&got) {
+                    let mut v = runs.clone();
+                    v.sort_by(f64::total_cmp);
+                    let v: Vec<String> = v.iter().map(|x| format!("{x:.0}")).collect();
+                    eprintln!("    {name:<13} MiB/s {}", v.join(" "));
+                }
+            }
+            let paired: Vec<f64> = got[0].iter().zip(&got[1]).map(|(z, b)| z / b).collect();
+            costs.push((
+                buf,
+                method,
+                [median(cpu[0].clone()), median(cpu[1].clone())],
+                median(paired),
+            ));
             let med = [0, 1, 2, 3].map(|i| median(got[i].clone()));
             let spr = [0, 1, 2, 3].map(|i| spread(&got[i]));
             eprintln!(
@@ -457,6 +499,34 @@ fn main() -> Result<()> {
             med[2] / med[3],
             spr[2],
             spr[3]
+        );
+    }
+    println!();
+    println!(
+        "what a run costs (unpinned): median CPU ms per run, all threads (getrusage RUSAGE_SELF), and the median of the per-round zclab/bare throughput ratios:"
+    );
+    for (buf, method, cpu, paired) in &costs {
+        println!(
+            "  {:<12} {:>7}: CPU zclab {:.0} ms, bare {:.0} ms ({:+.0} %); paired throughput ratio {:.3}",
+            method.name(),
+            buf,
+            cpu[0],
+            cpu[1],
+            (cpu[0] / cpu[1] - 1.0) * 100.0,
+            paired
+        );
+    }
+    if let (Some(a), Some(b)) = (
+        costs
+            .iter()
+            .find(|c| c.0 == 4096 && c.1 == Method::Sendfile),
+        costs
+            .iter()
+            .find(|c| c.0 == 128 * 1024 && c.1 == Method::Sendfile),
+    ) {
+        println!(
+            "  (sendfile ignores the buffer size: its two rows are the same work, so the gap between their paired ratios, {:.3} vs {:.3}, is this bench's noise)",
+            a.3, b.3
         );
     }
     println!();

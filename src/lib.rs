@@ -14,7 +14,6 @@
 //! something else: one method run one system call at a time (`zclab trace`).
 
 pub mod cache;
-pub mod checker;
 pub mod cleanup;
 pub mod cli;
 pub mod commands;

@@ -386,6 +386,14 @@ fn cpu_is_the_schedulers_exact_runtime() {
                 "{ctx}"
             );
             assert_eq!(u(&m["cpu_ns_with_consumer"]), cpu + consumer, "{ctx}");
+            // The consumer's check of what it received is part of its CPU
+            // time, timed apart: it shows on a megabyte (a CRC over a byte
+            // may take less than the clock resolves), never all of it.
+            let check = u(&m["consumer"]["check_ns"]);
+            if u(&m["consumer"]["received_bytes"]) >= 1 << 20 {
+                assert!(check > 0, "{ctx}: check_ns 0 over a MiB");
+            }
+            assert!(check < consumer, "{ctx}: check {check} of {consumer}");
             let median = u(&m["median_run"]) as usize;
             assert_eq!(u(&m["all_runs"][median]["cpu_ns"]), cpu, "{ctx}");
             assert_eq!(

@@ -178,6 +178,10 @@ texts! {
         en: "CPU usage is each thread's exact time on a CPU: the sum_exec_runtime delta in /proc/<pid>/task/<tid>/schedstat, read from another thread while the measured one was parked. The user/system split comes from getrusage, which apportions that time by 10 ms clock ticks, so it is shown only from 100 ms on. A verdict compares the exact figures, and says \"too short\" under 1 ms, where fixed costs are all there is. On loopback the receive side's TCP work runs on whichever thread the kernel picks (the sender right after it transmits, or the consumer in its read), so the split between the two threads moves from run to run while their sum holds: compare the sums too. Throughput is file bytes over the time until the consumer received the last byte.",
         zh: "CPU 占用是各线程在 CPU 上的准确时间：/proc/<pid>/task/<tid>/schedstat 中 sum_exec_runtime 的增量，由另一个线程在被测线程停住时读取。用户态/内核态的拆分来自 getrusage，它按 10 ms 的时钟节拍分摊这段时间，所以只在 100 ms 以上才显示。结论比较的是准确数字；不到 1 ms 时只说“时间太短”，因为这时全是固定开销。在本机回环上，接收侧的 TCP 处理落在内核选中的线程上（发送端发送后顺手处理，或消费端在 read 里处理），所以两个线程之间的分配每次都不同，而两者之和是稳定的：也请比较合计。吞吐量 = 文件字节数 ÷ 消费端收到最后一个字节所用的时间。",
     }
+    NOTE_CONSUMER_CHECK {
+        en: "The consumer's CPU time includes zclab's own check of every byte it received (CRC-32 of each read, right after it): at most {ms} ms here, {share}% of that consumer's time, timed around each check. The check costs every method the same per byte; the sender's figures do not include it.",
+        zh: "消费端的 CPU 时间里包含 zclab 自己对收到的每个字节所做的校验（每次 read 之后立即计算 CRC-32）：本次最多 {ms} ms，占该消费端时间的 {share}%，由每次校验前后计时累加而得。每种方式按字节付出的校验开销相同；发送端的数字不含这部分。",
+    }
     NOTE_NO_THROUGHPUT {
         en: "A run that was stopped early, or that sent nothing, has no throughput: its time is not the time of a transfer. Per-chunk and per-call figures divide by the chunks and calls that really happened.",
         zh: "提前停止的运行、没有发送数据的运行都没有吞吐量：它的耗时不是一次传输的耗时。每块、每次调用的数字除以的是实际发生的块数和调用次数。",

@@ -218,6 +218,9 @@ pub struct ConsumerView {
     pub read_calls: u64,
     /// The consumer thread's exact CPU time, ns (schedstat).
     pub cpu_ns: u64,
+    /// Of `cpu_ns`, zclab's CRC-32 of what the consumer received, ns
+    /// (monotonic clock around each check).
+    pub check_ns: u64,
     pub cpu_user_us: u64,
     pub cpu_sys_us: u64,
     pub procfs: BTreeMap<&'static str, u64>,
@@ -317,6 +320,13 @@ pub enum Note {
         measured: bool,
     },
     CpuSource,
+    /// The consumer's CPU includes zclab's check of every byte: the most
+    /// it took in any method's median run, and its share of that consumer's
+    /// CPU time (%).
+    ConsumerCheck {
+        check_ns: u64,
+        share_percent: f64,
+    },
     /// mmap ran: one CPU copy from the mapping, minflt, the SIGBUS pitfall.
     Mmap,
     /// splice ran: the machinery under sendfile, invisible to /proc io.
@@ -426,6 +436,7 @@ impl MethodView {
                 copy_bytes: m.received_bytes,
                 read_calls: m.receiver_reads,
                 cpu_ns: m.receiver_cpu_ns(),
+                check_ns: m.receiver_check.as_nanos() as u64,
                 cpu_user_us: m.receiver_cpu.user_us,
                 cpu_sys_us: m.receiver_cpu.sys_us,
                 procfs: procfs_map(&m.receiver),
@@ -595,6 +606,16 @@ fn notes(cold: bool, file_bytes: u64, methods: &[MethodView]) -> Vec<Note> {
         v.push(Note::IoUring);
     }
     v.push(Note::CpuSource);
+    if let Some(m) = methods
+        .iter()
+        .filter(|m| m.consumer.cpu_ns > 0)
+        .max_by_key(|m| m.consumer.check_ns)
+    {
+        v.push(Note::ConsumerCheck {
+            check_ns: m.consumer.check_ns,
+            share_percent: m.consumer.check_ns as f64 * 100.0 / m.consumer.cpu_ns as f64,
+        });
+    }
     if methods.iter().any(|m| m.throughput_missing.is_some()) {
         v.push(Note::NoThroughput);
     }

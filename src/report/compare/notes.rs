@@ -29,6 +29,18 @@ fn note(n: &Note, ctx: &Ctx) -> String {
         Note::ZeroCopy => crate::text::roads::NOTE_ZEROCOPY,
         Note::IoUring => crate::text::roads::NOTE_IO_URING,
         Note::NoThroughput => t::NOTE_NO_THROUGHPUT,
+        Note::ConsumerCheck {
+            check_ns,
+            share_percent,
+        } => {
+            return ctx.f(
+                t::NOTE_CONSUMER_CHECK,
+                &[
+                    ("ms", &format!("{:.2}", *check_ns as f64 / 1e6)),
+                    ("share", &format!("{share_percent:.0}")),
+                ],
+            );
+        }
         Note::Cold {
             method,
             resident_before_bytes,

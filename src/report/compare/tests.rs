@@ -74,6 +74,7 @@ fn method(m: Method, calls: &[(&'static str, u64)], cpu_us: u64, secs: f64) -> M
             copy_bytes: MIB,
             read_calls: 17,
             cpu_ns: 3_500_000,
+            check_ns: 40_000,
             cpu_user_us: 100,
             cpu_sys_us: 900,
             procfs,
@@ -141,6 +142,10 @@ pub(crate) fn sample_view() -> CompareView {
             Note::LoopbackNic,
             Note::WarmCache,
             Note::CpuSource,
+            Note::ConsumerCheck {
+                check_ns: 40_000,
+                share_percent: 1.142857,
+            },
         ],
     }
 }
