@@ -167,6 +167,7 @@ fn main() -> Result<()> {
     // CPU ms per MiB for the broker passes.
     let mut speed: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    let mut consumer: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let sent = AtomicU64::new(0);
     for round in 0..runs {
         for k in 0..variants.len() {
@@ -179,6 +180,7 @@ fn main() -> Result<()> {
                     }
                     speed[i].push(p.mib_s());
                     cpu[i].push(p.cpu_us() as f64 / 1000.0 / mib);
+                    consumer[i].push(p.consumer_cpu_us as f64 / 1000.0 / mib);
                 }
                 Variant::Compare => {
                     let o = harness::RunOptions::new(4096, &sent);
@@ -195,6 +197,7 @@ fn main() -> Result<()> {
                     }
                     speed[i].push(out.throughput_mib_s().unwrap_or(0.0));
                     cpu[i].push(out.sender_cpu_ns() as f64 / 1e6 / mib);
+                    consumer[i].push(out.receiver_cpu_ns() as f64 / 1e6 / mib);
                 }
                 Variant::Kcat(m) => {
                     session.set_method(m);
@@ -209,8 +212,8 @@ fn main() -> Result<()> {
     println!("load average after: {}", load());
     println!();
     println!(
-        "{:<24} {:>10} {:>19} {:>16}",
-        "variant", "median", "range", "sender CPU/MiB"
+        "{:<24} {:>10} {:>19} {:>16} {:>16}",
+        "variant", "median", "range", "sender CPU/MiB", "consumer CPU/MiB"
     );
     for (i, v) in variants.iter().enumerate() {
         let (lo, hi) = range(&speed[i]);
@@ -219,18 +222,21 @@ fn main() -> Result<()> {
         } else {
             "MiB/s"
         };
-        let cpu = if cpu[i].is_empty() {
-            "-".to_string()
-        } else {
-            format!("{:.3} ms", median(&cpu[i]))
+        let ms = |v: &[f64]| {
+            if v.is_empty() {
+                "-".to_string()
+            } else {
+                format!("{:.3} ms", median(v))
+            }
         };
         println!(
-            "{:<24} {:>7.2} {unit:<5} {:>8.2}–{:<8.2} {:>14}",
+            "{:<24} {:>7.2} {unit:<5} {:>8.2}–{:<8.2} {:>14} {:>16}",
             v.name(),
             median(&speed[i]),
             lo,
             hi,
-            cpu
+            ms(&cpu[i]),
+            ms(&consumer[i])
         );
     }
     let at = |v: Variant| variants.iter().position(|x| *x == v);

@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 
 use super::batch;
+use crate::counters::CpuTime;
 use super::wire::{self, Reader, Writer};
 
 pub struct Client {
@@ -33,6 +34,8 @@ pub struct Consumed {
     pub crc_failures: u64,
     /// Offsets did not follow each other (a gap or a repeat).
     pub offset_gaps: u64,
+    /// CPU time of the consumer and its verifying thread (getrusage).
+    pub consumer_cpu_us: u64,
 }
 
 impl Client {
@@ -164,27 +167,34 @@ impl Client {
     /// As librdkafka does, the next fetch goes out as soon as a response
     /// is in and its batch headers say where the next one starts; the
     /// CRC-32C of every batch is checked on a verifying thread behind the
-    /// consumer (as `checker` does for compare), so the check costs the
-    /// fetch path no time while keeping every byte verified. Responses
-    /// travel in a few reused buffers (no page faults after the first).
+    /// consumer, so the check costs the fetch path no time while keeping
+    /// every byte verified. Responses travel in a few reused buffers (no
+    /// page faults after the first).
     pub fn consume_all(&mut self, topic: &str, max_bytes: i32) -> Result<Consumed> {
-        let (full_tx, full_rx) = mpsc::sync_channel::<Verify>(BUFFERS);
         let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
         for _ in 0..BUFFERS {
             let _ = free_tx.send(Vec::new());
         }
+        let cpu0 = CpuTime::of_this_thread().unwrap_or_default();
+        let (full_tx, full_rx) = mpsc::sync_channel::<Verify>(BUFFERS);
         std::thread::scope(|s| {
             let verifier = std::thread::Builder::new()
                 .name("zclab-verify".into())
                 .spawn_scoped(s, move || verify(full_rx, free_tx))
                 .context("cannot start the verifying thread")?;
-            let consumed = self.fetch_all(topic, max_bytes, &full_tx, &free_rx);
+            let consumed = self.fetch_all(topic, max_bytes, &free_rx, &mut |v: Verify| {
+                full_tx
+                    .send(v)
+                    .map_err(|_| anyhow!("the verifying thread stopped"))
+            });
             drop(full_tx);
-            let failures = verifier
+            let cpu = CpuTime::of_this_thread().unwrap_or_default().since(&cpu0);
+            let (failures, verifier_cpu) = verifier
                 .join()
                 .map_err(|_| anyhow!("the verifying thread panicked"))?;
             consumed.map(|c| Consumed {
                 crc_failures: failures,
+                consumer_cpu_us: cpu.total_us() + verifier_cpu.total_us(),
                 ..c
             })
         })
@@ -196,8 +206,8 @@ impl Client {
         &mut self,
         topic: &str,
         max_bytes: i32,
-        full: &mpsc::SyncSender<Verify>,
         free: &mpsc::Receiver<Vec<u8>>,
+        hand_over: &mut dyn FnMut(Verify) -> Result<()>,
     ) -> Result<Consumed> {
         let mut c = Consumed::default();
         let mut offset = 0i64;
@@ -230,10 +240,10 @@ impl Client {
                         "the broker sent no records at offset {offset} below the high watermark {hw}"
                     );
                 }
+                // The next fetch goes out before this response is checked.
                 corr = self.fetch_request(topic, offset, max_bytes)?;
             }
-            full.send(Verify { buf, range })
-                .map_err(|_| anyhow!("the verifying thread stopped"))?;
+            hand_over(Verify { buf, range })?;
             if done {
                 return Ok(c);
             }
@@ -282,20 +292,28 @@ fn walk(records: &[u8], offset: &mut i64, c: &mut Consumed) {
     }
 }
 
+/// The CRC-32C failures among the whole batches of one response.
+fn check(v: &Verify) -> u64 {
+    let records = &v.buf[v.range.clone()];
+    whole_batches(records)
+        .filter(|(at, h)| batch::check_crc(&records[*at..*at + h.size() as usize]).is_err())
+        .count() as u64
+}
+
 /// The verifying thread: the CRC-32C of every whole batch of every
-/// response; returns the buffers for reuse and, at the end, the failures.
-fn verify(full: mpsc::Receiver<Verify>, free: mpsc::Sender<Vec<u8>>) -> u64 {
+/// response; returns the buffers for reuse and, at the end, the failures
+/// and its own CPU time.
+fn verify(full: mpsc::Receiver<Verify>, free: mpsc::Sender<Vec<u8>>) -> (u64, CpuTime) {
+    let cpu0 = CpuTime::of_this_thread().unwrap_or_default();
     let mut failures = 0;
     for v in full {
-        let records = &v.buf[v.range.clone()];
-        for (at, h) in whole_batches(records) {
-            if batch::check_crc(&records[at..at + h.size() as usize]).is_err() {
-                failures += 1;
-            }
-        }
+        failures += check(&v);
         let _ = free.send(v.buf);
     }
-    failures
+    (
+        failures,
+        CpuTime::of_this_thread().unwrap_or_default().since(&cpu0),
+    )
 }
 
 /// Error code, high watermark and records of the first partition of a

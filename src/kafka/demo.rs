@@ -68,6 +68,9 @@ pub struct Pass {
     /// fetches (getrusage RUSAGE_THREAD, tick-sampled).
     pub cpu: CpuTime,
     pub send_time: Duration,
+    /// The built-in consumer's CPU time, its verifying thread's included
+    /// (getrusage RUSAGE_THREAD), in µs.
+    pub consumer_cpu_us: u64,
 }
 
 impl Pass {
@@ -327,6 +330,7 @@ fn pass(
         proc: Snapshot::default(),
         cpu: CpuTime::default(),
         send_time: Duration::ZERO,
+        consumer_cpu_us: c.consumer_cpu_us,
     };
     // The broker reports each fetch right after sending it; wait for all.
     let mut seen = 0;
