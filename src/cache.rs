@@ -13,10 +13,13 @@ use std::fs::File;
 use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use nix::fcntl::{PosixFadviseAdvice, posix_fadvise};
 use nix::sys::mman::{MapFlags, ProtFlags, mmap, munmap};
 use serde::Serialize;
+
+use crate::error::ContextT;
+use crate::text::run as t;
 
 /// How long [`evict`] keeps trying before it gives up.
 pub const EVICT_PATIENCE: Duration = Duration::from_secs(2);
@@ -72,7 +75,7 @@ pub fn evict(file: &File, size: u64) -> Result<Eviction> {
     let mut pause = Duration::from_millis(5);
     loop {
         posix_fadvise(file, 0, 0, PosixFadviseAdvice::POSIX_FADV_DONTNEED)
-            .context("posix_fadvise(DONTNEED) failed: cannot drop the file from the page cache")?;
+            .context_t(t::FADVISE, &[])?;
         let left = resident_bytes(file, size)?;
         match left {
             None | Some(0) => return Ok(Eviction::Evicted { resident: left }),
@@ -127,7 +130,7 @@ pub fn resident_bytes(file: &File, size: u64) -> Result<Option<u64>> {
     let Some(len) = NonZeroUsize::new(size as usize) else {
         return Ok(Some(0));
     };
-    let meta = file.metadata().context("cannot stat the file")?;
+    let meta = file.metadata().context_t(t::STAT_FILE, &[])?;
     let owner = meta.uid() == nix::unistd::geteuid().as_raw() || nix::unistd::geteuid().is_root();
     if !owner {
         return Ok(None);
@@ -151,7 +154,7 @@ pub fn resident_bytes(file: &File, size: u64) -> Result<Option<u64>> {
             0,
         )
     }
-    .context("cannot map the file to check its residency")?;
+    .context_t(t::MAP_FOR_RESIDENCY, &[])?;
     // SAFETY: `addr` is a live mapping of `len` bytes; `vec` has one byte per
     // page of it.
     let rc = unsafe { nix::libc::mincore(addr.as_ptr(), len.get(), vec.as_mut_ptr()) };
@@ -159,7 +162,7 @@ pub fn resident_bytes(file: &File, size: u64) -> Result<Option<u64>> {
     // SAFETY: unmapping exactly the mapping made above.
     let _ = unsafe { munmap(addr, len.get()) };
     if rc != 0 {
-        return Err(anyhow::Error::new(err).context("mincore failed"));
+        return Err(crate::error::wrap_t(err, t::MINCORE, &[]));
     }
     let resident = vec.iter().filter(|b| **b & 1 == 1).count() as u64;
     Ok(Some((resident * page as u64).min(size)))

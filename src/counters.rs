@@ -16,9 +16,12 @@
 //! - `schedstat`: `sum_exec_runtime` (ns on CPU) and `run_delay` (ns waiting
 //!   for a CPU).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use procfs::process::{Process, Task};
 use serde::Serialize;
+
+use crate::error::ContextT;
+use crate::text::run as t;
 
 /// One reading of a thread's counters. Field names are the kernel's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -105,10 +108,11 @@ pub struct ThreadCounters {
 impl ThreadCounters {
     /// Opens `/proc/self/task/<tid>`. Call from a thread other than `tid`.
     pub fn open(tid: i32) -> Result<ThreadCounters> {
-        let me = Process::myself().context("cannot open /proc/self: is /proc mounted?")?;
-        let task = me
-            .task_from_tid(tid)
-            .with_context(|| format!("cannot open /proc/self/task/{tid}"))?;
+        let me = Process::myself().context_t(t::PROC_SELF, &[])?;
+        let task = me.task_from_tid(tid).context_t(
+            t::PROC_OPEN,
+            &[("path", &format_args!("/proc/self/task/{tid}"))],
+        )?;
         Ok(ThreadCounters { task, tid })
     }
 
@@ -127,9 +131,10 @@ impl ThreadCounters {
     pub fn snapshot(&self) -> Result<Snapshot> {
         let tid = self.tid;
         let read_stat = || {
-            self.task
-                .stat()
-                .with_context(|| format!("cannot read /proc/self/task/{tid}/stat"))
+            self.task.stat().context_t(
+                t::PROC_READ,
+                &[("path", &format_args!("/proc/self/task/{tid}/stat"))],
+            )
         };
         let mut stat = read_stat()?;
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(200);
@@ -137,19 +142,18 @@ impl ThreadCounters {
             std::thread::sleep(std::time::Duration::from_micros(50));
             stat = read_stat()?;
         }
-        let io = self.task.io().with_context(|| {
-            format!(
-                "cannot read /proc/self/task/{tid}/io (the kernel needs CONFIG_TASK_IO_ACCOUNTING)"
-            )
-        })?;
-        let status = self
-            .task
-            .status()
-            .with_context(|| format!("cannot read /proc/self/task/{tid}/status"))?;
-        let sched = self
-            .task
-            .schedstat()
-            .with_context(|| format!("cannot read /proc/self/task/{tid}/schedstat"))?;
+        let io = self.task.io().context_t(
+            t::PROC_IO,
+            &[("path", &format_args!("/proc/self/task/{tid}/io"))],
+        )?;
+        let status = self.task.status().context_t(
+            t::PROC_READ,
+            &[("path", &format_args!("/proc/self/task/{tid}/status"))],
+        )?;
+        let sched = self.task.schedstat().context_t(
+            t::PROC_READ,
+            &[("path", &format_args!("/proc/self/task/{tid}/schedstat"))],
+        )?;
         Ok(Snapshot {
             rchar: io.rchar,
             wchar: io.wchar,
@@ -185,8 +189,7 @@ impl CpuTime {
     /// Must be called on the thread being measured.
     pub fn of_this_thread() -> Result<CpuTime> {
         use nix::sys::resource::{UsageWho, getrusage};
-        let usage =
-            getrusage(UsageWho::RUSAGE_THREAD).context("getrusage(RUSAGE_THREAD) failed")?;
+        let usage = getrusage(UsageWho::RUSAGE_THREAD).context_t(t::RUSAGE, &[])?;
         let us =
             |tv: nix::sys::time::TimeVal| (tv.tv_sec() as u64) * 1_000_000 + tv.tv_usec() as u64;
         Ok(CpuTime {

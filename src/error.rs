@@ -101,16 +101,91 @@ pub fn input_t(text: Text, args: &[(&str, &dyn fmt::Display)]) -> anyhow::Error 
     anyhow::Error::new(Localized::new(text, args).usage())
 }
 
+/// A run-time failure from the catalogue (exit code 1).
+pub fn fail_t(text: Text, args: &[(&str, &dyn fmt::Display)]) -> anyhow::Error {
+    anyhow::Error::new(Localized::new(text, args))
+}
+
+/// A catalogue message put in front of the error that caused it, like
+/// anyhow's `context`: [`message`] prints both, each in the user's
+/// language, and the cause stays in the chain (its exit code too).
+#[derive(Debug)]
+pub struct LocalizedContext {
+    pub msg: Localized,
+    pub cause: anyhow::Error,
+}
+
+impl fmt::Display for LocalizedContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg.en)
+    }
+}
+
+impl std::error::Error for LocalizedContext {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.cause)
+    }
+}
+
+/// `cause` with a catalogue message in front of it.
+pub fn wrap_t(
+    cause: impl Into<anyhow::Error>,
+    text: Text,
+    args: &[(&str, &dyn fmt::Display)],
+) -> anyhow::Error {
+    wrap(cause, Localized::new(text, args))
+}
+
+/// `cause` with `msg` in front of it.
+pub fn wrap(cause: impl Into<anyhow::Error>, msg: Localized) -> anyhow::Error {
+    anyhow::Error::new(LocalizedContext {
+        msg,
+        cause: cause.into(),
+    })
+}
+
+/// anyhow's `context`, worded in the catalogue: `.context_t(TEXT, &[…])`.
+pub trait ContextT<T> {
+    fn context_t(self, text: Text, args: &[(&str, &dyn fmt::Display)]) -> anyhow::Result<T>;
+}
+
+impl<T, E: Into<anyhow::Error>> ContextT<T> for Result<T, E> {
+    fn context_t(self, text: Text, args: &[(&str, &dyn fmt::Display)]) -> anyhow::Result<T> {
+        self.map_err(|e| wrap_t(e, text, args))
+    }
+}
+
+impl<T> ContextT<T> for Option<T> {
+    fn context_t(self, text: Text, args: &[(&str, &dyn fmt::Display)]) -> anyhow::Result<T> {
+        self.ok_or_else(|| fail_t(text, args))
+    }
+}
+
 /// The whole error chain as one line in `lang`, outermost first (like
 /// anyhow's `{:#}`), catalogue errors in that language.
 pub fn message(err: &anyhow::Error, lang: Lang) -> String {
     err.chain()
-        .map(|e| match e.downcast_ref::<Localized>() {
-            Some(l) => l.get(lang).to_string(),
-            None => e.to_string(),
+        .map(|e| {
+            if let Some(l) = e.downcast_ref::<Localized>() {
+                l.get(lang).to_string()
+            } else if let Some(c) = e.downcast_ref::<LocalizedContext>() {
+                c.msg.get(lang).to_string()
+            } else {
+                e.to_string()
+            }
         })
         .collect::<Vec<_>>()
         .join(": ")
+}
+
+/// A copy of `err` (its whole message, in both languages, and its exit
+/// code) for an error that is borrowed and cannot be moved.
+pub fn copy(err: &anyhow::Error) -> anyhow::Error {
+    anyhow::Error::new(Localized {
+        en: message(err, Lang::En),
+        zh: message(err, Lang::Zh),
+        usage: exit_code(err) == EXIT_USAGE,
+    })
 }
 
 /// Standard output was closed under us (e.g. `zclab compare | head -1`).
@@ -150,6 +225,6 @@ pub fn print_stdout(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             Err(anyhow::Error::new(StdoutClosed))
         }
-        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+        Err(e) => Err(wrap_t(e, crate::text::errors::STDOUT_WRITE, &[])),
     }
 }

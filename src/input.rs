@@ -6,10 +6,10 @@ use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 
-use crate::error;
+use crate::error::{self, ContextT};
 use crate::text::errors as t;
 
 /// A regular file opened read-only, with the size it had when opened.
@@ -39,7 +39,7 @@ pub fn open_regular(path: &Path) -> Result<InputFile> {
         })?;
     let meta = file
         .metadata()
-        .with_context(|| format!("cannot stat {shown}"))?;
+        .context_t(t::CANNOT_STAT, &[("path", &shown)])?;
     let ft = meta.file_type();
     let what = if ft.is_dir() {
         Some(t::KIND_DIRECTORY)
@@ -63,7 +63,7 @@ pub fn open_regular(path: &Path) -> Result<InputFile> {
         ));
     }
     fcntl(&file, FcntlArg::F_SETFL(OFlag::empty()))
-        .with_context(|| format!("cannot clear O_NONBLOCK on {shown}"))?;
+        .context_t(crate::text::run::CLEAR_NONBLOCK, &[("path", &shown)])?;
     Ok(InputFile {
         path: path.to_path_buf(),
         file,

@@ -19,11 +19,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
+use crate::error::{self, ContextT, Localized};
 use crate::methods::{Call, Flow, Observer};
+use crate::text::run as t;
+use crate::text::{Text, errors};
 
 /// Test-only: milliseconds to wait between listening and connecting, so a
 /// test can connect to the listener first, as a stranger racing zclab would.
@@ -88,7 +91,7 @@ pub fn settings() -> Settings {
 
 /// A listener on an ephemeral port of 127.0.0.1.
 pub fn listen() -> Result<TcpListener> {
-    TcpListener::bind(("127.0.0.1", 0)).context("cannot listen on 127.0.0.1")
+    TcpListener::bind(("127.0.0.1", 0)).context_t(t::LISTEN, &[])
 }
 
 /// Accepts the connection from `peer` on `listener`, closing any other
@@ -98,54 +101,72 @@ pub fn accept_peer(
     listener: &TcpListener,
     peer: SocketAddr,
     timeout: Duration,
-    what: &str,
+    what: Text,
 ) -> Result<TcpStream> {
+    let what = Localized::new(what, &[]);
     let deadline = Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(anyhow!(
-                "{what}: zclab's own connection from {peer} did not arrive within {} s; try again (is the machine overloaded?)",
-                timeout.as_secs()
-            ));
+            return Err(anyhow::Error::new(Localized::around(
+                t::OWN_CONNECTION_LATE,
+                "what",
+                &what,
+                &[("peer", &peer), ("secs", &timeout.as_secs())],
+            )));
         }
         let ms = u16::try_from(left.as_millis().max(1)).unwrap_or(u16::MAX);
         let mut fds = [PollFd::new(listener.as_fd(), PollFlags::POLLIN)];
         match poll(&mut fds, PollTimeout::from(ms)) {
             Ok(0) | Err(Errno::EINTR) => continue,
             Ok(_) => {}
-            Err(e) => return Err(anyhow!("{what}: cannot wait for a connection: {e}")),
+            Err(e) => {
+                return Err(anyhow::Error::new(Localized::around(
+                    t::WAIT_CONNECTION,
+                    "what",
+                    &what,
+                    &[("reason", &e)],
+                )));
+            }
         }
         let (stream, from) = listener
             .accept()
-            .with_context(|| format!("{what}: cannot accept a connection"))?;
+            .map_err(|e| error::wrap(e, Localized::around(t::ACCEPT, "what", &what, &[])))?;
         if from == peer {
             return Ok(stream);
         }
         drop(stream);
+        let lang = crate::lang::chosen();
+        let warning = t::STRANGER.fill(
+            lang,
+            &[("what", &what.get(lang)), ("from", &from), ("peer", &peer)],
+        );
         eprintln!(
-            "zclab: warning: {what}: closed a connection from {from}, which is not zclab's own ({peer}); another local process connected to zclab's port"
+            "{}{}{warning}",
+            errors::PREFIX.get(lang),
+            errors::WARNING.get(lang)
         );
     }
 }
 
 /// A connected pair on 127.0.0.1: `sender` is the socket zclab connected,
 /// `receiver` the one it accepted, checked to be the other end of `sender`.
-pub fn connected_pair(what: &str) -> Result<(TcpStream, TcpStream)> {
+pub fn connected_pair(what_text: Text) -> Result<(TcpStream, TcpStream)> {
     let s = settings();
     let listener = listen()?;
-    let addr = listener
-        .local_addr()
-        .context("cannot read the listener's address")?;
+    let addr = listener.local_addr().context_t(t::LISTENER_ADDRESS, &[])?;
     if !s.connect_delay.is_zero() {
         std::thread::sleep(s.connect_delay);
     }
-    let sender = TcpStream::connect_timeout(&addr, s.accept_timeout)
-        .with_context(|| format!("{what}: cannot connect to {addr}"))?;
-    let own = sender
-        .local_addr()
-        .context("cannot read the sending socket's address")?;
-    let receiver = accept_peer(&listener, own, s.accept_timeout, what)?;
+    let what = Localized::new(what_text, &[]);
+    let sender = TcpStream::connect_timeout(&addr, s.accept_timeout).map_err(|e| {
+        error::wrap(
+            e,
+            Localized::around(t::CONNECT, "what", &what, &[("addr", &addr)]),
+        )
+    })?;
+    let own = sender.local_addr().context_t(t::SENDER_ADDRESS, &[])?;
+    let receiver = accept_peer(&listener, own, s.accept_timeout, what_text)?;
     Ok((sender, receiver))
 }
 
@@ -207,7 +228,7 @@ impl TransferWatch {
     pub fn new(sockets: &[&TcpStream]) -> Result<TransferWatch> {
         let sockets = sockets
             .iter()
-            .map(|s| s.try_clone().context("cannot duplicate a socket"))
+            .map(|s| s.try_clone().context_t(t::DUPLICATE_SOCKET, &[]))
             .collect::<Result<Vec<_>>>()?;
         Ok(TransferWatch {
             sockets: Mutex::new(sockets),
@@ -348,7 +369,8 @@ mod tests {
         let stranger = TcpStream::connect(addr).expect("stranger");
         let ours = TcpStream::connect(addr).expect("ours");
         let own = ours.local_addr().expect("own");
-        let got = accept_peer(&listener, own, Duration::from_secs(5), "test").expect("accept");
+        let got = accept_peer(&listener, own, Duration::from_secs(5), t::LOOPBACK_TRANSFER)
+            .expect("accept");
         assert_eq!(got.peer_addr().expect("peer"), own);
         drop(stranger);
     }
@@ -357,8 +379,13 @@ mod tests {
     fn accept_times_out_without_our_peer() {
         let listener = listen().expect("listen");
         let peer: SocketAddr = "127.0.0.1:9".parse().expect("addr");
-        let err = accept_peer(&listener, peer, Duration::from_millis(200), "test")
-            .expect_err("nobody connects");
+        let err = accept_peer(
+            &listener,
+            peer,
+            Duration::from_millis(200),
+            t::LOOPBACK_TRANSFER,
+        )
+        .expect_err("nobody connects");
         assert!(format!("{err}").contains("did not arrive"), "{err}");
     }
 }

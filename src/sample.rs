@@ -9,12 +9,13 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::cleanup;
-use crate::error;
+use crate::error::{self, ContextT, Localized};
 use crate::size::format_bytes;
 use crate::text::errors as t;
+use crate::text::sample as ts;
 
 /// The default sample used by `zclab compare` with no file: large enough
 /// that a transfer takes a measurable time, small enough to be made in a
@@ -168,7 +169,7 @@ pub fn make_file(
                     t::OUT_PERMISSION,
                     &[("path", &shown), ("dir", &dir.display())],
                 ),
-                _ => anyhow::Error::new(e).context(format!("cannot create {}", tmp.display())),
+                _ => error::wrap_t(e, t::CANNOT_CREATE, &[("path", &tmp.display())]),
             })?;
         let mut writer = io::BufWriter::with_capacity(1 << 20, file);
         match content {
@@ -176,22 +177,20 @@ pub fn make_file(
             Content::Segment => crate::kafka::segment::write_segment(&mut writer, size, progress),
         }
         .and_then(|()| writer.flush())
-        .with_context(|| {
-            format!(
-                "cannot write {} of sample data to {shown}",
-                format_bytes(size)
-            )
-        })?;
+        .context_t(
+            ts::CANNOT_WRITE_DATA,
+            &[("size", &format_bytes(size)), ("path", &shown)],
+        )?;
         let file: File = writer
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write {shown}: {}", e.error()))?;
+            .map_err(|e| e.into_error())
+            .context_t(t::CANNOT_WRITE, &[("path", &shown)])?;
         file.sync_all()
-            .with_context(|| format!("cannot sync {shown}"))?;
+            .context_t(ts::CANNOT_SYNC, &[("path", &shown)])?;
         if !force && fs::symlink_metadata(path).is_ok() {
             return Err(error::input_t(t::APPEARED, &[("path", &shown)]));
         }
-        fs::rename(&tmp, path)
-            .with_context(|| format!("cannot move the sample into place at {shown}"))?;
+        fs::rename(&tmp, path).context_t(ts::CANNOT_PLACE, &[("path", &shown)])?;
         Ok(())
     })();
     if result.is_ok() {
@@ -205,11 +204,15 @@ pub fn make_file(
 /// check it before anything else (no file is created).
 pub fn check_size(size: u64) -> Result<()> {
     if size > MAX_SAMPLE_BYTES {
-        return Err(error::input(format!(
-            "a sample of {} ({size} bytes) is too large: zclab makes samples of at most {} ({MAX_SAMPLE_BYTES} bytes); choose a smaller --size",
-            format_bytes(size),
-            format_bytes(MAX_SAMPLE_BYTES)
-        )));
+        return Err(error::input_t(
+            ts::TOO_LARGE,
+            &[
+                ("size", &format_bytes(size)),
+                ("bytes", &size),
+                ("max", &format_bytes(MAX_SAMPLE_BYTES)),
+                ("max_bytes", &MAX_SAMPLE_BYTES),
+            ],
+        ));
     }
     Ok(())
 }
@@ -230,14 +233,19 @@ fn check_space(dir: &Path, size: u64) -> Result<()> {
     let free = st.blocks_available().saturating_mul(st.fragment_size());
     let needed = size.saturating_add(space_margin(size));
     if needed > free {
-        return Err(error::input(format!(
-            "not enough free space in {} for a {} sample ({size} bytes): it needs {} ({needed} bytes: the sample and a margin of {}) but only {} ({free} bytes) is free; choose a smaller --size or another folder",
-            dir.display(),
-            format_bytes(size),
-            format_bytes(needed),
-            format_bytes(space_margin(size)),
-            format_bytes(free)
-        )));
+        return Err(error::input_t(
+            ts::NO_SPACE,
+            &[
+                ("dir", &dir.display()),
+                ("size", &format_bytes(size)),
+                ("bytes", &size),
+                ("needed", &format_bytes(needed)),
+                ("needed_bytes", &needed),
+                ("margin", &format_bytes(space_margin(size))),
+                ("free", &format_bytes(free)),
+                ("free_bytes", &free),
+            ],
+        ));
     }
     Ok(())
 }
@@ -287,31 +295,36 @@ pub fn ensure_cache_dir() -> Result<PathBuf> {
         if let Err(e) = made
             && fs::symlink_metadata(&dir).is_err()
         {
-            return Err(anyhow::Error::new(e).context(format!(
-                "cannot create the cache folder {shown} for zclab's samples; set XDG_CACHE_HOME to a writable folder or pass a file"
-            )));
+            return Err(error::wrap_t(e, ts::CACHE_CREATE, &[("path", &shown)]));
         }
     }
     if fallback {
-        let meta = fs::symlink_metadata(&dir)
-            .with_context(|| format!("cannot inspect the cache folder {shown}"))?;
+        let meta = fs::symlink_metadata(&dir).context_t(ts::CACHE_INSPECT, &[("path", &shown)])?;
         let uid = nix::unistd::geteuid().as_raw();
+        let owner = meta.uid();
+        let mode = format!("{:o}", meta.mode() & 0o7777);
         let problem = if !meta.file_type().is_dir() {
-            Some("is not a folder (a symbolic link or a file)".to_string())
-        } else if meta.uid() != uid {
-            Some(format!("belongs to user {} (you are {uid})", meta.uid()))
-        } else if meta.mode() & 0o022 != 0 {
-            Some(format!(
-                "can be written by others (mode {:o})",
-                meta.mode() & 0o7777
+            Some(Localized::new(ts::CACHE_NOT_FOLDER, &[]))
+        } else if owner != uid {
+            Some(Localized::new(
+                ts::CACHE_OTHER_OWNER,
+                &[("owner", &owner), ("uid", &uid)],
             ))
+        } else if meta.mode() & 0o022 != 0 {
+            Some(Localized::new(ts::CACHE_WRITABLE, &[("mode", &mode)]))
         } else {
             None
         };
         if let Some(problem) = problem {
-            return Err(error::input(format!(
-                "zclab will not use the cache folder {shown}: it {problem}; remove it, or set XDG_CACHE_HOME to a folder of your own"
-            )));
+            return Err(anyhow::Error::new(
+                error::Localized::around(
+                    ts::CACHE_REFUSED,
+                    "problem",
+                    &problem,
+                    &[("path", &shown)],
+                )
+                .usage(),
+            ));
         }
     }
     Ok(dir)
@@ -372,12 +385,8 @@ pub fn ensure_cached(
     if let Some(parent) = path.parent() {
         // A sample interrupted in its own folder leaves its temp file there.
         cleanup::remove_stale(parent);
-        fs::create_dir_all(parent).with_context(|| {
-            format!(
-                "cannot create {} for zclab's samples; set XDG_CACHE_HOME to a writable folder or pass a file",
-                parent.display()
-            )
-        })?;
+        fs::create_dir_all(parent)
+            .context_t(ts::CACHE_SUBFOLDER, &[("path", &parent.display())])?;
     }
     make_file(&path, size, true, progress, DEFAULT_CONTENT)?;
     Ok((path, true))

@@ -10,9 +10,12 @@ use std::io::IsTerminal;
 use std::os::fd::AsFd;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
+
+use crate::error::ContextT;
+use crate::text::run as t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
@@ -45,15 +48,14 @@ pub struct RawMode {
 impl RawMode {
     pub fn enter() -> Result<RawMode> {
         let stdin = std::io::stdin();
-        let saved =
-            termios::tcgetattr(stdin.as_fd()).context("cannot read the terminal settings")?;
+        let saved = termios::tcgetattr(stdin.as_fd()).context_t(t::TERMINAL_SETTINGS, &[])?;
         let mut raw = saved.clone();
         raw.local_flags
             .remove(LocalFlags::ICANON | LocalFlags::ECHO | LocalFlags::ISIG | LocalFlags::IEXTEN);
         raw.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
         raw.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
         termios::tcsetattr(stdin.as_fd(), SetArg::TCSAFLUSH, &raw)
-            .context("cannot switch the terminal to key-by-key input")?;
+            .context_t(t::TERMINAL_RAW, &[])?;
         Ok(RawMode { saved })
     }
 }
@@ -78,7 +80,7 @@ pub fn read_key() -> Result<Key> {
         loop {
             match nix::unistd::read(fd, buf) {
                 Err(nix::errno::Errno::EINTR) => continue,
-                other => return other.context("cannot read a key from the terminal"),
+                other => return other.context_t(t::TERMINAL_KEY, &[]),
             }
         }
     };
@@ -154,7 +156,7 @@ pub fn read_key_timeout(timeout: Duration) -> Result<Option<Key>> {
     ) {
         Ok(n) => n,
         Err(nix::errno::Errno::EINTR) => 0,
-        Err(e) => return Err(anyhow::Error::new(e).context("cannot wait for a key")),
+        Err(e) => return Err(crate::error::wrap_t(e, t::TERMINAL_WAIT, &[])),
     };
     if ready == 0 {
         Ok(None)

@@ -18,12 +18,15 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 use nix::sys::memfd::{MFdFlags, memfd_create};
 use serde_json::Value;
 
+use crate::error::{ContextT, Localized, fail_t};
 use crate::harness::Expected;
+use crate::lang::Lang;
 use crate::methods::Method;
+use crate::text::verify as t;
 use crate::tracer::{self, CommandStatus, SyscallStats, TraceOptions};
 
 /// One data-moving system call, counted by both witnesses.
@@ -110,7 +113,7 @@ pub fn verify(
 ) -> Result<Verification> {
     // /proc/self/exe would also do, but current_exe gives a readable path
     // for error messages.
-    let exe = std::env::current_exe().context("cannot find zclab's own executable to re-run it")?;
+    let exe = std::env::current_exe().context_t(t::OWN_EXE, &[])?;
     let mut checks = Vec::new();
     let mut file_bytes = 0;
     for &method in methods {
@@ -126,8 +129,10 @@ pub fn verify(
             "--json".into(),
             "--color".into(),
             "never".into(),
+            // The child's messages (its first error line is quoted to the
+            // user) in the user's language.
             "--lang".into(),
-            "en".into(),
+            crate::lesson::lang_dir(crate::lang::chosen()).into(),
             // Whatever the file is called (`--cold`, `-x`), it is a path.
             "--".into(),
             file.as_os_str().to_owned(),
@@ -161,43 +166,38 @@ struct Wanted {
 /// options than asked: its counts would then say nothing about ours.
 fn check_same_run(doc: &Value, want: &Wanted) -> Result<()> {
     let file = doc.get("file");
-    let field = |v: Option<&Value>| v.map_or_else(|| "nothing".to_string(), Value::to_string);
+    let field = |v: Option<&Value>| v.map_or_else(|| "null".to_string(), Value::to_string);
     let mut diffs = Vec::new();
+    let mut differs = |text, got: &dyn std::fmt::Display, want: &dyn std::fmt::Display| {
+        diffs.push(Localized::new(text, &[("got", got), ("want", want)]));
+    };
     let path = file.and_then(|f| f.get("path"));
     if path.and_then(Value::as_str) != Some(want.path.as_str()) {
-        diffs.push(format!("file {} instead of {:?}", field(path), want.path));
+        differs(t::DIFF_FILE, &field(path), &format_args!("{:?}", want.path));
     }
     let bytes = file.and_then(|f| f.get("bytes"));
     if bytes.and_then(Value::as_u64) != Some(want.expected.bytes) {
-        diffs.push(format!(
-            "{} bytes instead of {}",
-            field(bytes),
-            want.expected.bytes
-        ));
+        differs(t::DIFF_BYTES, &field(bytes), &want.expected.bytes);
     }
     let crc = file.and_then(|f| f.get("crc32"));
     let want_crc = format!("{:08x}", want.expected.crc32);
     if crc.and_then(Value::as_str) != Some(want_crc.as_str()) {
-        diffs.push(format!("CRC-32 {} instead of {want_crc}", field(crc)));
+        differs(t::DIFF_CRC, &field(crc), &want_crc);
     }
     if file.and_then(|f| f.get("default_sample")) != Some(&Value::Bool(false)) {
-        diffs.push("the default sample instead of the file".to_string());
+        differs(t::DIFF_DEFAULT_SAMPLE, &"", &"");
     }
     let buffer = doc.get("buffer_bytes");
     if buffer.and_then(Value::as_u64) != Some(want.buffer_bytes as u64) {
-        diffs.push(format!(
-            "buffer {} instead of {}",
-            field(buffer),
-            want.buffer_bytes
-        ));
+        differs(t::DIFF_BUFFER, &field(buffer), &want.buffer_bytes);
     }
     let runs = doc.get("runs");
     if runs.and_then(Value::as_u64) != Some(1) {
-        diffs.push(format!("{} runs instead of 1", field(runs)));
+        differs(t::DIFF_RUNS, &field(runs), &1);
     }
     let cache = doc.get("page_cache");
     if cache.and_then(Value::as_str) != Some("warm") {
-        diffs.push(format!("page cache {} instead of \"warm\"", field(cache)));
+        differs(t::DIFF_CACHE, &field(cache), &"warm");
     }
     let methods: Vec<&str> = doc
         .get("methods")
@@ -205,20 +205,34 @@ fn check_same_run(doc: &Value, want: &Wanted) -> Result<()> {
         .map(|a| a.iter().filter_map(|m| m.get("method")?.as_str()).collect())
         .unwrap_or_default();
     if methods != [want.method.name()] {
-        diffs.push(format!(
-            "methods {methods:?} instead of [{:?}]",
-            want.method.name()
-        ));
+        differs(
+            t::DIFF_METHODS,
+            &format_args!("{methods:?}"),
+            &format_args!("[{:?}]", want.method.name()),
+        );
     }
     if diffs.is_empty() {
-        Ok(())
-    } else {
-        Err(anyhow!(
-            "--verify: the traced re-run of {} measured something else ({}), so its counts cannot confirm these; nothing was verified",
-            want.method.name(),
-            diffs.join(", ")
-        ))
+        return Ok(());
     }
+    let join = |lang| {
+        let sep = t::DIFF_SEPARATOR.get(lang);
+        diffs
+            .iter()
+            .map(|d| d.get(lang))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let diffs = Localized {
+        en: join(Lang::En),
+        zh: join(Lang::Zh),
+        usage: false,
+    };
+    Err(anyhow::Error::new(Localized::around(
+        t::SOMETHING_ELSE,
+        "diffs",
+        &diffs,
+        &[("method", &want.method.name())],
+    )))
 }
 
 fn verify_one(want: &Wanted, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
@@ -231,46 +245,44 @@ fn verify_one(want: &Wanted, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
         stdout: Some(stdout.as_raw_fd()),
         stderr: Some(stderr.as_raw_fd()),
     };
-    let outcome = tracer::trace_command(argv, &opts).with_context(|| {
-        format!(
-            "cannot re-run {} under the tracer for --verify",
-            method.name()
-        )
-    })?;
+    let outcome = tracer::trace_command(argv, &opts)
+        .map_err(|e| e.message())
+        .context_t(t::RERUN, &[("method", &method.name())])?;
     let out = read_all(stdout)?;
     if outcome.status != CommandStatus::Exited(0) {
         let err = read_all(stderr).unwrap_or_default();
         let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        return Err(anyhow!(
-            "the traced re-run of `compare --method {}` failed (exit code {}): {first}",
-            method.name(),
-            outcome.status.shell_exit_code()
+        return Err(fail_t(
+            t::RERUN_FAILED,
+            &[
+                ("method", &method.name()),
+                ("code", &outcome.status.shell_exit_code()),
+                ("error", &first),
+            ],
         ));
     }
-    let doc: Value = serde_json::from_str(&out)
-        .with_context(|| format!("the traced re-run of {} printed no JSON", method.name()))?;
+    let doc: Value =
+        serde_json::from_str(&out).context_t(t::NO_JSON, &[("method", &method.name())])?;
     check_same_run(&doc, want)?;
     let m = doc
         .get("methods")
         .and_then(|v| v.get(0))
-        .ok_or_else(|| anyhow!("the traced re-run's JSON has no methods[0]"))?;
+        .context_t(t::NO_NUMBER, &[("what", &"methods[0]")])?;
     let num = |v: Option<&Value>, what: &str| -> Result<u64> {
         v.and_then(Value::as_u64)
-            .ok_or_else(|| anyhow!("the traced re-run's JSON has no number at {what}"))
+            .context_t(t::NO_NUMBER, &[("what", &what)])
     };
     let sender_tid = i32::try_from(num(m.get("sender_tid"), "methods[0].sender_tid")?)
-        .context("sender_tid out of range")?;
+        .context_t(t::NO_NUMBER, &[("what", &"methods[0].sender_tid")])?;
     let file_bytes = num(doc.get("file").and_then(|f| f.get("bytes")), "file.bytes")?;
     let sender = outcome
         .threads
         .iter()
         .find(|t| t.tid == sender_tid)
-        .ok_or_else(|| {
-            anyhow!(
-                "the tracer never saw thread {sender_tid}, which the re-run of {} named as its sender",
-                method.name()
-            )
-        })?;
+        .context_t(
+            t::UNSEEN_THREAD,
+            &[("tid", &sender_tid), ("method", &method.name())],
+        )?;
     let calls = method
         .data_calls()
         .iter()
@@ -306,17 +318,15 @@ fn verify_one(want: &Wanted, argv: &[OsString]) -> Result<(MethodCheck, u64)> {
 }
 
 fn memfd(name: &str) -> Result<OwnedFd> {
-    memfd_create(name, MFdFlags::MFD_CLOEXEC)
-        .with_context(|| format!("cannot create a memory file ({name}) for the traced re-run"))
+    memfd_create(name, MFdFlags::MFD_CLOEXEC).context_t(t::MEMFD, &[("name", &name)])
 }
 
 fn read_all(fd: OwnedFd) -> Result<String> {
     let mut f = File::from(fd);
     f.seek(SeekFrom::Start(0))
-        .context("cannot rewind the traced re-run's output")?;
+        .context_t(t::REWIND_OUTPUT, &[])?;
     let mut s = String::new();
-    f.read_to_string(&mut s)
-        .context("cannot read the traced re-run's output")?;
+    f.read_to_string(&mut s).context_t(t::READ_OUTPUT, &[])?;
     Ok(s)
 }
 

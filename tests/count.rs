@@ -5,10 +5,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use assert_cmd::cargo::cargo_bin;
-use common::{file_of, json_of, temp_home, u, zclab};
+use common::{file_of, json_of, strace, temp_home, u, zclab};
 use serde_json::Value;
 
 const MIB: usize = 1024 * 1024;
@@ -26,28 +25,6 @@ fn counts_of(doc: &Value) -> BTreeMap<String, (u64, u64)> {
             )
         })
         .collect()
-}
-
-/// `strace -f -c` on `args`, with the same clean environment the zclab
-/// helper uses: name → (calls, errors).
-fn strace_counts(home: &Path, args: &[&str]) -> BTreeMap<String, (u64, u64)> {
-    let out = home.join("strace.txt");
-    let status = std::process::Command::new("strace")
-        .env_clear()
-        .envs(common::clean_env(home))
-        .current_dir(home)
-        .arg("-f")
-        .arg("-c")
-        .arg("-o")
-        .arg(&out)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("strace must be installed (.ci/run installs it)");
-    assert!(status.success(), "strace {args:?}: {status}");
-    let text = std::fs::read_to_string(&out).expect("strace summary");
-    common::parse_strace_summary(&text)
 }
 
 /// Every call strace saw, the tracer saw as often, with as many errors;
@@ -78,6 +55,28 @@ fn assert_agrees_with_strace(
     }
 }
 
+/// The per-thread parser the strace comparisons here and in `roads.rs`
+/// rely on: a call interrupted by another thread's line and resumed later
+/// counts once, on the thread that made it; signals and exits are no calls.
+#[test]
+fn strace_thread_log_counts_each_call_once() {
+    let log = "\
+101 read(3, \"\"..., 4096)       = 4096
+102 write(4, \"\"..., 10 <unfinished ...>
+101 read(3,  <unfinished ...>
+102 <... write resumed>)          = 10
+101 <... read resumed>\"\"..., 4096) = 0
+102 --- SIGCHLD {si_signo=SIGCHLD} ---
+102 +++ exited with 0 +++
+not a line of strace
+";
+    let threads = strace::parse_threads(log);
+    assert_eq!(threads.len(), 2);
+    assert_eq!(strace::count(&threads[&101], "read"), 2);
+    assert_eq!(strace::count(&threads[&101], "write"), 0);
+    assert_eq!(threads[&102], ["write(4, \"\"..., 10 <unfinished ...>"]);
+}
+
 #[test]
 fn dd_counts_equal_strace() {
     let home = temp_home();
@@ -94,7 +93,7 @@ fn dd_counts_equal_strace() {
             .args(args),
     );
     let ours = counts_of(&doc);
-    assert_agrees_with_strace(&ours, &strace_counts(home.path(), &args), &[]);
+    assert_agrees_with_strace(&ours, &strace::summary(home.path(), &args), &[]);
     // What the kernel must have done: 256 reads of 4 KiB and one at EOF on
     // the file (plus the loader's), 256 writes of 4 KiB.
     assert!(ours["read"].0 >= 257);
@@ -103,53 +102,6 @@ fn dd_counts_equal_strace() {
     assert!(u(&doc["bytes"]["out_of_user"]) >= MIB as u64);
     assert_eq!(u(&doc["mode_switches"]), 2 * u(&doc["total_calls"]));
     assert_eq!(doc["exit_code"], 0);
-}
-
-/// `strace -f` (no -c) on `args`, tracing only `calls`: per thread id,
-/// name → calls, plus the traced command's stdout. strace -c has no
-/// per-thread breakdown, and only the sending thread's counts are
-/// deterministic in a compare run (the receiver's reads depend on how the
-/// scheduler interleaves the two threads).
-fn strace_per_thread(
-    home: &Path,
-    args: &[&str],
-    calls: &str,
-) -> (BTreeMap<u64, BTreeMap<String, u64>>, String) {
-    let out = home.join("strace-f.txt");
-    let run = std::process::Command::new("strace")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .current_dir(home)
-        .args(["-f", "-s", "0", "-e"])
-        .arg(format!("trace={calls}"))
-        .arg("-o")
-        .arg(&out)
-        .args(args)
-        .output()
-        .expect("strace must be installed (.ci/run installs it)");
-    assert!(run.status.success(), "strace {args:?}: {:?}", run.status);
-    let text = std::fs::read_to_string(&out).expect("strace output");
-    let mut per: BTreeMap<u64, BTreeMap<String, u64>> = BTreeMap::new();
-    for line in text.lines() {
-        // `TID name(args…) = ret`, or `TID name(args <unfinished ...>` then
-        // `TID <... name resumed>…`: count the first form of each call once.
-        let Some((tid, rest)) = line.split_once(' ') else {
-            continue;
-        };
-        let (Ok(tid), Some((name, _))) = (tid.parse::<u64>(), rest.trim_start().split_once('('))
-        else {
-            continue;
-        };
-        if name.starts_with('<') || name.contains(' ') {
-            continue;
-        }
-        *per.entry(tid)
-            .or_default()
-            .entry(name.to_string())
-            .or_default() += 1;
-    }
-    (per, String::from_utf8_lossy(&run.stdout).into_owned())
 }
 
 #[test]
@@ -184,7 +136,7 @@ fn zclab_own_methods_count_equal_strace() {
         // wake-up finds in the socket; glibc grows a thread's malloc arena
         // with mprotect, and how far it grows depends on how allocations
         // and frees interleave across the threads (seen: 46 against 47).
-        let theirs = strace_counts(home.path(), &args);
+        let theirs = strace::summary(home.path(), &args);
         assert_agrees_with_strace(
             &ours,
             &theirs,
@@ -219,7 +171,9 @@ fn zclab_own_methods_count_equal_strace() {
         // The sending thread, which both runs name in compare's JSON: its
         // data-moving calls are deterministic and must match strace's, and
         // compare's own count, exactly.
-        let (per_tid, strace_stdout) = strace_per_thread(home.path(), &args, "read,write,sendfile");
+        // (strace -c has no per-thread breakdown.)
+        let (per_tid, strace_stdout) =
+            strace::per_thread(home.path(), &args, "read,write,sendfile");
         let strace_inner: Value = serde_json::from_str(&strace_stdout).expect("compare JSON");
         let strace_sender = &per_tid[&u(&common::method(&strace_inner, method)["sender_tid"])];
         let our_tid = u(&common::method(&inner, method)["sender_tid"]);
@@ -228,7 +182,7 @@ fn zclab_own_methods_count_equal_strace() {
             .and_then(|ts| ts.iter().find(|t| u(&t["tid"]) == our_tid))
             .unwrap_or_else(|| panic!("sender {our_tid} not among {}", doc["threads"]));
         for name in ["read", "write", "sendfile"] {
-            let theirs = strace_sender.get(name).copied().unwrap_or(0);
+            let theirs = strace::count(strace_sender, name);
             let got = our_sender["syscalls"][name]["calls"].as_u64().unwrap_or(0);
             let own = common::method(&inner, method)["syscalls"][name]
                 .as_u64()
@@ -244,7 +198,7 @@ fn zclab_own_methods_count_equal_strace() {
         }
         match method {
             "sendfile" => assert_eq!(ours["sendfile"], (1, 0), "one sendfile for 1 MiB"),
-            _ => assert_eq!(strace_sender.get("read"), Some(&257), "256 reads + EOF"),
+            _ => assert_eq!(strace::count(strace_sender, "read"), 257, "256 reads + EOF"),
         }
     }
 }

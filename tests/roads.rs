@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{file_of, json_of, method, temp_home, u, zclab};
+use common::{file_of, json_of, method, strace, temp_home, u, zclab};
 use serde_json::Value;
 
 const ROADS: [&str; 4] = ["mmap", "splice", "msg-zerocopy", "io-uring"];
@@ -229,42 +229,6 @@ fn truncating_the_file_during_an_mmap_run_is_exit_1_with_one_line() {
     assert!(out.stdout.is_empty(), "no table for a failed run");
 }
 
-/// `strace -f` on a compare run, tracing `calls`: per thread id, every
-/// call's line (name, arguments, result).
-fn strace_lines(home: &Path, args: &[&str], calls: &str) -> (BTreeMap<u64, Vec<String>>, String) {
-    let out = home.join("strace-f.txt");
-    let run = std::process::Command::new("strace")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .current_dir(home)
-        .args(["-f", "-s", "0", "-e"])
-        .arg(format!("trace={calls}"))
-        .arg("-o")
-        .arg(&out)
-        .args(args)
-        .output()
-        .expect("strace must be installed (.ci/run installs it)");
-    assert!(run.status.success(), "strace {args:?}: {:?}", run.status);
-    let text = std::fs::read_to_string(&out).expect("strace output");
-    let mut per: BTreeMap<u64, Vec<String>> = BTreeMap::new();
-    for line in text.lines() {
-        let Some((tid, rest)) = line.split_once(' ') else {
-            continue;
-        };
-        let Ok(tid) = tid.parse::<u64>() else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        // Count a call once, at its first line (`<... resumed>` continues one).
-        if rest.starts_with('<') || rest.starts_with("+++") || rest.starts_with("---") {
-            continue;
-        }
-        per.entry(tid).or_default().push(rest.to_string());
-    }
-    (per, String::from_utf8_lossy(&run.stdout).into_owned())
-}
-
 /// strace watching the sending thread sees exactly the calls each road
 /// counted itself. (The thread's runtime also maps memory, a stack guard
 /// and a malloc arena: the file's mapping is told apart by its length.)
@@ -279,7 +243,7 @@ fn every_road_counts_what_strace_sees_on_the_sending_thread() {
         let args = [
             &*bin, "compare", &*file, "--method", name, "--runs", "1", "--json", "--buf", "4096",
         ];
-        let (per_tid, stdout) = strace_lines(
+        let (per_tid, stdout) = strace::per_thread(
             home.path(),
             &args,
             "read,write,mmap,munmap,pipe2,splice,setsockopt,sendmsg,recvmsg,poll,io_uring_setup,io_uring_enter",
@@ -288,12 +252,7 @@ fn every_road_counts_what_strace_sees_on_the_sending_thread() {
         let m = method(&doc, name);
         assert_eq!(m["verified"], true, "{name}");
         let lines = &per_tid[&u(&m["sender_tid"])];
-        let count = |call: &str| {
-            lines
-                .iter()
-                .filter(|l| l.starts_with(&format!("{call}(")))
-                .count() as u64
-        };
+        let count = |call: &str| strace::count(lines, call);
         let names: Vec<&str> = match name {
             "mmap" => vec!["write"],
             "splice" => vec!["pipe2", "splice"],

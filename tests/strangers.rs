@@ -60,13 +60,17 @@ fn listening_ports(inodes: &BTreeSet<u64>) -> Vec<u16> {
 /// Runs `zclab compare FILE --json` with zclab's connect delayed, and acts
 /// as a stranger on every listener it opens: `junk` = send junk and close,
 /// else connect and stay silent until zclab ends. Returns (status, stdout,
-/// stderr, strangers who got in).
-fn compare_with_stranger(junk: bool) -> (std::process::ExitStatus, String, String, usize) {
+/// stderr, strangers who got in). `locale` sets `LANG`.
+fn compare_with_stranger(
+    junk: bool,
+    locale: &str,
+) -> (std::process::ExitStatus, String, String, usize) {
     let home = temp_home();
     let file = file_of(home.path(), "data.bin", 3 << 20);
     let child = Command::new(env!("CARGO_BIN_EXE_zclab"))
         .env_clear()
         .envs(clean_env(home.path()))
+        .env("LANG", locale)
         .env("ZCLAB_TEST_CONNECT_DELAY_MS", "1500")
         .env("ZCLAB_TEST_TIMEOUT_S", "20")
         .current_dir(home.path())
@@ -115,7 +119,7 @@ fn compare_with_stranger(junk: bool) -> (std::process::ExitStatus, String, Strin
 }
 
 fn assert_ignored_and_verified(junk: bool) {
-    let (status, stdout, stderr, strangers) = compare_with_stranger(junk);
+    let (status, stdout, stderr, strangers) = compare_with_stranger(junk, "C");
     assert!(status.success(), "{status:?}\n{stderr}");
     // One listener per run: read-write and sendfile.
     assert_eq!(strangers, 2, "{stderr}");
@@ -147,6 +151,23 @@ fn a_silent_stranger_is_closed_and_the_run_verifies() {
 #[test]
 fn a_stranger_sending_junk_is_closed_and_the_run_verifies() {
     assert_ignored_and_verified(true);
+}
+
+/// The same warning, in a Chinese locale: one line each, in Chinese.
+#[test]
+fn the_stranger_warning_speaks_chinese_in_a_chinese_locale() {
+    let (status, _, stderr, strangers) = compare_with_stranger(true, "zh_CN.UTF-8");
+    assert!(status.success(), "{status:?}\n{stderr}");
+    assert_eq!(strangers, 2, "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("zclab：警告：回环传输：已关闭来自 127.0.0.1:"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{stderr}");
+    for w in warnings {
+        assert!(w.contains("它不是 zclab 自己的连接（127.0.0.1:"), "{w}");
+        assert!(!w.contains("closed a connection"), "{w}");
+    }
 }
 
 #[test]

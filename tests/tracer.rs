@@ -74,7 +74,7 @@ fn strace_counts(args: &[&str]) -> BTreeMap<String, (u64, u64)> {
         .expect("strace must be installed (apt-get install strace)");
     assert!(status.success(), "strace {args:?} failed: {status}");
     let text = std::fs::read_to_string(&out).expect("strace summary");
-    common::parse_strace_summary(&text)
+    common::strace::parse_summary(&text)
 }
 
 /// strace's -c counts at syscall exit, so calls that never return are not

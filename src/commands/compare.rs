@@ -82,7 +82,10 @@ pub fn run(global: &Global, args: CompareArgs) -> Result<ExitCode> {
         );
     }
     if opts.methods.is_empty() {
-        return Err(anyhow::anyhow!(ctx.t(crate::text::roads::NO_METHOD_LEFT)));
+        return Err(crate::error::fail_t(
+            crate::text::roads::NO_METHOD_LEFT,
+            &[],
+        ));
     }
     let (path, default_sample) = input_path(global, &ctx, args.file.clone())?;
     let input = input::open_regular(&path)?;

@@ -9,10 +9,10 @@ use std::os::fd::AsRawFd;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::Global;
-use crate::error::{self, print_stdout};
+use crate::error::{self, ContextT, print_stdout};
 use crate::report;
 use crate::text;
 use crate::tracer::{self, TraceOptions};
@@ -43,7 +43,7 @@ pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
             OpenOptions::new()
                 .write(true)
                 .open("/dev/null")
-                .context("cannot open /dev/null")?,
+                .context_t(text::errors::DEV_NULL, &[])?,
         )
     } else {
         None
@@ -103,7 +103,7 @@ fn run_attached(
     let ctx = global.ctx();
     let pids = parse_pids(pids)?;
     let duration = for_duration.map(parse_for).transpose()?;
-    let guard = tracer::StopOnSignal::install().context("cannot install the Ctrl-C handler")?;
+    let guard = tracer::StopOnSignal::install().context_t(text::errors::CTRL_C_HANDLER, &[])?;
     let stops = [guard.flag()];
     let opts = tracer::AttachOptions {
         duration,
@@ -118,7 +118,11 @@ fn run_attached(
     let outcome = match tracer::attach(&pids, &opts, &mut banner) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("zclab: {}", report::attach::attach_error(&e, &ctx));
+            eprintln!(
+                "{}{}",
+                ctx.t(text::errors::PREFIX),
+                report::attach::attach_error(&e, &ctx)
+            );
             return Ok(ExitCode::from(clamp_code(e.exit_code())));
         }
     };
@@ -140,9 +144,10 @@ fn parse_pids(text: &str) -> Result<Vec<i32>> {
         match p.parse::<i32>() {
             Ok(n) if n > 0 => out.push(n),
             _ => {
-                return Err(error::input(format!(
-                    "--pid {text}: {p:?} is not a process id; write e.g. --pid 1234 or --pid 1234,1240"
-                )));
+                return Err(error::input_t(
+                    text::errors::NOT_A_PID,
+                    &[("text", &text), ("part", &p)],
+                ));
             }
         }
     }
@@ -167,9 +172,10 @@ pub(crate) fn parse_for(text: &str) -> Result<Duration> {
         Ok(v) if v.is_finite() && v > 0.0 && v * scale <= 86_400.0 => {
             Ok(Duration::from_secs_f64(v * scale))
         }
-        _ => Err(error::input(format!(
-            "--for {text}: not a duration; write e.g. 500ms, 10s or 2m (more than 0, at most a day)"
-        ))),
+        _ => Err(error::input_t(
+            text::errors::FOR_DURATION,
+            &[("text", &text)],
+        )),
     }
 }
 

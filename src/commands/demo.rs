@@ -9,23 +9,27 @@ use crate::cli::DemoArgs;
 use crate::demo::{self, DemoError, DemoOptions};
 use crate::error::{self, print_stdout};
 use crate::text::demo as t;
+use crate::text::errors as te;
 
 pub fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
     let ctx = global.ctx();
-    let size = crate::size::parse_size(&args.size)
-        .map_err(|e| error::input(format!("--size {}: {e}", args.size)))?;
+    let size = crate::size::parse_size(&args.size).map_err(|e| {
+        anyhow::Error::new(error::Localized::around(
+            te::FLAG,
+            "reason",
+            &e,
+            &[("flag", &format_args!("--size {}", args.size))],
+        ))
+    })?;
     if size == 0 || size > (1 << 30) {
-        return Err(error::input(format!(
-            "--size {}: give a size from 1 byte to 1 GiB, e.g. 4MiB",
-            args.size
-        )));
+        return Err(error::input_t(te::DEMO_SIZE, &[("text", &args.size)]));
     }
     let opts = DemoOptions {
         requests: args.requests,
         size,
     };
-    let mut progress = |what: &str| {
-        eprintln!("{}", ctx.f(t::STAGE, &[("what", &what)]));
+    let mut progress = |what: &error::Localized| {
+        eprintln!("{}", ctx.f(t::STAGE, &[("what", &what.get(ctx.lang))]));
     };
     match demo::run(opts, &mut progress) {
         Ok(outcome) => {
@@ -38,15 +42,20 @@ pub fn run(global: &Global, args: DemoArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(DemoError::NginxMissing) => {
-            eprintln!("zclab: {}", ctx.t(t::MISSING));
+            eprintln!("{}{}", ctx.t(te::PREFIX), ctx.t(t::MISSING));
             Ok(ExitCode::from(error::EXIT_USAGE))
         }
         Err(DemoError::Interrupted) => {
-            eprintln!("zclab: {}", ctx.t(t::INTERRUPTED));
+            eprintln!("{}{}", ctx.t(te::PREFIX), ctx.t(t::INTERRUPTED));
             Ok(ExitCode::from(130))
         }
         Err(DemoError::Failed(e)) => {
-            eprintln!("zclab: {}", ctx.f(t::FAILED, &[("why", &format!("{e:#}"))]));
+            let why = error::message(&e, ctx.lang);
+            eprintln!(
+                "{}{}",
+                ctx.t(te::PREFIX),
+                ctx.f(t::FAILED, &[("why", &why)])
+            );
             Ok(ExitCode::from(error::EXIT_FAILURE))
         }
     }

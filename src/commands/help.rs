@@ -2,10 +2,11 @@
 //! flag help comes from the catalogue (`text::help`); clap's own words stay
 //! as clap writes them.
 
-use clap::{Command, CommandFactory};
+use clap::{Arg, Command, CommandFactory};
 
 use crate::cli::Cli;
 use crate::lang::Lang;
+use crate::text::cli;
 use crate::text::help::{EXAMPLES, PLACES};
 
 /// `--lang zh` / `--lang=zh` on the command line, before clap has parsed
@@ -33,12 +34,205 @@ pub fn language_of_args(args: &[std::ffi::OsString]) -> Lang {
 /// zclab's clap command, its help in `lang`.
 pub fn command(lang: Lang) -> Command {
     let mut cmd = Cli::command();
+    // The English help is cli.rs's own; Chinese replaces it from the
+    // catalogue (`text::help`), clap's own words too (`text::cli`).
     if lang == Lang::Zh {
         for (path, id, text) in PLACES {
             cmd = localize(cmd, path, id, text.zh);
         }
+        // Built first, so that clap's generated `--help`, `--version` and
+        // `help` exist and can be worded too.
+        cmd.build();
+        cmd = clap_words(cmd);
     }
     cmd
+}
+
+/// clap's headings, built-in flags, defaults and value lists in Chinese,
+/// for `cmd` and every subcommand below it.
+fn clap_words(cmd: Command) -> Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let is_help = cmd.get_name() == "help";
+    // clap's own headings end in an ASCII colon: the template writes them
+    // instead, for the sections this command has.
+    let mut template = format!(
+        "{{before-help}}{{about-with-newline}}\n{}{{usage}}",
+        cli::USAGE.zh
+    );
+    let sections = [
+        (
+            cmd.get_subcommands().any(|s| !s.is_hide_set()),
+            cli::COMMANDS,
+            "{subcommands}",
+        ),
+        (
+            cmd.get_positionals().any(|a| !a.is_hide_set()),
+            cli::ARGUMENTS,
+            "{positionals}",
+        ),
+        (
+            cmd.get_arguments()
+                .any(|a| !a.is_positional() && !a.is_hide_set()),
+            cli::OPTIONS,
+            "{options}",
+        ),
+    ];
+    for (shown, heading, tag) in sections {
+        if shown {
+            template.push_str(&format!("\n\n{}\n{tag}", heading.zh));
+        }
+    }
+    template.push_str("{after-help}");
+    let mut cmd = cmd.help_template(template).mut_args(clap_arg);
+    if is_help {
+        cmd = cmd.about(cli::HELP_COMMAND.zh);
+    }
+    for name in names {
+        cmd = cmd.mut_subcommand(name, clap_words);
+    }
+    cmd
+}
+
+fn clap_arg(a: Arg) -> Arg {
+    let long = a.get_long_help().is_some();
+    let a = match a.get_id().as_str() {
+        "help" if long => a.help(cli::HELP_SHORT.zh).long_help(cli::HELP_LONG.zh),
+        "help" => a.help(cli::HELP.zh),
+        "version" => a.help(cli::VERSION.zh),
+        "subcommand" => a.help(cli::HELP_COMMAND_ARG.zh),
+        _ => a,
+    };
+    // clap writes "[default: …]" and "[possible values: …]" in English:
+    // say them in Chinese after the help instead.
+    let mut notes = String::new();
+    let takes_value = a.get_num_args().is_some_and(|n| n.takes_values());
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if takes_value && !defaults.is_empty() && !a.is_hide_default_value_set() {
+        notes.push_str(&cli::DEFAULT.fill(Lang::Zh, &[("value", &defaults.join(" "))]));
+    }
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if takes_value && !values.is_empty() && !a.is_hide_possible_values_set() {
+        let list = values.join(crate::text::common::LIST_SEPARATOR.zh);
+        notes.push_str(&cli::POSSIBLE.fill(Lang::Zh, &[("values", &list)]));
+    }
+    if notes.is_empty() {
+        return a;
+    }
+    let with = |h: Option<&clap::builder::StyledStr>| {
+        format!("{}{notes}", h.map(|h| h.to_string()).unwrap_or_default())
+    };
+    let help = with(a.get_help());
+    let long_help = a.get_long_help().map(|h| with(Some(h)));
+    let a = a
+        .help(help)
+        .hide_default_value(true)
+        .hide_possible_values(true);
+    match long_help {
+        Some(l) => a.long_help(l),
+        None => a,
+    }
+}
+
+/// Ends zclab with clap's error: in English as clap writes it; in Chinese
+/// one line from the catalogue (`text::cli`), with clap's exit code (2 for
+/// bad usage). Help and version requests print as clap prints them.
+pub fn exit_with(err: clap::Error, lang: Lang) -> ! {
+    use clap::error::ErrorKind as K;
+    if lang == Lang::En
+        || matches!(
+            err.kind(),
+            K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+        )
+    {
+        err.exit()
+    }
+    eprintln!("{}{}", crate::text::errors::PREFIX.zh, clap_error_zh(&err));
+    std::process::exit(err.exit_code())
+}
+
+/// clap's error as one Chinese line.
+fn clap_error_zh(err: &clap::Error) -> String {
+    use clap::error::{ContextKind as C, ContextValue, ErrorKind as K};
+    let ctx = |kind| match err.get(kind) {
+        Some(ContextValue::Strings(v)) => v.join(crate::text::common::LIST_SEPARATOR.zh),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let (arg, value) = (ctx(C::InvalidArg), ctx(C::InvalidValue));
+    let fill = |text: crate::text::Text, args: &[(&str, &dyn std::fmt::Display)]| {
+        text.fill(Lang::Zh, args)
+    };
+    let mut line = match err.kind() {
+        K::UnknownArgument => fill(cli::UNKNOWN_ARGUMENT, &[("arg", &arg)]),
+        K::InvalidSubcommand => fill(cli::UNKNOWN_SUBCOMMAND, &[("arg", &arg)]),
+        K::InvalidValue if value.is_empty() => fill(cli::VALUE_COUNT, &[("arg", &arg)]),
+        K::InvalidValue => fill(
+            cli::INVALID_VALUE,
+            &[
+                ("value", &value),
+                ("arg", &arg),
+                ("valid", &ctx(C::ValidValue)),
+            ],
+        ),
+        K::ValueValidation => {
+            let reason = std::error::Error::source(err)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            fill(
+                cli::BAD_VALUE,
+                &[("value", &value), ("arg", &arg), ("reason", &reason)],
+            )
+        }
+        K::MissingRequiredArgument => fill(cli::MISSING_ARGUMENT, &[("args", &arg)]),
+        K::MissingSubcommand => fill(
+            cli::MISSING_SUBCOMMAND,
+            &[("valid", &ctx(C::ValidSubcommand))],
+        ),
+        K::ArgumentConflict => {
+            let other = ctx(C::PriorArg);
+            if other.is_empty() || other == arg {
+                fill(cli::CONFLICT_SELF, &[("arg", &arg)])
+            } else {
+                fill(cli::CONFLICT, &[("arg", &arg), ("other", &other)])
+            }
+        }
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => {
+            fill(cli::VALUE_COUNT, &[("arg", &arg)])
+        }
+        K::NoEquals => fill(cli::NO_EQUALS, &[("arg", &arg)]),
+        K::InvalidUtf8 => fill(cli::NOT_UTF8, &[]),
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            fill(cli::OTHER, &[("message", &first)])
+        }
+    };
+    // A suggestion ends the line; without one, where to read the usage.
+    let suggestion = [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue]
+        .into_iter()
+        .map(ctx)
+        .find(|s| !s.is_empty());
+    match suggestion {
+        Some(s) => line.push_str(&fill(cli::DID_YOU_MEAN, &[("suggestion", &s)])),
+        None => line.push_str(&fill(cli::SEE_HELP, &[("command", &"zclab")])),
+    }
+    line
 }
 
 fn localize(cmd: Command, path: &[&str], id: &str, zh: &'static str) -> Command {

@@ -7,12 +7,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use clap::Parser;
 
 use super::{Global, buffer_from, method_from};
 use crate::cli::{Cli, Command, LessonArgs};
-use crate::error::{self, print_stdout};
+use crate::error::{self, ContextT, print_stdout};
 use crate::lang::Lang;
 use crate::lesson::runner::{Executor, Mode, Outcome, RunOutput, Session};
 use crate::lesson::{
@@ -21,6 +21,8 @@ use crate::lesson::{
 use crate::measure::{self, Progress};
 use crate::methods::{Flow, Method};
 use crate::terminal::RawMode;
+use crate::text::errors as te;
+use crate::text::lesson as tl;
 use crate::walk::{self, WalkOptions};
 use crate::{input, report};
 
@@ -37,11 +39,8 @@ enum Target {
 }
 
 fn target(args: &LessonArgs, lessons: usize) -> Result<Target> {
-    let bad = |what: &str| {
-        error::input(format!(
-            "`zclab lesson {what}`: expected a lesson number (1-{lessons}), next, prev or reset [N]"
-        ))
-    };
+    let bad =
+        |what: &str| error::input_t(tl::BAD_TARGET, &[("what", &what), ("lessons", &lessons)]);
     let t = match args.target.as_deref() {
         None => Target::Continue,
         Some("next") => Target::Next,
@@ -172,26 +171,21 @@ fn sample_path(rel: &str, dir: Option<&Path>) -> Result<PathBuf> {
     let bytes = match sample_source(rel, dir) {
         Some(SampleSource::Disk(p)) => return Ok(p),
         Some(SampleSource::Embedded(b)) => b,
-        None => bail!("sample {rel} is not available"),
+        None => return Err(error::fail_t(tl::SAMPLE_UNAVAILABLE, &[("rel", &rel)])),
     };
     let name = Path::new(rel)
         .file_name()
-        .with_context(|| format!("sample {rel} has no file name"))?;
+        .context_t(tl::SAMPLE_NO_NAME, &[("rel", &rel)])?;
     let folder = crate::sample::ensure_cache_dir()?.join("lesson-samples");
     let dest = folder.join(name);
     if std::fs::read(&dest).is_ok_and(|have| have == bytes) {
         return Ok(dest);
     }
-    std::fs::create_dir_all(&folder).with_context(|| {
-        format!(
-            "cannot create {} for the lesson samples; set XDG_CACHE_HOME to a writable folder",
-            folder.display()
-        )
-    })?;
+    std::fs::create_dir_all(&folder)
+        .context_t(tl::SAMPLES_FOLDER, &[("path", &folder.display())])?;
     let tmp = dest.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &dest)
-        .with_context(|| format!("cannot move {} into place", dest.display()))?;
+    std::fs::write(&tmp, bytes).context_t(te::CANNOT_WRITE, &[("path", &tmp.display())])?;
+    std::fs::rename(&tmp, &dest).context_t(te::CANNOT_MOVE, &[("path", &dest.display())])?;
     Ok(dest)
 }
 
@@ -238,7 +232,7 @@ impl Executor for InProcess {
                 let input = input::open_regular(sample)?;
                 let c = measure::compare(&input, false, &opts, &mut NoProgress)?;
                 if !c.verified() {
-                    bail!("the receiver did not get the file byte for byte");
+                    return Err(error::fail_t(tl::NOT_BYTE_FOR_BYTE, &[]));
                 }
                 let view = crate::view::compare::CompareView::new(&c);
                 let ctx = self.ctx();
@@ -271,7 +265,7 @@ impl Executor for InProcess {
                     Ok(Flow::Continue)
                 })?;
                 if !result.outcome.verified {
-                    bail!("the receiver did not get the file byte for byte");
+                    return Err(error::fail_t(tl::NOT_BYTE_FOR_BYTE, &[]));
                 }
                 let summary =
                     crate::view::compare::CompareView::new(&result.summary(&input, false));
@@ -285,7 +279,7 @@ impl Executor for InProcess {
                     json: walk::json::trace_value(&result, &summary)?,
                 })
             }
-            _ => bail!("lessons can run `compare`, `trace` or `kafka`"),
+            _ => Err(error::fail_t(tl::ONLY_THESE_RUNS, &[])),
         }
     }
 }
@@ -295,16 +289,14 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     let course = load_course(dir.as_deref())?;
     if args.check {
         let steps = course.total_steps();
-        print_stdout(&match global.lang {
-            Lang::En => format!(
-                "lessons: {} lessons, {steps} steps in each language (en, zh): all checks passed\n",
-                course.lessons.len()
-            ),
-            Lang::Zh => format!(
-                "课程检查：{} 课，每种语言（en、zh）{steps} 步，全部通过\n",
-                course.lessons.len()
-            ),
-        })?;
+        let ctx = global.ctx();
+        print_stdout(&format!(
+            "{}\n",
+            ctx.f(
+                tl::CHECK_PASSED,
+                &[("lessons", &course.lessons.len()), ("steps", &steps)]
+            )
+        ))?;
         return Ok(ExitCode::SUCCESS);
     }
     let target = target(&args, course.lessons.len())?;
@@ -314,9 +306,10 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
         None => (state::State::default(), None),
     };
     if let Some(w) = warning {
-        eprintln!("zclab: {w}");
+        eprintln!("{}{}", global.ctx().t(te::PREFIX), w.get(global.lang));
     }
-    // The student's chosen language holds until they choose another.
+    // The student's chosen language holds until they choose another (this
+    // matches the saved name to a language; it picks no words).
     let lang = match (global.lang_explicit, st.lang.as_deref()) {
         (false, Some("zh")) => Lang::Zh,
         (false, Some("en")) => Lang::En,
@@ -372,7 +365,7 @@ pub fn run(global: &Global, args: LessonArgs) -> Result<ExitCode> {
     };
     loop {
         let Some(lesson) = course.lesson(number) else {
-            bail!("no lesson {number}");
+            return Err(error::fail_t(tl::NO_LESSON, &[("n", &number)]));
         };
         let outcome = match &raw {
             Some(raw) => {
@@ -398,28 +391,24 @@ fn reset(
     which: Option<u32>,
     lang: Lang,
 ) -> Result<ExitCode> {
-    let t = |en: &'static str, zh: &'static str| lang.t(en, zh);
+    let line = |text: crate::text::Text, args: &[(&str, &dyn std::fmt::Display)]| {
+        print_stdout(&format!("{}\n", text.fill(lang, args)))
+    };
     let Some(path) = path else {
-        print_stdout(t(
-            "No progress is kept (neither XDG_STATE_HOME nor HOME is set).\n",
-            "没有保存进度（XDG_STATE_HOME 和 HOME 都未设置）。\n",
-        ))?;
+        line(tl::NO_STATE, &[])?;
         return Ok(ExitCode::SUCCESS);
     };
     match which {
         None => {
             state::clear(path)?;
-            print_stdout(t("Lesson progress cleared.\n", "学习进度已清除。\n"))?;
+            line(tl::CLEARED_ALL, &[])?;
         }
         Some(n) => {
             if let Some(l) = course.lesson(n) {
                 st.forget(&l.meta.id);
             }
             state::save(path, &st)?;
-            print_stdout(&match lang {
-                Lang::En => format!("Progress of lesson {n} cleared.\n"),
-                Lang::Zh => format!("第 {n} 课的进度已清除。\n"),
-            })?;
+            line(tl::CLEARED_ONE, &[("n", &n)])?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -459,10 +448,7 @@ fn pick(course: &Course, session: &Session, target: Target) -> Result<Option<u32
             {
                 Some(n) => n,
                 None => {
-                    print_stdout(session.lang.t(
-                        "All lessons are done. `zclab lesson N` opens one again; `zclab lesson reset` starts over.\n",
-                        "所有课程都已完成。`zclab lesson N` 可重新打开某一课，`zclab lesson reset` 从头开始。\n",
-                    ))?;
+                    print_stdout(&format!("{}\n", tl::ALL_DONE.get(session.lang)))?;
                     return Ok(None);
                 }
             }

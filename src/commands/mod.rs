@@ -49,7 +49,10 @@ impl Global {
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let matches = help::command(help::language_of_args(&args)).get_matches_from(args);
+    let early = help::language_of_args(&args);
+    let matches = help::command(early)
+        .try_get_matches_from(args)
+        .unwrap_or_else(|e| help::exit_with(e, early));
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     crate::loopback::init(crate::loopback::Settings::from_env());
     let lang = match cli.lang {
@@ -143,8 +146,9 @@ pub fn compare_options(args: &crate::cli::CompareArgs) -> Result<crate::measure:
 /// The one method named by `trace --method` (`all` is for compare).
 pub fn method_from(arg: MethodArg) -> Result<Method> {
     if arg == MethodArg::All {
-        return Err(crate::error::input(
-            "--method all: trace walks one method at a time; name one (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)",
+        return Err(crate::error::input_t(
+            crate::text::errors::TRACE_ONE_METHOD,
+            &[],
         ));
     }
     Ok(one_method(arg))

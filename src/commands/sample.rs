@@ -66,31 +66,20 @@ pub fn run(global: &Global, args: SampleArgs) -> Result<ExitCode> {
         content,
     )?;
     bar.finish_and_clear();
-    let msg = match (global.lang, content) {
-        (crate::lang::Lang::En, Content::Lines) => format!(
-            "wrote {} ({} bytes) of Kafka-like log records to {}\n",
-            format_bytes(size),
-            size,
-            output.display()
-        ),
-        (crate::lang::Lang::Zh, Content::Lines) => format!(
-            "已生成 {}（{} 字节）类 Kafka 日志记录：{}\n",
-            format_bytes(size),
-            size,
-            output.display()
-        ),
-        (_, Content::Segment) => format!(
-            "{}\n",
-            global.ctx().f(
-                crate::text::kafka::WROTE_SEGMENT,
-                &[
-                    ("size", &format_bytes(size)),
-                    ("bytes", &size),
-                    ("path", &output.display()),
-                ],
-            )
-        ),
+    let wrote = match content {
+        Content::Lines => crate::text::sample::WROTE_LINES,
+        Content::Segment => crate::text::kafka::WROTE_SEGMENT,
     };
-    eprint!("{msg}");
+    eprintln!(
+        "{}",
+        global.ctx().f(
+            wrote,
+            &[
+                ("size", &format_bytes(size)),
+                ("bytes", &size),
+                ("path", &output.display()),
+            ],
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }

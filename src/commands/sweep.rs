@@ -6,18 +6,19 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Global;
 use crate::cli::SweepArgs;
-use crate::error::{self, print_stdout};
+use crate::error::{self, ContextT, print_stdout};
 use crate::lang::Lang;
 use crate::methods::Method;
 use crate::sweep::grid::{self, GridProgress, SweepOptions};
 use crate::sweep::text::fill;
 use crate::sweep::view::{SweepView, ViewInput};
 use crate::sweep::{self, ibm, render};
+use crate::text::errors as te;
 use crate::text::sweep as st;
 
 /// Exit code when Ctrl-C stopped the sweep (128 + SIGINT, as a shell
@@ -43,9 +44,10 @@ where
     let mut out = Vec::new();
     for part in text.split(',').map(str::trim) {
         if part.is_empty() {
-            return Err(error::input(format!(
-                "{flag} {text}: an empty item; write sizes separated by commas, e.g. 512,4KiB,64KiB"
-            )));
+            return Err(error::input_t(
+                te::EMPTY_ITEM,
+                &[("flag", &flag), ("text", &text)],
+            ));
         }
         let v = parse(part)?;
         if !out.contains(&v) {
@@ -74,12 +76,20 @@ fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
     }
     let sizes = match &args.size {
         Some(t) => list("--size", t, |p| {
-            let n = crate::size::parse_size(p).map_err(|e| error::input(format!("--size: {e}")))?;
+            let n = crate::size::parse_size(p).map_err(|e| {
+                anyhow::Error::new(error::Localized::around(
+                    te::FLAG,
+                    "reason",
+                    &e,
+                    &[("flag", &"--size")],
+                ))
+            })?;
             let min = crate::kafka::segment::MIN_SEGMENT_BYTES;
             if n < min || n > MAX_SIZE {
-                return Err(error::input(format!(
-                    "--size {p}: a sweep's samples are Kafka log segments; give a size between {min} bytes and 64 GiB"
-                )));
+                return Err(error::input_t(
+                    te::SWEEP_SIZE,
+                    &[("text", &p), ("min", &min)],
+                ));
             }
             Ok(n)
         })?,
@@ -103,10 +113,10 @@ fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
         faults: crate::harness::Faults::from_env(),
     };
     if opts.points() > MAX_POINTS {
-        return Err(error::input(format!(
-            "the grid has {} points (methods × sizes × buffers); zclab sweeps at most {MAX_POINTS}: give fewer --size or --buf values",
-            opts.points()
-        )));
+        return Err(error::input_t(
+            te::TOO_MANY_POINTS,
+            &[("points", &opts.points()), ("max", &MAX_POINTS)],
+        ));
     }
     Ok((opts, None))
 }
@@ -115,30 +125,24 @@ fn options(args: &SweepArgs) -> Result<(SweepOptions, Option<u64>)> {
 pub(super) fn check_html_target(path: &Path) -> Result<()> {
     let shown = path.display();
     if path.is_dir() {
-        return Err(error::input(format!(
-            "--html {shown} is a folder: give a file name, e.g. {shown}/sweep.html"
-        )));
+        return Err(error::input_t(te::HTML_IS_FOLDER, &[("path", &shown)]));
     }
     if let Ok(text) = std::fs::read_to_string(path) {
         if !text.contains("<meta name=\"generator\" content=\"zclab") {
-            return Err(error::input(format!(
-                "--html {shown} already exists and is not a zclab report: zclab will not overwrite it; choose another name"
-            )));
+            return Err(error::input_t(te::HTML_NOT_OURS, &[("path", &shown)]));
         }
     } else if path.exists() {
-        return Err(error::input(format!(
-            "--html {shown} already exists and is not a zclab report: zclab will not overwrite it; choose another name"
-        )));
+        return Err(error::input_t(te::HTML_NOT_OURS, &[("path", &shown)]));
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(error::input(format!(
-            "--html {shown}: the folder {} does not exist; create it first",
-            dir.display()
-        )));
+        return Err(error::input_t(
+            te::HTML_NO_FOLDER,
+            &[("path", &shown), ("dir", &dir.display())],
+        ));
     }
     Ok(())
 }
@@ -158,7 +162,7 @@ pub(super) fn write_html(path: &Path, page: &str) -> Result<()> {
     let tmp = crate::cleanup::TempPath::new(crate::cleanup::temp_name(&dir, &name));
     std::fs::write(tmp.path(), page)
         .and_then(|()| std::fs::rename(tmp.path(), path))
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .context_t(te::CANNOT_WRITE, &[("path", &path.display())])?;
     tmp.keep();
     Ok(())
 }
@@ -235,9 +239,8 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
             i32::from(EXIT_INTERRUPTED),
             Arc::clone(&stop),
         )
-        .context("cannot install the Ctrl-C handler")?;
-        signal_hook::flag::register(sig, Arc::clone(&stop))
-            .context("cannot install the Ctrl-C handler")?;
+        .context_t(te::CTRL_C_HANDLER, &[])?;
+        signal_hook::flag::register(sig, Arc::clone(&stop)).context_t(te::CTRL_C_HANDLER, &[])?;
     }
 
     let dir = crate::sample::ensure_cache_dir()?;
@@ -288,7 +291,7 @@ pub fn run(global: &Global, args: SweepArgs) -> Result<ExitCode> {
         ibm: ibm_divisor,
     });
     let ctx = global.ctx();
-    let json = serde_json::to_string_pretty(&view).context("cannot serialise the sweep")?;
+    let json = serde_json::to_string_pretty(&view).context_t(te::SWEEP_ENCODE, &[])?;
     let text = if args.json {
         format!("{json}\n")
     } else if args.csv {

@@ -7,7 +7,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
+
+use crate::error::{ContextT, fail_t};
+use crate::text::demo as t;
 
 /// What the client measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,42 +35,49 @@ pub fn fetch(
     cancelled: &dyn Fn() -> bool,
 ) -> Result<Fetched> {
     let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
-        .with_context(|| format!("cannot connect to nginx on {addr}"))?;
+        .context_t(t::CONNECT, &[("addr", &addr)])?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
-        .context("set_read_timeout")?;
-    let mut writer = stream.try_clone().context("cannot clone the socket")?;
+        .context_t(t::READ_TIMEOUT, &[])?;
+    let mut writer = stream
+        .try_clone()
+        .context_t(crate::text::run::DUPLICATE_SOCKET, &[])?;
     let mut reader = BufReader::with_capacity(256 * 1024, stream);
     let mut body = vec![0u8; expect_len as usize];
     let mut on_wire = Duration::ZERO;
     let mut total = 0u64;
     for i in 0..n {
         if cancelled() {
-            bail!("interrupted");
+            return Err(fail_t(t::INTERRUPTED, &[]));
         }
         let started = Instant::now();
         write!(
             writer,
             "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: zclab\r\nAccept: */*\r\n\r\n"
         )
-        .context("cannot send the request")?;
-        let len = read_head(&mut reader).with_context(|| format!("response {}", i + 1))?;
+        .context_t(t::SEND_REQUEST, &[])?;
+        let n = i + 1;
+        let len = read_head(&mut reader).context_t(t::RESPONSE, &[("n", &n)])?;
         if len != expect_len {
-            bail!(
-                "response {}: Content-Length {len}, but the file has {expect_len} bytes",
-                i + 1
-            );
+            return Err(fail_t(
+                t::LENGTH,
+                &[("n", &n), ("len", &len), ("expect", &expect_len)],
+            ));
         }
         reader
             .read_exact(&mut body)
-            .with_context(|| format!("response {}: body cut short", i + 1))?;
+            .context_t(t::BODY_SHORT, &[("n", &n)])?;
         on_wire += started.elapsed();
         let crc = crc32fast::hash(&body);
         if crc != expect_crc {
-            bail!(
-                "response {}: body CRC-32 {crc:08x} differs from the file's {expect_crc:08x}",
-                i + 1
-            );
+            return Err(fail_t(
+                t::BODY_CRC,
+                &[
+                    ("n", &n),
+                    ("crc", &format_args!("{crc:08x}")),
+                    ("expect", &format_args!("{expect_crc:08x}")),
+                ],
+            ));
         }
         total += len;
     }
@@ -81,16 +91,19 @@ pub fn fetch(
 /// Reads a status line and headers; requires 200 and returns Content-Length.
 fn read_head(r: &mut impl BufRead) -> Result<u64> {
     let mut line = String::new();
-    r.read_line(&mut line).context("no status line")?;
+    r.read_line(&mut line).context_t(t::NO_STATUS, &[])?;
     let status = line.split_whitespace().nth(1).unwrap_or("");
     if status != "200" {
-        bail!("nginx answered {:?}", line.trim_end());
+        return Err(fail_t(
+            t::STATUS,
+            &[("line", &format_args!("{:?}", line.trim_end()))],
+        ));
     }
     let mut len = None;
     loop {
         line.clear();
-        if r.read_line(&mut line).context("headers cut short")? == 0 {
-            bail!("connection closed in the headers");
+        if r.read_line(&mut line).context_t(t::HEADERS_SHORT, &[])? == 0 {
+            return Err(fail_t(t::CLOSED_IN_HEADERS, &[]));
         }
         let l = line.trim_end();
         if l.is_empty() {
@@ -100,11 +113,11 @@ fn read_head(r: &mut impl BufRead) -> Result<u64> {
             if k.eq_ignore_ascii_case("content-length") {
                 len = v.trim().parse::<u64>().ok();
             } else if k.eq_ignore_ascii_case("transfer-encoding") {
-                bail!("chunked response: not expected for a static file");
+                return Err(fail_t(t::CHUNKED, &[]));
             }
         }
     }
-    len.context("no Content-Length header")
+    len.context_t(t::NO_LENGTH, &[])
 }
 
 #[cfg(test)]

@@ -17,8 +17,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::Result;
 
+use crate::error::{ContextT, Localized, fail_t};
+use crate::text::demo as t;
+use crate::text::errors as te;
 use crate::tracer::{self, AttachOutcome};
 
 /// What to run.
@@ -90,10 +93,12 @@ fn nginx_version(nginx: &std::path::Path) -> String {
 }
 
 /// Runs the demo. `progress` gets one line per stage (for stderr).
-pub fn run(opts: DemoOptions, progress: &mut dyn FnMut(&str)) -> Result<DemoOutcome, DemoError> {
+pub fn run(
+    opts: DemoOptions,
+    progress: &mut dyn FnMut(&Localized),
+) -> Result<DemoOutcome, DemoError> {
     let nginx_bin = nginx::find_nginx().ok_or(DemoError::NginxMissing)?;
-    let guard = tracer::StopOnSignal::install()
-        .map_err(|e| anyhow!("cannot install the Ctrl-C handler: {e}"))?;
+    let guard = tracer::StopOnSignal::install().context_t(te::CTRL_C_HANDLER, &[])?;
     // Orphans of our nginx (a worker whose master died first) come to us,
     // and Nginx's drop reaps them: nothing is left behind.
     // SAFETY: prctl with integer arguments.
@@ -102,11 +107,11 @@ pub fn run(opts: DemoOptions, progress: &mut dyn FnMut(&str)) -> Result<DemoOutc
     }
     let root = nginx::TempRoot::new()?;
     let www = root.path.join("www");
-    std::fs::create_dir(&www).context("cannot create the document root")?;
+    std::fs::create_dir(&www).context_t(t::DOC_ROOT, &[])?;
     std::fs::set_permissions(&www, std::os::unix::fs::PermissionsExt::from_mode(0o755)).ok();
     let file = www.join(nginx::FILE_PATH.trim_start_matches('/'));
     write_sample(&file, opts.size)?;
-    let body = std::fs::read(&file).context("cannot read the sample back")?;
+    let body = std::fs::read(&file).context_t(t::READ_BACK, &[])?;
     let crc = crc32fast::hash(&body);
     drop(body);
 
@@ -129,11 +134,11 @@ pub fn run(opts: DemoOptions, progress: &mut dyn FnMut(&str)) -> Result<DemoOutc
 
 fn write_sample(path: &PathBuf, size: u64) -> Result<()> {
     let f =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+        std::fs::File::create(path).context_t(te::CANNOT_CREATE, &[("path", &path.display())])?;
     let mut w = std::io::BufWriter::new(f);
     crate::sample::write_records(&mut w, size, &mut |_| {})
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    std::io::Write::flush(&mut w).context("cannot write the sample")?;
+        .context_t(te::CANNOT_WRITE, &[("path", &path.display())])?;
+    std::io::Write::flush(&mut w).context_t(t::WRITE_SAMPLE, &[])?;
     std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).ok();
     Ok(())
 }
@@ -145,18 +150,18 @@ fn run_setting(
     opts: DemoOptions,
     crc: u32,
     guard: &tracer::StopOnSignal,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(&Localized),
 ) -> Result<SettingRun, DemoError> {
     let label = if sendfile { "on" } else { "off" };
-    progress(&format!("sendfile {label}: starting nginx"));
+    progress(&Localized::new(t::STAGE_STARTING, &[("setting", &label)]));
     let server = nginx::Nginx::start(nginx_bin, root, sendfile)?;
     let stop = guard.flag();
     let cancelled = || stop.load(Ordering::Relaxed);
 
     // Untraced pass: CPU and throughput as the server really runs.
-    progress(&format!(
-        "sendfile {label}: {} requests untraced (CPU, throughput)",
-        opts.requests
+    progress(&Localized::new(
+        t::STAGE_UNTRACED,
+        &[("setting", &label), ("n", &opts.requests)],
     ));
     let cpu_before = nginx::cpu_ns(server.worker);
     let plain = http::fetch(
@@ -175,9 +180,13 @@ fn run_setting(
     };
 
     // Traced pass: the worker's system calls.
-    progress(&format!(
-        "sendfile {label}: attaching to worker {} and fetching {} more times",
-        server.worker, opts.requests
+    progress(&Localized::new(
+        t::STAGE_TRACED,
+        &[
+            ("setting", &label),
+            ("worker", &server.worker),
+            ("n", &opts.requests),
+        ],
     ));
     let done = AtomicBool::new(false);
     let (go_tx, go_rx) = mpsc::channel::<()>();
@@ -194,7 +203,7 @@ fn run_setting(
                     crc,
                     &|| stop.load(Ordering::Relaxed),
                 ),
-                Err(_) => Err(anyhow!("the tracer did not attach")),
+                Err(_) => Err(fail_t(t::NOT_ATTACHED, &[])),
             };
             done.store(true, Ordering::Relaxed);
             r
@@ -210,13 +219,20 @@ fn run_setting(
         drop(go_tx);
         let fetched = client
             .join()
-            .unwrap_or_else(|_| Err(anyhow!("the HTTP client panicked")));
+            .unwrap_or_else(|_| Err(fail_t(t::CLIENT_PANICKED, &[])));
         (traced, fetched)
     });
-    let trace = trace.map_err(|e| anyhow!("cannot trace nginx's worker: {e}"))?;
+    let trace = trace.map_err(|e| {
+        anyhow::Error::new(Localized::around(
+            t::TRACE_WORKER,
+            "reason",
+            &e.message(),
+            &[],
+        ))
+    })?;
     let traced = traced.map_err(|e| interrupted_or(e, guard))?;
     let (master, worker) = (server.master, server.worker);
-    progress(&format!("sendfile {label}: stopping nginx"));
+    progress(&Localized::new(t::STAGE_STOPPING, &[("setting", &label)]));
     server.stop();
     Ok(SettingRun {
         sendfile,
@@ -240,7 +256,7 @@ fn interrupted_or(e: anyhow::Error, guard: &tracer::StopOnSignal) -> DemoError {
 /// Checks `--requests`.
 pub fn check_requests(n: u64) -> Result<u64> {
     if n == 0 || n > 100_000 {
-        bail!("--requests {n}: give 1 to 100000");
+        return Err(crate::error::input_t(te::DEMO_REQUESTS, &[("n", &n)]));
     }
     Ok(n)
 }

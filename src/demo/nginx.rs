@@ -17,9 +17,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
+
+use crate::error::{ContextT, fail_t, wrap_t};
+use crate::text::demo as t;
+use crate::text::errors as te;
 
 /// The URL path of the sample file.
 pub const FILE_PATH: &str = "/segment.log";
@@ -60,16 +64,16 @@ impl TempRoot {
             match fs::create_dir(&path) {
                 Ok(()) => {
                     fs::set_permissions(&path, fs::Permissions::from_mode(0o755))
-                        .with_context(|| format!("chmod {}", path.display()))?;
+                        .context_t(t::CHMOD, &[("path", &path.display())])?;
                     return Ok(TempRoot { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => {
-                    return Err(e).with_context(|| format!("cannot create {}", path.display()));
+                    return Err(wrap_t(e, te::CANNOT_CREATE, &[("path", &path.display())]));
                 }
             }
         }
-        bail!("cannot create a temp folder in {}", base.display())
+        Err(fail_t(t::TEMP_FOLDER, &[("dir", &base.display())]))
     }
 }
 
@@ -109,7 +113,7 @@ fn write_config(root: &Path, nginx: &Path, port: u16, sendfile: bool) -> Result<
     let mut temps = String::new();
     for name in temp_path_directives(nginx) {
         let dir = root.join("tmp").join(&name);
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        fs::create_dir_all(&dir).context_t(te::CANNOT_CREATE, &[("path", &dir.display())])?;
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).ok();
         temps.push_str(&format!("    {name}_temp_path {};\n", dir.display()));
     }
@@ -138,14 +142,14 @@ fn write_config(root: &Path, nginx: &Path, port: u16, sendfile: bool) -> Result<
         "nginx-sendfile-{}.conf",
         if sendfile { "on" } else { "off" }
     ));
-    fs::write(&path, conf).with_context(|| format!("cannot write {}", path.display()))?;
+    fs::write(&path, conf).context_t(te::CANNOT_WRITE, &[("path", &path.display())])?;
     Ok(path)
 }
 
 /// A free TCP port on 127.0.0.1 (bound, then released for nginx).
 fn free_port() -> Result<u16> {
-    let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("cannot find a free port")?;
-    Ok(l.local_addr().context("local_addr")?.port())
+    let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context_t(t::FREE_PORT, &[])?;
+    Ok(l.local_addr().context_t(t::PORT_ADDRESS, &[])?.port())
 }
 
 /// A running nginx; stopped on drop.
@@ -163,7 +167,9 @@ impl Nginx {
         let port = free_port()?;
         let conf = write_config(root, nginx, port, sendfile)?;
         let error_log = root.join("error.log");
-        let stderr = fs::File::create(root.join("stderr.log")).context("stderr.log")?;
+        let stderr_log = root.join("stderr.log");
+        let stderr = fs::File::create(&stderr_log)
+            .context_t(te::CANNOT_CREATE, &[("path", &stderr_log.display())])?;
         let mut cmd = Command::new(nginx);
         cmd.arg("-p")
             .arg(root)
@@ -186,7 +192,7 @@ impl Nginx {
         }
         let child = cmd
             .spawn()
-            .with_context(|| format!("cannot start {}", nginx.display()))?;
+            .context_t(t::START, &[("path", &nginx.display())])?;
         let master = child.id() as i32;
         let mut me = Nginx {
             child,
@@ -198,10 +204,10 @@ impl Nginx {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(Some(status)) = me.child.try_wait() {
-                bail!(
-                    "nginx exited at start-up ({status}): {}",
-                    me.last_error(root)
-                );
+                return Err(fail_t(
+                    t::EXITED,
+                    &[("status", &status), ("error", &me.last_error(root))],
+                ));
             }
             if me.worker == 0 {
                 me.worker = children_of(master).into_iter().next().unwrap_or(0);
@@ -212,11 +218,10 @@ impl Nginx {
                 return Ok(me);
             }
             if Instant::now() > deadline {
-                bail!(
-                    "nginx did not answer on {} within 10 s: {}",
-                    me.addr,
-                    me.last_error(root)
-                );
+                return Err(fail_t(
+                    t::NO_ANSWER,
+                    &[("addr", &me.addr), ("error", &me.last_error(root))],
+                ));
             }
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::error::ContextT;
 use colored::Colorize;
 use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
@@ -266,7 +268,8 @@ pub fn demo_json(o: &DemoOutcome) -> Result<String> {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).context("cannot encode the JSON report")?;
+    let mut text =
+        serde_json::to_string_pretty(&doc).context_t(crate::text::errors::JSON_ENCODE, &[])?;
     text.push('\n');
     Ok(text)
 }

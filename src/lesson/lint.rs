@@ -30,6 +30,7 @@ pub fn check(file: &str, lang: Lang, steps: &[Step], errs: &mut Vec<Diagnostic>)
     for step in steps {
         for (line, text) in texts(step) {
             json_fields(file, line, &text, errs);
+            // ZH-STYLE applies to the Chinese files only (a rule, not words).
             if lang == Lang::Zh {
                 zh_style(file, line, &text, errs);
             }

@@ -30,6 +30,10 @@ pub use source::{DirSource, EmbeddedSource, Source};
 
 use crate::lang::Lang;
 
+// The `Lang` matches below choose data (a folder, a lesson's steps and
+// title in that language), not words: the lessons' prose is in `lessons/`,
+// the runner's words in `text::lesson`.
+
 /// Both languages, in the order lesson files are checked.
 pub const LANGS: [Lang; 2] = [Lang::En, Lang::Zh];
 

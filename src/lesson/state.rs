@@ -22,8 +22,11 @@ use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
+
+use crate::error::{ContextT, Localized};
+use crate::text::lesson as t;
 
 pub const STATE_VERSION: u32 = 1;
 
@@ -117,34 +120,31 @@ pub fn path() -> Option<PathBuf> {
 }
 
 /// Loads the state; the warning (if any) says why it was ignored.
-pub fn load(path: &Path) -> (State, Option<String>) {
+pub fn load(path: &Path) -> (State, Option<Localized>) {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Some(Localized::new(
+            t::STATE_UNREADABLE,
+            &[("path", &path.display()), ("reason", &e)],
+        ))
+    };
     match std::fs::read_to_string(path) {
         Ok(text) => match serde_json::from_str::<State>(&text) {
             Ok(s) if s.format_version == STATE_VERSION => (s, None),
             Ok(s) => (
                 State::default(),
-                Some(format!(
-                    "{}: progress format {} is not {STATE_VERSION}; starting afresh",
-                    path.display(),
-                    s.format_version
+                Some(Localized::new(
+                    t::STATE_FORMAT,
+                    &[
+                        ("path", &path.display()),
+                        ("found", &s.format_version),
+                        ("want", &STATE_VERSION),
+                    ],
                 )),
             ),
-            Err(e) => (
-                State::default(),
-                Some(format!(
-                    "{}: cannot read progress ({e}); starting afresh",
-                    path.display()
-                )),
-            ),
+            Err(e) => (State::default(), unreadable(&e)),
         },
         Err(e) if e.kind() == ErrorKind::NotFound => (State::default(), None),
-        Err(e) => (
-            State::default(),
-            Some(format!(
-                "{}: cannot read progress ({e}); starting afresh",
-                path.display()
-            )),
-        ),
+        Err(e) => (State::default(), unreadable(&e)),
     }
 }
 
@@ -152,15 +152,12 @@ pub fn load(path: &Path) -> (State, Option<String>) {
 /// never leaves half a file behind.
 pub fn save(path: &Path, state: &State) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {} for the lesson progress", dir.display()))?;
+        std::fs::create_dir_all(dir).context_t(t::STATE_FOLDER, &[("path", &dir.display())])?;
     }
     let tmp = path.with_extension("json.tmp");
-    let text = serde_json::to_string_pretty(state).context("cannot encode the lesson progress")?;
-    std::fs::write(&tmp, text + "\n")
-        .with_context(|| format!("cannot write the lesson progress to {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("cannot move the lesson progress into {}", path.display()))
+    let text = serde_json::to_string_pretty(state).context_t(t::STATE_ENCODE, &[])?;
+    std::fs::write(&tmp, text + "\n").context_t(t::STATE_WRITE, &[("path", &tmp.display())])?;
+    std::fs::rename(&tmp, path).context_t(t::STATE_MOVE, &[("path", &path.display())])
 }
 
 /// Removes the state file; a file that is not there is already cleared.
@@ -168,7 +165,7 @@ pub fn clear(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
+        Err(e) => Err(e).context_t(t::STATE_REMOVE, &[("path", &path.display())]),
     }
 }
 

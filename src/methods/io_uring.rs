@@ -21,12 +21,13 @@ use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use anyhow::anyhow;
 use io_uring::{IoUring, cqueue, opcode, types};
 use nix::errno::Errno;
 
-use super::zc_slots::{Completed, Slots};
+use super::zc_slots::{self, Completed, Notifications, Slots};
 use super::{Call, Observer, Tally, Transfer, TransferError};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 /// `IORING_SEND_ZC_REPORT_USAGE`, in the SQE's `ioprio`.
 const IORING_SEND_ZC_REPORT_USAGE: u16 = 1 << 3;
@@ -94,7 +95,15 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     );
     let mut ring = match ring {
         Ok(r) => r,
-        Err(e) => return fail(tally, anyhow!("io_uring_setup() failed: {e}")),
+        Err(e) => {
+            return fail(
+                tally,
+                fail_t(
+                    text::CALL_FAILED,
+                    &[("call", &"io_uring_setup()"), ("reason", &e)],
+                ),
+            );
+        }
     };
     let mut u = Uring {
         ring: &mut ring,
@@ -107,10 +116,8 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
 
     loop {
         let i = slot % slots.count();
-        while !u.done.all_below(slots.busy_until(i)) {
-            if let Err(e) = u.enter(observer, &mut tally, None) {
-                return fail(tally, e);
-            }
+        if let Err(e) = u.wait_below(slots.busy_until(i), observer, &mut tally) {
+            return fail(tally, e);
         }
         let n = match super::read_chunk(t, slots.slot_mut(i), observer, &mut tally) {
             Ok(super::Chunk::Data(n)) => n,
@@ -134,7 +141,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 .user_data(id);
             // SAFETY: the buffer outlives the send (see above).
             if unsafe { u.ring.submission().push(&entry) }.is_err() {
-                return fail(tally, anyhow!("the io_uring submission queue is full"));
+                return fail(tally, fail_t(text::URING_FULL, &[]));
             }
             let mut submit = Some(n - sent);
             let result = loop {
@@ -148,7 +155,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 Ok(0) => {
                     return fail(
                         tally,
-                        anyhow!("IORING_OP_SEND_ZC sent 0 bytes: the receiver stopped taking data"),
+                        fail_t(text::SOCKET_ZERO, &[("call", &"IORING_OP_SEND_ZC")]),
                     );
                 }
                 Ok(w) => w,
@@ -159,8 +166,9 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 Err(e) => {
                     return fail(
                         tally,
-                        anyhow!(
-                            "IORING_OP_SEND_ZC to the socket failed: {e} (did the receiver close the connection?)"
+                        fail_t(
+                            text::SOCKET_FAILED,
+                            &[("call", &"IORING_OP_SEND_ZC"), ("reason", &e)],
                         ),
                     );
                 }
@@ -175,28 +183,26 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         }
         slot += 1;
     }
-    while !u.done.all_below(next_id) {
-        if let Err(e) = u.enter(observer, &mut tally, None) {
-            return fail(tally, e);
-        }
-    }
-    if !tally.stopped_early && tally.bytes_into_user != t.size {
-        return fail(
-            tally,
-            anyhow!(
-                "the file changed size during the run (it had {} bytes when opened, read() returned {}); measure a file that nothing is writing to",
-                t.size,
-                tally.bytes_into_user
-            ),
-        );
-    }
-    Ok(tally)
+    zc_slots::finish(t, tally, &mut u, next_id, observer)
 }
 
 struct Uring<'a> {
     ring: &'a mut IoUring,
     /// Sends whose buffer the kernel has released.
     done: Completed,
+}
+
+impl Notifications for Uring<'_> {
+    fn completed(&self) -> &Completed {
+        &self.done
+    }
+
+    /// One `io_uring_enter` that submits nothing and waits for a
+    /// completion. Every send's own result was awaited when it was made,
+    /// so only notifications arrive here.
+    fn wait<O: Observer>(&mut self, observer: &mut O, tally: &mut Tally) -> anyhow::Result<()> {
+        self.enter(observer, tally, None).map(|_| ())
+    }
 }
 
 impl Uring<'_> {
@@ -227,14 +233,21 @@ impl Uring<'_> {
         match result {
             Ok(_) | Err(Errno::EINTR) | Err(Errno::EBUSY) => {}
             Err(Errno::ETIME) => {
-                return Err(anyhow!(
-                    "io_uring reported no completion within {} s ({} of {} sends complete)",
-                    COMPLETION_TIMEOUT.as_secs(),
-                    tally.zerocopy.covered,
-                    tally.zerocopy.sent
+                return Err(fail_t(
+                    text::URING_NO_COMPLETION,
+                    &[
+                        ("secs", &COMPLETION_TIMEOUT.as_secs()),
+                        ("covered", &tally.zerocopy.covered),
+                        ("sent", &tally.zerocopy.sent),
+                    ],
                 ));
             }
-            Err(e) => return Err(anyhow!("io_uring_enter() failed: {e}")),
+            Err(e) => {
+                return Err(fail_t(
+                    text::CALL_FAILED,
+                    &[("call", &"io_uring_enter()"), ("reason", &e)],
+                ));
+            }
         }
         let mut send_result = None;
         for cqe in self.ring.completion() {

@@ -24,11 +24,12 @@ use std::os::fd::AsRawFd;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 
-use anyhow::anyhow;
 use nix::errno::Errno;
 use nix::sys::mman::{MapFlags, ProtFlags, mmap, munmap};
 
-use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+use super::{Call, Flow, Observer, Tally, Transfer, TransferError, call_failed};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 /// For the truncation test: when set to a path, the method creates that
 /// file after its first `write` and waits (up to 60 s) until it is removed,
@@ -65,7 +66,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     observer.after(&call, mapped.as_ref().map(|_| len.get()).map_err(|e| *e));
     let addr: NonNull<c_void> = match mapped {
         Ok(a) => a,
-        Err(e) => return fail(tally, anyhow!("mmap() of the file failed: {e}")),
+        Err(e) => return fail(tally, call_failed("mmap()", e)),
     };
     let _sigbus = SigbusGuard::install();
 
@@ -79,7 +80,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     observer.after(&call, unmapped.map(|()| 0));
     match (result, unmapped) {
         (Err(error), _) => fail(tally, error),
-        (Ok(()), Err(e)) => fail(tally, anyhow!("munmap() of the file failed: {e}")),
+        (Ok(()), Err(e)) => fail(tally, call_failed("munmap()", e)),
         (Ok(()), Ok(())) => Ok(tally),
     }
 }
@@ -120,9 +121,7 @@ fn send_mapped<O: Observer>(
         let flow = observer.after(&call, result);
         match result {
             Ok(0) => {
-                return Err(anyhow!(
-                    "write() to the socket returned 0: the receiver stopped taking data"
-                ));
+                return Err(fail_t(text::SOCKET_ZERO, &[("call", &"write()")]));
             }
             Ok(w) => {
                 tally.chunks += 1;
@@ -138,18 +137,17 @@ fn send_mapped<O: Observer>(
             Err(Errno::EFAULT) => {
                 let now = t.file.metadata().map(|m| m.len()).ok();
                 return Err(match now {
-                    Some(now) if now < t.size => anyhow!(
-                        "the file was truncated during the run ({} bytes when mapped, {now} now): write() from the mapping at offset {offset} failed with EFAULT, because the pages past the new end of file are gone (code that read them itself would be killed by SIGBUS); measure a file that nothing is writing to",
-                        t.size
+                    Some(now) if now < t.size => fail_t(
+                        text::MMAP_TRUNCATED,
+                        &[("size", &t.size), ("now", &now), ("offset", &offset)],
                     ),
-                    _ => anyhow!(
-                        "write() from the mapping at offset {offset} failed with EFAULT (bad address): did the file change during the run?"
-                    ),
+                    _ => fail_t(text::MMAP_EFAULT, &[("offset", &offset)]),
                 });
             }
             Err(e) => {
-                return Err(anyhow!(
-                    "write() to the socket failed: {e} (did the receiver close the connection?)"
+                return Err(fail_t(
+                    text::SOCKET_FAILED,
+                    &[("call", &"write()"), ("reason", &e)],
                 ));
             }
         }
@@ -185,13 +183,29 @@ struct SigbusGuard {
     previous: Option<nix::sys::signal::SigAction>,
 }
 
-const SIGBUS_MESSAGE: &[u8] = b"zclab: SIGBUS while sending from the mapped file: the file was truncated during the run; measure a file that nothing is writing to\n";
+/// The language of the SIGBUS line, chosen when the guard is installed (the
+/// handler itself may only read an atomic).
+static SIGBUS_IN_CHINESE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 extern "C" fn on_sigbus(_: nix::libc::c_int) {
+    let lang = if SIGBUS_IN_CHINESE.load(Ordering::Relaxed) {
+        crate::lang::Lang::Zh
+    } else {
+        crate::lang::Lang::En
+    };
     // Only async-signal-safe calls here: write(2) and _exit(2).
-    // SAFETY: plain system calls on a static buffer.
+    for part in [
+        crate::text::errors::PREFIX.get(lang),
+        text::SIGBUS.get(lang),
+        "\n",
+    ] {
+        // SAFETY: a plain system call on a static buffer.
+        unsafe {
+            nix::libc::write(2, part.as_ptr().cast(), part.len());
+        }
+    }
+    // SAFETY: a plain system call.
     unsafe {
-        nix::libc::write(2, SIGBUS_MESSAGE.as_ptr().cast(), SIGBUS_MESSAGE.len());
         nix::libc::_exit(1);
     }
 }
@@ -203,6 +217,10 @@ impl SigbusGuard {
             SigHandler::Handler(on_sigbus),
             SaFlags::empty(),
             SigSet::empty(),
+        );
+        SIGBUS_IN_CHINESE.store(
+            crate::lang::chosen() == crate::lang::Lang::Zh,
+            Ordering::Relaxed,
         );
         // SAFETY: the handler only makes async-signal-safe calls.
         let previous = unsafe { sigaction(Signal::SIGBUS, &action) }.ok();

@@ -395,7 +395,6 @@ pub struct Transfer<'a> {
     pub progress: &'a AtomicU64,
 }
 
-/// Runs `method` to the end of the file (or until the observer stops it).
 /// What one `read(2)` of the file into a user buffer gave a road that
 /// sends from user memory (read-write, msg-zerocopy, io-uring).
 pub(crate) enum Chunk {
@@ -434,16 +433,19 @@ pub(crate) fn read_chunk<O: Observer>(
             tally.interrupted += 1;
             return Ok(Chunk::Again);
         }
-        Err(e) => anyhow::bail!("read() from the file failed: {e}"),
+        Err(e) => return Err(call_failed("read()", e)),
     };
     tally.chunks += 1;
     tally.bytes_into_user += n as u64;
     if tally.bytes_into_user > t.size {
-        anyhow::bail!(
-            "the file grew during the run (it had {} bytes when opened, read() has returned {} so far); measure a file that nothing is writing to",
-            t.size,
-            tally.bytes_into_user
-        );
+        return Err(crate::error::fail_t(
+            crate::text::run::FILE_GREW,
+            &[
+                ("size", &t.size),
+                ("call", &"read()"),
+                ("offset", &tally.bytes_into_user),
+            ],
+        ));
     }
     if flow == Flow::Stop {
         tally.stopped_early = true;
@@ -452,6 +454,26 @@ pub(crate) fn read_chunk<O: Observer>(
     Ok(Chunk::Data(n))
 }
 
+/// The end of a road that reads into user memory: unless it stopped early
+/// on purpose, `read(2)` must have returned exactly the file's size (a file
+/// that grew is caught by [`read_chunk`] as it happens; one that shrank
+/// shows only here).
+pub(crate) fn read_to_size(t: &Transfer<'_>, tally: Tally) -> Result<Tally, TransferError> {
+    if tally.stopped_early || tally.bytes_into_user == t.size {
+        return Ok(tally);
+    }
+    let error = crate::error::fail_t(
+        crate::text::run::FILE_SHRANK,
+        &[
+            ("size", &t.size),
+            ("call", &"read()"),
+            ("offset", &tally.bytes_into_user),
+        ],
+    );
+    Err(TransferError { tally, error })
+}
+
+/// Runs `method` to the end of the file (or until the observer stops it).
 pub fn run<O: Observer>(
     method: Method,
     t: &Transfer<'_>,
@@ -465,4 +487,13 @@ pub fn run<O: Observer>(
         Method::MsgZerocopy => msg_zerocopy::run(t, observer),
         Method::IoUring => io_uring::run(t, observer),
     }
+}
+
+/// `{call} failed: {reason}`, in the user's language: a kernel call of a
+/// road refused.
+pub(crate) fn call_failed(call: &str, reason: impl std::fmt::Display) -> anyhow::Error {
+    crate::error::fail_t(
+        crate::text::run::CALL_FAILED,
+        &[("call", &call), ("reason", &reason)],
+    )
 }

@@ -19,12 +19,13 @@
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 
-use anyhow::anyhow;
 use nix::errno::Errno;
 use nix::libc;
 
-use super::zc_slots::{Completed, Slots};
+use super::zc_slots::{self, Completed, Notifications, Slots};
 use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 /// `SO_ZEROCOPY` from `<asm-generic/socket.h>` (not in libc).
 const SO_ZEROCOPY: libc::c_int = 60;
@@ -53,43 +54,22 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     let mut tally = Tally::default();
     let fail = |tally: Tally, error: anyhow::Error| Err(TransferError { tally, error });
     let sock = t.socket.as_raw_fd();
-
-    let call = Call::SetZerocopy { fd: sock };
-    observer.before(&call);
-    let one: libc::c_int = 1;
-    // SAFETY: a valid socket and a c_int option value of the right size.
-    let rc = unsafe {
-        libc::setsockopt(
-            sock,
-            libc::SOL_SOCKET,
-            SO_ZEROCOPY,
-            (&one as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    let result = if rc < 0 { Err(Errno::last()) } else { Ok(0) };
-    tally.setsockopt += 1;
-    observer.after(&call, result);
-    if let Err(e) = result {
-        return fail(
-            tally,
-            anyhow!(
-                "setsockopt(SO_ZEROCOPY) failed: {e} (this kernel may lack MSG_ZEROCOPY, added in Linux 4.14)"
-            ),
-        );
+    if let Err(e) = set_zerocopy(sock, observer, &mut tally) {
+        return fail(tally, e);
     }
 
     let mut slots = Slots::new(t.buffer_bytes);
-    let mut done = Completed::default();
+    let mut queue = ErrQueue {
+        sock,
+        done: Completed::default(),
+    };
     let mut next_id: u64 = 0;
     let mut slot = 0usize;
 
     loop {
         let i = slot % slots.count();
-        while !done.all_below(slots.busy_until(i)) {
-            if let Err(e) = wait_completions(sock, observer, &mut tally, &mut done) {
-                return fail(tally, e);
-            }
+        if let Err(e) = queue.wait_below(slots.busy_until(i), observer, &mut tally) {
+            return fail(tally, e);
         }
         let n = match super::read_chunk(t, slots.slot_mut(i), observer, &mut tally) {
             Ok(super::Chunk::Data(n)) => n,
@@ -113,10 +93,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             let flow = observer.after(&call, result);
             match result {
                 Ok(0) => {
-                    return fail(
-                        tally,
-                        anyhow!("sendmsg() returned 0: the receiver stopped taking data"),
-                    );
+                    return fail(tally, fail_t(text::SOCKET_ZERO, &[("call", &"sendmsg()")]));
                 }
                 Ok(w) => {
                     slots.used_by(i, next_id);
@@ -132,17 +109,18 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 Err(Errno::EINTR) => tally.interrupted += 1,
                 // The socket's option memory holds the pending
                 // notifications; wait for some to be read, then resend.
-                Err(Errno::ENOBUFS) if next_id > 0 && !done.all_below(next_id) => {
+                Err(Errno::ENOBUFS) if next_id > 0 && !queue.completed().all_below(next_id) => {
                     tally.zerocopy.enobufs += 1;
-                    if let Err(e) = wait_completions(sock, observer, &mut tally, &mut done) {
+                    if let Err(e) = queue.wait(observer, &mut tally) {
                         return fail(tally, e);
                     }
                 }
                 Err(e) => {
                     return fail(
                         tally,
-                        anyhow!(
-                            "sendmsg(MSG_ZEROCOPY) to the socket failed: {e} (did the receiver close the connection?)"
+                        fail_t(
+                            text::SOCKET_FAILED,
+                            &[("call", &"sendmsg(MSG_ZEROCOPY)"), ("reason", &e)],
                         ),
                     );
                 }
@@ -155,23 +133,46 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             break;
         }
     }
-    // Every send must be reported complete before the buffers go.
-    while !done.all_below(next_id) {
-        if let Err(e) = wait_completions(sock, observer, &mut tally, &mut done) {
-            return fail(tally, e);
-        }
+    zc_slots::finish(t, tally, &mut queue, next_id, observer)
+}
+
+/// `setsockopt(SO_ZEROCOPY)`: without it the kernel ignores `MSG_ZEROCOPY`.
+fn set_zerocopy<O: Observer>(sock: i32, observer: &mut O, tally: &mut Tally) -> anyhow::Result<()> {
+    let call = Call::SetZerocopy { fd: sock };
+    observer.before(&call);
+    let one: libc::c_int = 1;
+    // SAFETY: a valid socket and a c_int option value of the right size.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock,
+            libc::SOL_SOCKET,
+            SO_ZEROCOPY,
+            (&one as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    let result = if rc < 0 { Err(Errno::last()) } else { Ok(0) };
+    tally.setsockopt += 1;
+    observer.after(&call, result);
+    result
+        .map(|_| ())
+        .map_err(|e| fail_t(text::SO_ZEROCOPY, &[("reason", &e)]))
+}
+
+/// The socket's error queue, where the kernel reports finished sends.
+struct ErrQueue {
+    sock: i32,
+    done: Completed,
+}
+
+impl Notifications for ErrQueue {
+    fn completed(&self) -> &Completed {
+        &self.done
     }
-    if !tally.stopped_early && tally.bytes_into_user != t.size {
-        return fail(
-            tally,
-            anyhow!(
-                "the file changed size during the run (it had {} bytes when opened, read() returned {}); measure a file that nothing is writing to",
-                t.size,
-                tally.bytes_into_user
-            ),
-        );
+
+    fn wait<O: Observer>(&mut self, observer: &mut O, tally: &mut Tally) -> anyhow::Result<()> {
+        wait_completions(self.sock, observer, tally, &mut self.done)
     }
-    Ok(tally)
 }
 
 /// `sendmsg(fd, {buf, len}, MSG_ZEROCOPY)`.
@@ -227,15 +228,17 @@ fn wait_completions<O: Observer>(
     observer.after(&call, result);
     match result {
         Ok(0) => {
-            return Err(anyhow!(
-                "the kernel reported no zero-copy completion within {} s ({} of {} sends complete)",
-                COMPLETION_TIMEOUT_MS / 1000,
-                tally.zerocopy.covered,
-                tally.zerocopy.sent
+            return Err(fail_t(
+                text::ZC_NO_COMPLETION,
+                &[
+                    ("secs", &(COMPLETION_TIMEOUT_MS / 1000)),
+                    ("covered", &tally.zerocopy.covered),
+                    ("sent", &tally.zerocopy.sent),
+                ],
             ));
         }
         Ok(_) | Err(Errno::EINTR) => {}
-        Err(e) => return Err(anyhow!("poll() on the socket's error queue failed: {e}")),
+        Err(e) => return Err(fail_t(text::ERRQUEUE_POLL, &[("reason", &e)])),
     }
     let mut got = 0;
     loop {
@@ -259,15 +262,17 @@ fn wait_completions<O: Observer>(
             Err(Errno::EAGAIN) => break,
             Err(Errno::EINTR) => tally.interrupted += 1,
             Err(e) => {
-                return Err(anyhow!("recvmsg(MSG_ERRQUEUE) on the socket failed: {e}"));
+                return Err(fail_t(text::ERRQUEUE_RECV, &[("reason", &e)]));
             }
         }
     }
     if got == 0 && pfd.revents & (libc::POLLHUP | libc::POLLNVAL) != 0 {
-        return Err(anyhow!(
-            "the connection closed before the kernel reported every zero-copy send complete ({} of {})",
-            tally.zerocopy.covered,
-            tally.zerocopy.sent
+        return Err(fail_t(
+            text::ZC_CLOSED,
+            &[
+                ("covered", &tally.zerocopy.covered),
+                ("sent", &tally.zerocopy.sent),
+            ],
         ));
     }
     Ok(())

@@ -10,10 +10,11 @@
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 
-use anyhow::anyhow;
 use nix::errno::Errno;
 
 use super::{Call, Chunk, Flow, Observer, Tally, Transfer, TransferError};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, TransferError> {
     let mut tally = Tally::default();
@@ -45,12 +46,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             let flow = observer.after(&call, result);
             match result {
                 Ok(0) => {
-                    return fail(
-                        tally,
-                        anyhow!(
-                            "write() to the socket returned 0: the receiver stopped taking data"
-                        ),
-                    );
+                    return fail(tally, fail_t(text::SOCKET_ZERO, &[("call", &"write()")]));
                 }
                 Ok(w) => {
                     done += w;
@@ -65,9 +61,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 Err(e) => {
                     return fail(
                         tally,
-                        anyhow!(
-                            "write() to the socket failed: {e} (did the receiver close the connection?)"
-                        ),
+                        fail_t(text::SOCKET_FAILED, &[("call", &"write()"), ("reason", &e)]),
                     );
                 }
             }
@@ -80,15 +74,5 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         }
     }
 
-    if tally.bytes_into_user != t.size {
-        return fail(
-            tally,
-            anyhow!(
-                "the file changed size during the run (it had {} bytes when opened, read() returned {}); measure a file that nothing is writing to",
-                t.size,
-                tally.bytes_into_user
-            ),
-        );
-    }
-    Ok(tally)
+    super::read_to_size(t, tally)
 }

@@ -9,10 +9,11 @@
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 
-use anyhow::anyhow;
 use nix::errno::Errno;
 
 use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 /// The most one `sendfile(2)` call transfers on Linux.
 pub const MAX_PER_CALL: u64 = 0x7fff_f000;
@@ -38,10 +39,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             Ok(0) => {
                 return fail(
                     tally,
-                    anyhow!(
-                        "the file shrank during the run (it had {} bytes when opened, sendfile() found the end at {}); measure a file that nothing is writing to",
-                        t.size,
-                        offset
+                    fail_t(
+                        text::FILE_SHRANK,
+                        &[
+                            ("size", &t.size),
+                            ("call", &"sendfile()"),
+                            ("offset", &offset),
+                        ],
                     ),
                 );
             }
@@ -53,8 +57,9 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             Err(e) => {
                 return fail(
                     tally,
-                    anyhow!(
-                        "sendfile() to the socket failed: {e} (did the receiver close the connection?)"
+                    fail_t(
+                        text::SOCKET_FAILED,
+                        &[("call", &"sendfile()"), ("reason", &e)],
                     ),
                 );
             }

@@ -19,11 +19,12 @@
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::atomic::Ordering;
 
-use anyhow::anyhow;
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, SpliceFFlags, fcntl, splice};
 
-use super::{Call, Flow, Observer, Tally, Transfer, TransferError};
+use super::{Call, Flow, Observer, Tally, Transfer, TransferError, call_failed};
+use crate::error::fail_t;
+use crate::text::run as text;
 
 /// The page size the pipe's slots are measured in.
 const PAGE: usize = 4096;
@@ -42,43 +43,11 @@ pub fn chunk_for_pipe(buffer_bytes: usize, pipe_bytes: usize) -> usize {
 pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, TransferError> {
     let mut tally = Tally::default();
     let fail = |tally: Tally, error: anyhow::Error| Err(TransferError { tally, error });
-
-    observer.before(&Call::Pipe2);
-    let piped = nix::unistd::pipe2(OFlag::O_CLOEXEC);
-    tally.pipe2 += 1;
-    observer.after(&Call::Pipe2, piped.as_ref().map(|_| 0).map_err(|e| *e));
-    let (pipe_r, pipe_w): (OwnedFd, OwnedFd) = match piped {
+    let (pipe_r, pipe_w) = match open_pipe(t, observer, &mut tally) {
         Ok(p) => p,
-        Err(e) => return fail(tally, anyhow!("pipe2() failed: {e}")),
+        Err(e) => return fail(tally, e),
     };
-
-    let want = pipe_request(t.buffer_bytes);
-    let call = Call::SetPipeSize {
-        fd: pipe_w.as_raw_fd(),
-        size: want,
-    };
-    observer.before(&call);
-    let set = fcntl(&pipe_w, FcntlArg::F_SETPIPE_SZ(want as nix::libc::c_int));
-    tally.fcntl += 1;
-    observer.after(&call, set.map(|n| n as usize));
-    let pipe_bytes = match set {
-        Ok(n) => n as usize,
-        // Refused (too big for this user): keep the pipe as it is and ask
-        // its size without another counted call: the default is 16 pages.
-        Err(Errno::EPERM | Errno::EINVAL | Errno::ENOMEM) => {
-            match fcntl(&pipe_w, FcntlArg::F_GETPIPE_SZ) {
-                Ok(n) => {
-                    tally.fcntl += 1;
-                    n as usize
-                }
-                Err(e) => return fail(tally, anyhow!("fcntl(F_GETPIPE_SZ) failed: {e}")),
-            }
-        }
-        Err(e) => return fail(tally, anyhow!("fcntl(F_SETPIPE_SZ, {want}) failed: {e}")),
-    };
-    tally.pipe_bytes = pipe_bytes as u64;
-    let chunk = chunk_for_pipe(t.buffer_bytes, pipe_bytes);
-    let flags = SpliceFFlags::SPLICE_F_MOVE;
+    let chunk = chunk_for_pipe(t.buffer_bytes, tally.pipe_bytes as usize);
 
     let mut offset: u64 = 0;
     loop {
@@ -96,12 +65,14 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         };
         observer.before(&call);
         let mut off = offset as nix::libc::loff_t;
-        let f = if more {
-            flags | SpliceFFlags::SPLICE_F_MORE
-        } else {
-            flags
-        };
-        let result = splice(t.file, Some(&mut off), pipe_w.as_fd(), None, len, f);
+        let result = splice(
+            t.file,
+            Some(&mut off),
+            pipe_w.as_fd(),
+            None,
+            len,
+            flags(more),
+        );
         tally.splice += 1;
         let flow = observer.after(&call, result);
         let n = match result {
@@ -112,10 +83,7 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
                 continue;
             }
             Err(e) => {
-                return fail(
-                    tally,
-                    anyhow!("splice() from the file into the pipe failed: {e}"),
-                );
+                return fail(tally, call_failed("splice()", e));
             }
         };
         tally.chunks += 1;
@@ -123,9 +91,13 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         if offset > t.size {
             return fail(
                 tally,
-                anyhow!(
-                    "the file grew during the run (it had {} bytes when opened, splice() has moved {offset} so far); measure a file that nothing is writing to",
-                    t.size
+                fail_t(
+                    text::FILE_GREW,
+                    &[
+                        ("size", &t.size),
+                        ("call", &"splice()"),
+                        ("offset", &offset),
+                    ],
                 ),
             );
         }
@@ -134,70 +106,125 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             tally.stopped_early = true;
             return Ok(tally);
         }
-        let mut left = n;
-        let mut stop = false;
-        while left > 0 {
-            let more = more || left < n;
-            let call = Call::Splice {
-                fd_in: pipe_r.as_raw_fd(),
-                off_in: None,
-                fd_out: t.socket.as_raw_fd(),
-                len: left,
-                more,
-            };
-            observer.before(&call);
-            let f = if more {
-                flags | SpliceFFlags::SPLICE_F_MORE
-            } else {
-                flags
-            };
-            let result = splice(pipe_r.as_fd(), None, t.socket, None, left, f);
-            tally.splice += 1;
-            let flow = observer.after(&call, result);
-            match result {
-                Ok(0) => {
-                    return fail(
-                        tally,
-                        anyhow!(
-                            "splice() into the socket returned 0: the receiver stopped taking data"
-                        ),
-                    );
-                }
-                Ok(w) => {
-                    left -= w;
-                    tally.bytes_sent += w as u64;
-                    t.progress.store(tally.bytes_sent, Ordering::Relaxed);
-                    if left > 0 {
-                        tally.short_writes += 1;
-                    }
-                }
-                Err(Errno::EINTR) => tally.interrupted += 1,
-                Err(e) => {
-                    return fail(
-                        tally,
-                        anyhow!(
-                            "splice() from the pipe into the socket failed: {e} (did the receiver close the connection?)"
-                        ),
-                    );
-                }
+        match drain_pipe(t, &pipe_r, n, more, observer, &mut tally) {
+            Ok(Flow::Continue) => {}
+            Ok(Flow::Stop) => {
+                tally.stopped_early = tally.bytes_sent < t.size;
+                return Ok(tally);
             }
-            stop |= flow == Flow::Stop;
-        }
-        if stop {
-            tally.stopped_early = tally.bytes_sent < t.size;
-            return Ok(tally);
+            Err(e) => return fail(tally, e),
         }
     }
     if offset != t.size {
         return fail(
             tally,
-            anyhow!(
-                "the file changed size during the run (it had {} bytes when opened, splice() found the end at {offset}); measure a file that nothing is writing to",
-                t.size
+            fail_t(
+                text::FILE_SHRANK,
+                &[
+                    ("size", &t.size),
+                    ("call", &"splice()"),
+                    ("offset", &offset),
+                ],
             ),
         );
     }
     Ok(tally)
+}
+
+/// `SPLICE_F_MOVE`, with `SPLICE_F_MORE` while more data follows.
+fn flags(more: bool) -> SpliceFFlags {
+    if more {
+        SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_MORE
+    } else {
+        SpliceFFlags::SPLICE_F_MOVE
+    }
+}
+
+/// The pipe (read end, write end), grown to hold a chunk; its capacity goes
+/// to `tally.pipe_bytes`.
+fn open_pipe<O: Observer>(
+    t: &Transfer<'_>,
+    observer: &mut O,
+    tally: &mut Tally,
+) -> anyhow::Result<(OwnedFd, OwnedFd)> {
+    observer.before(&Call::Pipe2);
+    let piped = nix::unistd::pipe2(OFlag::O_CLOEXEC);
+    tally.pipe2 += 1;
+    observer.after(&Call::Pipe2, piped.as_ref().map(|_| 0).map_err(|e| *e));
+    let (pipe_r, pipe_w) = piped.map_err(|e| call_failed("pipe2()", e))?;
+
+    let want = pipe_request(t.buffer_bytes);
+    let call = Call::SetPipeSize {
+        fd: pipe_w.as_raw_fd(),
+        size: want,
+    };
+    observer.before(&call);
+    let set = fcntl(&pipe_w, FcntlArg::F_SETPIPE_SZ(want as nix::libc::c_int));
+    tally.fcntl += 1;
+    observer.after(&call, set.map(|n| n as usize));
+    let pipe_bytes = match set {
+        Ok(n) => n as usize,
+        // Refused (too big for this user): keep the pipe as it is and ask
+        // its size without another counted call: the default is 16 pages.
+        Err(Errno::EPERM | Errno::EINVAL | Errno::ENOMEM) => {
+            let n = fcntl(&pipe_w, FcntlArg::F_GETPIPE_SZ)
+                .map_err(|e| call_failed("fcntl(F_GETPIPE_SZ)", e))?;
+            tally.fcntl += 1;
+            n as usize
+        }
+        Err(e) => return Err(call_failed(&format!("fcntl(F_SETPIPE_SZ, {want})"), e)),
+    };
+    tally.pipe_bytes = pipe_bytes as u64;
+    Ok((pipe_r, pipe_w))
+}
+
+/// Splices the `n` bytes in the pipe into the socket (`more`: the file has
+/// more to come). Returns `Flow::Stop` when the observer asked to stop
+/// during the chunk: the stop takes effect once the chunk is sent.
+fn drain_pipe<O: Observer>(
+    t: &Transfer<'_>,
+    pipe_r: &OwnedFd,
+    n: usize,
+    more: bool,
+    observer: &mut O,
+    tally: &mut Tally,
+) -> anyhow::Result<Flow> {
+    let mut left = n;
+    let mut stop = false;
+    while left > 0 {
+        let more = more || left < n;
+        let call = Call::Splice {
+            fd_in: pipe_r.as_raw_fd(),
+            off_in: None,
+            fd_out: t.socket.as_raw_fd(),
+            len: left,
+            more,
+        };
+        observer.before(&call);
+        let result = splice(pipe_r.as_fd(), None, t.socket, None, left, flags(more));
+        tally.splice += 1;
+        let flow = observer.after(&call, result);
+        match result {
+            Ok(0) => return Err(fail_t(text::SOCKET_ZERO, &[("call", &"splice()")])),
+            Ok(w) => {
+                left -= w;
+                tally.bytes_sent += w as u64;
+                t.progress.store(tally.bytes_sent, Ordering::Relaxed);
+                if left > 0 {
+                    tally.short_writes += 1;
+                }
+            }
+            Err(Errno::EINTR) => tally.interrupted += 1,
+            Err(e) => {
+                return Err(fail_t(
+                    text::SOCKET_FAILED,
+                    &[("call", &"splice()"), ("reason", &e)],
+                ));
+            }
+        }
+        stop |= flow == Flow::Stop;
+    }
+    Ok(if stop { Flow::Stop } else { Flow::Continue })
 }
 
 #[cfg(test)]

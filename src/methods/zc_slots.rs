@@ -8,8 +8,14 @@
 //! a slot is reused only after every send that used it is complete. The ring
 //! holds about 8 MiB (at least 2 slots), so on a healthy connection the
 //! completions arrive long before a slot comes round again.
+//!
+//! Both zero-copy roads (msg-zerocopy, io-uring) hear about completions in
+//! their own way ([`Notifications`]) and end a run the same way
+//! ([`finish`]).
 
 use std::collections::BTreeSet;
+
+use super::{Observer, Tally, Transfer, TransferError};
 
 /// About this many bytes of slots in the ring.
 const RING_BYTES: usize = 8 << 20;
@@ -81,6 +87,49 @@ impl Completed {
     pub fn all_below(&self, n: u64) -> bool {
         self.below >= n
     }
+}
+
+/// Where a zero-copy road hears that the kernel is done with its sends:
+/// the socket's error queue (msg-zerocopy) or the ring's notifications
+/// (io-uring).
+pub trait Notifications {
+    /// The sends known to be complete so far.
+    fn completed(&self) -> &Completed;
+
+    /// One blocking wait for notifications: the calls it makes are
+    /// observed and counted in `tally`, and what they report is added to
+    /// [`Notifications::completed`].
+    fn wait<O: Observer>(&mut self, observer: &mut O, tally: &mut Tally) -> anyhow::Result<()>;
+
+    /// Waits until every send below number `n` is complete (before a slot
+    /// is reused, and before the slots go at the end of the run).
+    fn wait_below<O: Observer>(
+        &mut self,
+        n: u64,
+        observer: &mut O,
+        tally: &mut Tally,
+    ) -> anyhow::Result<()> {
+        while !self.completed().all_below(n) {
+            self.wait(observer, tally)?;
+        }
+        Ok(())
+    }
+}
+
+/// The end of a zero-copy run that made `sends` sends: every one must be
+/// reported complete before the buffers go, and a run that was not stopped
+/// on purpose must have read the whole file.
+pub fn finish<N: Notifications, O: Observer>(
+    t: &Transfer<'_>,
+    mut tally: Tally,
+    notifications: &mut N,
+    sends: u64,
+    observer: &mut O,
+) -> Result<Tally, TransferError> {
+    if let Err(error) = notifications.wait_below(sends, observer, &mut tally) {
+        return Err(TransferError { tally, error });
+    }
+    super::read_to_size(t, tally)
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::error::ContextT;
 use colored::Colorize;
 use serde::Serialize;
 
@@ -15,15 +17,12 @@ use crate::tracer::{AttachEnd, AttachError, AttachOutcome, AttachedTarget, Comma
 use crate::view::count::CountsView;
 
 fn target_list(targets: &[AttachedTarget], ctx: &Ctx) -> String {
-    let (open, close, sep) = match ctx.lang {
-        crate::lang::Lang::En => (" (", ")", ", "),
-        crate::lang::Lang::Zh => ("（", "）", "、"),
-    };
+    use crate::text::common;
     targets
         .iter()
-        .map(|t| format!("{}{open}{}{close}", t.pid, t.comm))
+        .map(|t| ctx.f(common::WITH_PAREN, &[("text", &t.pid), ("note", &t.comm)]))
         .collect::<Vec<_>>()
-        .join(sep)
+        .join(ctx.t(common::LIST_SEPARATOR))
 }
 
 /// The stderr line once every thread is seized.
@@ -165,51 +164,15 @@ pub fn attach_json(a: &AttachOutcome) -> Result<String> {
         window_s: a.window.as_secs_f64(),
         counts: counts_doc(&a.threads, &a.totals),
     };
-    let mut text = serde_json::to_string_pretty(&doc).context("cannot encode the JSON report")?;
+    let mut text =
+        serde_json::to_string_pretty(&doc).context_t(crate::text::errors::JSON_ENCODE, &[])?;
     text.push('\n');
     Ok(text)
 }
 
 /// A one-line message for a refused attach.
 pub fn attach_error(e: &AttachError, ctx: &Ctx) -> String {
-    match e {
-        AttachError::NoSuchProcess { pid } => ctx.f(t::NO_SUCH_PROCESS, &[("pid", pid)]),
-        AttachError::OwnProcess { pid } => ctx.f(t::OWN_PROCESS, &[("pid", pid)]),
-        AttachError::Exited { pid, comm } => ctx.f(t::ZOMBIE, &[("pid", pid), ("comm", comm)]),
-        AttachError::KernelThread { pid, comm } => {
-            ctx.f(t::KERNEL_THREAD, &[("pid", pid), ("comm", comm)])
-        }
-        AttachError::NotYours { pid, comm, owner } => ctx.f(
-            t::NOT_YOURS,
-            &[("pid", pid), ("comm", comm), ("owner", owner)],
-        ),
-        AttachError::AlreadyTraced {
-            pid,
-            comm,
-            tracer_pid,
-            tracer,
-        } => ctx.f(
-            t::TRACED_BY_OTHER,
-            &[
-                ("pid", pid),
-                ("comm", comm),
-                ("tracer", tracer),
-                ("tracer_pid", tracer_pid),
-            ],
-        ),
-        AttachError::PtraceScope { pid, comm, scope } => ctx.f(
-            t::PTRACE_SCOPE,
-            &[("pid", pid), ("comm", comm), ("scope", scope)],
-        ),
-        AttachError::Refused { pid, comm, errno } => ctx.f(
-            t::REFUSED,
-            &[("pid", pid), ("comm", comm), ("reason", &errno.desc())],
-        ),
-        AttachError::Os { what, errno } => ctx.f(
-            crate::text::errors::TRACER_OS,
-            &[("what", what), ("reason", &errno.desc())],
-        ),
-    }
+    e.message().get(ctx.lang).to_string()
 }
 
 #[cfg(test)]

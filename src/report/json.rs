@@ -2,14 +2,17 @@
 //! names are a contract (documented in README.md); add fields, never rename
 //! them.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::error::ContextT;
 use serde::Serialize;
 
 use crate::view::compare::CompareView;
 
 /// Any view as a pretty JSON document with a final newline.
 pub fn document<T: Serialize>(view: &T) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(view).context("cannot encode the JSON report")?;
+    let mut text =
+        serde_json::to_string_pretty(view).context_t(crate::text::errors::JSON_ENCODE, &[])?;
     text.push('\n');
     Ok(text)
 }
@@ -21,7 +24,7 @@ pub fn comparison(v: &CompareView) -> Result<String> {
 
 /// The comparison as a JSON value, for documents that embed it.
 pub fn comparison_value(v: &CompareView) -> Result<serde_json::Value> {
-    serde_json::to_value(v).context("cannot encode the JSON report")
+    serde_json::to_value(v).context_t(crate::text::errors::JSON_ENCODE, &[])
 }
 
 /// compare's document with, under `verify`, the second count (`--verify`).

@@ -18,7 +18,10 @@ pub mod view;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
+
+use crate::error::fail_t;
+use crate::text::errors as te;
 
 /// Where the sample of `bytes` lives in zclab's cache folder: the same
 /// deterministic content `zclab sample` makes, named by its size (the
@@ -58,16 +61,22 @@ pub fn check_space(dir: &Path, need: u64) -> Result<()> {
             return Ok(());
         }
     }
-    let st = nix::sys::statvfs::statvfs(&probe)
-        .map_err(|e| anyhow!("cannot see the free space in {}: {e}", probe.display()))?;
+    let st = nix::sys::statvfs::statvfs(&probe).map_err(|e| {
+        fail_t(
+            te::SWEEP_FREE_SPACE,
+            &[("path", &probe.display()), ("reason", &e)],
+        )
+    })?;
     let free = (st.blocks_available() as u64).saturating_mul(st.fragment_size() as u64);
     if free < need.saturating_add(SPACE_MARGIN_BYTES) {
-        return Err(anyhow!(
-            "not enough free space for the sweep's sample files in {}: they need {} (plus {} to spare), {} is free; free some space, point XDG_CACHE_HOME at a roomier folder, or sweep smaller --size values",
-            dir.display(),
-            crate::size::format_bytes(need),
-            crate::size::format_bytes(SPACE_MARGIN_BYTES),
-            crate::size::format_bytes(free)
+        return Err(fail_t(
+            te::SWEEP_NO_SPACE,
+            &[
+                ("dir", &dir.display()),
+                ("need", &crate::size::format_bytes(need)),
+                ("spare", &crate::size::format_bytes(SPACE_MARGIN_BYTES)),
+                ("free", &crate::size::format_bytes(free)),
+            ],
         ));
     }
     Ok(())

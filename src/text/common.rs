@@ -19,4 +19,9 @@ texts! {
     PLACE_NIC { en: "NIC", zh: "网卡" }
     HOW_TO_READ { en: "How to read this:", zh: "怎么读这张表：" }
     LIST_SEPARATOR { en: ", ", zh: "、" }
+    /// A name with a note in parentheses: `1234 (nginx)`, `1234（nginx）`.
+    WITH_PAREN { en: "{text} ({note})", zh: "{text}（{note}）" }
+    /// A sentence followed by a note that carries its own parentheses: a
+    /// space in English, none before a full-width （.
+    WITH_NOTE { en: "{text} {note}", zh: "{text}{note}" }
 }

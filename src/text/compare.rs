@@ -179,8 +179,8 @@ texts! {
         zh: "CPU 占用是各线程在 CPU 上的准确时间：/proc/<pid>/task/<tid>/schedstat 中 sum_exec_runtime 的增量，由另一个线程在被测线程停住时读取。用户态/内核态的拆分来自 getrusage，它按 10 ms 的时钟节拍分摊这段时间，所以只在 100 ms 以上才显示。结论比较的是准确数字；不到 1 ms 时只说“时间太短”，因为这时全是固定开销。在本机回环上，接收侧的 TCP 处理落在内核选中的线程上（发送端发送后顺手处理，或消费端在 read 里处理），所以两个线程之间的分配每次都不同，而两者之和是稳定的：也请比较合计。吞吐量 = 文件字节数 ÷ 消费端收到最后一个字节所用的时间。",
     }
     NOTE_CONSUMER_CHECK {
-        en: "The consumer's CPU time includes zclab's own check of every byte it received (CRC-32 of each read, right after it): at most {ms} ms here, {share}% of that consumer's time, timed around each check. The check costs every method the same per byte; the sender's figures do not include it.",
-        zh: "消费端的 CPU 时间里包含 zclab 自己对收到的每个字节所做的校验（每次 read 之后立即计算 CRC-32）：本次最多 {ms} ms，占该消费端时间的 {share}%，由每次校验前后计时累加而得。每种方式按字节付出的校验开销相同；发送端的数字不含这部分。",
+        en: "The consumer's CPU time includes zclab's own check of every byte it received (CRC-32 of each read, right after it): about {ms} ms here at most, {share}% of that consumer's time. That figure is the bytes times the check's cost per byte, measured on the consumer thread's CPU clock just before the run. The check costs every method the same per byte; the sender's figures do not include it.",
+        zh: "消费端的 CPU 时间里包含 zclab 自己对收到的每个字节所做的校验（每次 read 之后立即计算 CRC-32）：本次最多约 {ms} ms，占该消费端时间的 {share}%。这个数是字节数乘以每字节的校验开销，后者在运行前用消费端线程的 CPU 时钟测得。每种方式按字节付出的校验开销相同；发送端的数字不含这部分。",
     }
     NOTE_NO_THROUGHPUT {
         en: "A run that was stopped early, or that sent nothing, has no throughput: its time is not the time of a transfer. Per-chunk and per-call figures divide by the chunks and calls that really happened.",

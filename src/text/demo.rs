@@ -76,4 +76,61 @@ texts! {
         zh: "已中断：nginx 已停止，临时文件夹已删除",
     }
     FAILED { en: "demo nginx failed: {why}", zh: "demo nginx 失败：{why}" }
+    STAGE_STARTING { en: "sendfile {setting}: starting nginx", zh: "sendfile {setting}：正在启动 nginx" }
+    STAGE_UNTRACED {
+        en: "sendfile {setting}: {n} requests untraced (CPU, throughput)",
+        zh: "sendfile {setting}：不加跟踪发出 {n} 个请求（测 CPU 时间与吞吐量）",
+    }
+    STAGE_TRACED {
+        en: "sendfile {setting}: attaching to worker {worker} and fetching {n} more times",
+        zh: "sendfile {setting}：跟踪 worker {worker}，再请求 {n} 次",
+    }
+    STAGE_STOPPING { en: "sendfile {setting}: stopping nginx", zh: "sendfile {setting}：正在停止 nginx" }
+    DOC_ROOT { en: "cannot create the document root", zh: "无法创建网站根目录" }
+    READ_BACK { en: "cannot read the sample back", zh: "无法读回样本" }
+    WRITE_SAMPLE { en: "cannot write the sample", zh: "无法写入样本" }
+    NOT_ATTACHED { en: "the tracer did not attach", zh: "跟踪器没能附加到 worker 上" }
+    CLIENT_PANICKED { en: "the HTTP client panicked", zh: "HTTP 客户端崩溃了（panic）" }
+    TRACE_WORKER {
+        en: "cannot trace nginx's worker: {reason}",
+        zh: "无法跟踪 nginx 的 worker：{reason}",
+    }
+    CHMOD { en: "cannot chmod {path}", zh: "无法修改 {path} 的权限" }
+    TEMP_FOLDER { en: "cannot create a temp folder in {dir}", zh: "无法在 {dir} 中创建临时文件夹" }
+    FREE_PORT { en: "cannot find a free port", zh: "找不到空闲端口" }
+    PORT_ADDRESS { en: "cannot read the port's address", zh: "无法读取端口的地址" }
+    START { en: "cannot start {path}", zh: "无法启动 {path}" }
+    EXITED {
+        en: "nginx exited at start-up ({status}): {error}",
+        zh: "nginx 一启动就退出了（{status}）：{error}",
+    }
+    NO_ANSWER {
+        en: "nginx did not answer on {addr} within 10 s: {error}",
+        zh: "nginx 在 10 秒内没有在 {addr} 上应答：{error}",
+    }
+    CONNECT { en: "cannot connect to nginx on {addr}", zh: "无法连接 {addr} 上的 nginx" }
+    READ_TIMEOUT {
+        en: "cannot set the socket's read timeout",
+        zh: "无法设置 Socket 的读超时",
+    }
+    SEND_REQUEST { en: "cannot send the request", zh: "无法发送请求" }
+    RESPONSE { en: "response {n}", zh: "第 {n} 个响应" }
+    LENGTH {
+        en: "response {n}: Content-Length {len}, but the file has {expect} bytes",
+        zh: "第 {n} 个响应：Content-Length 为 {len}，而文件有 {expect} 字节",
+    }
+    BODY_SHORT { en: "response {n}: body cut short", zh: "第 {n} 个响应：响应体不完整" }
+    BODY_CRC {
+        en: "response {n}: body CRC-32 {crc} differs from the file's {expect}",
+        zh: "第 {n} 个响应：响应体的 CRC-32 为 {crc}，与文件的 {expect} 不同",
+    }
+    NO_STATUS { en: "no status line", zh: "没有状态行" }
+    STATUS { en: "nginx answered {line}", zh: "nginx 的应答是 {line}" }
+    HEADERS_SHORT { en: "headers cut short", zh: "响应头不完整" }
+    CLOSED_IN_HEADERS { en: "connection closed in the headers", zh: "读响应头时连接被关闭了" }
+    CHUNKED {
+        en: "chunked response: not expected for a static file",
+        zh: "收到分块响应：静态文件不该这样发送",
+    }
+    NO_LENGTH { en: "no Content-Length header", zh: "没有 Content-Length 响应头" }
 }

@@ -4,6 +4,71 @@ use crate::texts;
 
 texts! {
     PREFIX { en: "zclab: ", zh: "zclab：" }
+    /// After [`PREFIX`], before a warning (the run goes on).
+    WARNING { en: "warning: ", zh: "警告：" }
+    STDOUT_WRITE { en: "cannot write to standard output", zh: "无法写入标准输出" }
+    CANNOT_WRITE { en: "cannot write {path}", zh: "无法写入 {path}" }
+    CANNOT_MOVE { en: "cannot move {path} into place", zh: "无法把 {path} 移到位" }
+    CANNOT_CREATE { en: "cannot create {path}", zh: "无法创建 {path}" }
+    CANNOT_STAT { en: "cannot stat {path}", zh: "无法读取 {path} 的文件信息" }
+    CTRL_C_HANDLER { en: "cannot install the Ctrl-C handler", zh: "无法安装 Ctrl-C 处理程序" }
+    JSON_ENCODE { en: "cannot encode the JSON report", zh: "无法编码 JSON 报告" }
+    DEV_NULL { en: "cannot open /dev/null", zh: "无法打开 /dev/null" }
+    NOT_A_PID {
+        en: "--pid {text}: \"{part}\" is not a process id; write e.g. --pid 1234 or --pid 1234,1240",
+        zh: "--pid {text}：“{part}”不是进程号；请写成 --pid 1234 或 --pid 1234,1240 这样的形式",
+    }
+    FOR_DURATION {
+        en: "--for {text}: not a duration; write e.g. 500ms, 10s or 2m (more than 0, at most a day)",
+        zh: "--for {text}：不是一个时长；请写成 500ms、10s 或 2m 这样的形式（大于 0，最多一天）",
+    }
+    TRACE_ONE_METHOD {
+        en: "--method all: trace walks one method at a time; name one (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)",
+        zh: "--method all：trace 一次只能逐步演示一种方式；请指定一种（read-write、sendfile、mmap、splice、msg-zerocopy 或 io-uring）",
+    }
+    EMPTY_ITEM {
+        en: "{flag} {text}: an empty item; write sizes separated by commas, e.g. 512,4KiB,64KiB",
+        zh: "{flag} {text}：其中有一项是空的；请用逗号分隔各个大小，例如 512,4KiB,64KiB",
+    }
+    SWEEP_SIZE {
+        en: "--size {text}: a sweep's samples are Kafka log segments; give a size between {min} bytes and 64 GiB",
+        zh: "--size {text}：扫描用的样本是 Kafka 日志段；请给出 {min} 字节到 64 GiB 之间的大小",
+    }
+    TOO_MANY_POINTS {
+        en: "the grid has {points} points (methods × sizes × buffers); zclab sweeps at most {max}: give fewer --size or --buf values",
+        zh: "网格共有 {points} 个点（方式 × 大小 × 缓冲区）；zclab 最多扫描 {max} 个点：请减少 --size 或 --buf 的取值",
+    }
+    HTML_IS_FOLDER {
+        en: "--html {path} is a folder: give a file name, e.g. {path}/sweep.html",
+        zh: "--html {path} 是一个文件夹：请给出文件名，例如 {path}/sweep.html",
+    }
+    HTML_NOT_OURS {
+        en: "--html {path} already exists and is not a zclab report: zclab will not overwrite it; choose another name",
+        zh: "--html {path} 已经存在，而且不是 zclab 生成的报告：zclab 不会覆盖它；请换一个名字",
+    }
+    HTML_NO_FOLDER {
+        en: "--html {path}: the folder {dir} does not exist; create it first",
+        zh: "--html {path}：文件夹 {dir} 不存在；请先创建它",
+    }
+    SWEEP_FREE_SPACE {
+        en: "cannot see the free space in {path}: {reason}",
+        zh: "无法查看 {path} 的剩余空间：{reason}",
+    }
+    SWEEP_NO_SPACE {
+        en: "not enough free space for the sweep's sample files in {dir}: they need {need} (plus {spare} to spare), {free} is free; free some space, point XDG_CACHE_HOME at a roomier folder, or sweep smaller --size values",
+        zh: "{dir} 的剩余空间放不下扫描用的样本文件：它们需要 {need}（另留 {spare} 余量），现在只剩 {free}；请腾出空间，把 XDG_CACHE_HOME 指向空间更大的文件夹，或扫描更小的 --size 取值",
+    }
+    SWEEP_ENCODE { en: "cannot serialise the sweep", zh: "无法序列化扫描结果" }
+    DEMO_SIZE {
+        en: "--size {text}: give a size from 1 byte to 1 GiB, e.g. 4MiB",
+        zh: "--size {text}：请给出 1 字节到 1 GiB 之间的大小，例如 4MiB",
+    }
+    DEMO_REQUESTS {
+        en: "--requests {n}: give 1 to 100000",
+        zh: "--requests {n}：请给出 1 到 100000 之间的数",
+    }
+    CHART { en: "cannot draw the chart: {reason}", zh: "无法绘制图表：{reason}" }
+    TRACE_JSON { en: "cannot encode the JSON trace", zh: "无法编码 JSON 跟踪结果" }
     EMPTY_COMMAND {
         en: "no command to trace: give one after `--`, e.g. `zclab count -- cat FILE`",
         zh: "没有要跟踪的命令：请写在 `--` 之后，例如 `zclab count -- cat 文件`",

@@ -29,6 +29,7 @@ use std::fmt::Display;
 use crate::lang::Lang;
 
 pub mod attach;
+pub mod cli;
 pub mod common;
 pub mod compare;
 pub mod count;
@@ -36,8 +37,12 @@ pub mod demo;
 pub mod errors;
 pub mod help;
 pub mod kafka;
+pub mod lesson;
 pub mod roads;
+pub mod run;
+pub mod sample;
 pub mod sweep;
+pub mod verify;
 pub mod walk;
 
 /// One catalogue entry: the same text in both languages.
@@ -113,8 +118,9 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 11] = [
+    let parts: [(&str, &[Text]); 16] = [
         ("attach", attach::ALL),
+        ("cli", cli::ALL),
         ("common", common::ALL),
         ("compare", compare::ALL),
         ("count", count::ALL),
@@ -122,8 +128,12 @@ pub fn all() -> Vec<(&'static str, Text)> {
         ("errors", errors::ALL),
         ("help", help::ALL),
         ("kafka", kafka::ALL),
+        ("lesson", lesson::ALL),
         ("roads", roads::ALL),
+        ("run", run::ALL),
+        ("sample", sample::ALL),
         ("sweep", sweep::ALL),
+        ("verify", verify::ALL),
         ("walk", walk::ALL),
     ];
     parts

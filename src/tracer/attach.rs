@@ -22,7 +22,8 @@ use nix::libc;
 use nix::sys::ptrace;
 use nix::unistd::Pid;
 
-use super::engine::{State, read_comm, read_tgid, resume};
+use super::engine::resume;
+use super::state::{State, read_comm, read_tgid};
 use super::{AttachEnd, AttachError, AttachOutcome, AttachedTarget, CommandStatus};
 
 /// How often the tracer thread is woken from `waitpid` to look at the stop
@@ -41,53 +42,8 @@ pub(super) fn run(
         what: "sigaction(SIGALRM)",
         errno: e,
     })?;
-    let me = nix::unistd::gettid().as_raw();
     let mut state = State::empty();
-    let mut seized: Vec<i32> = Vec::new();
-
-    // Seize every thread of every target. /proc/PID/task is re-read until a
-    // pass finds no new thread: threads born before their parent thread was
-    // seized are found by the next pass, later ones are attached by the
-    // kernel (PTRACE_O_TRACECLONE) and reported to waitpid.
-    let mut threads_at_attach = Vec::with_capacity(targets.len());
-    for t in &targets {
-        let mut mine: HashSet<i32> = HashSet::new();
-        loop {
-            let tids = match list_tasks(t.pid) {
-                Some(tids) => tids,
-                None if mine.is_empty() => {
-                    detach_all(&mut state, &seized);
-                    return Err(AttachError::NoSuchProcess { pid: t.pid });
-                }
-                None => break, // it exited meanwhile: we report what we saw
-            };
-            let mut new = 0;
-            for tid in tids {
-                if mine.contains(&tid) || state.tracees.contains_key(&tid) {
-                    continue;
-                }
-                match seize(tid) {
-                    Ok(()) => {}
-                    // The thread exited between the listing and the seize.
-                    Err(Errno::ESRCH) => continue,
-                    // Auto-attached already, as the clone of a seized thread.
-                    Err(Errno::EPERM) if tracer_of(tid) == Some(me) => {}
-                    Err(errno) => {
-                        detach_all(&mut state, &seized);
-                        return Err(refusal(t.pid, &t.comm, errno));
-                    }
-                }
-                mine.insert(tid);
-                seized.push(tid);
-                state.ensure(tid, false);
-                new += 1;
-            }
-            if new == 0 {
-                break;
-            }
-        }
-        threads_at_attach.push(mine.len());
-    }
+    let (seized, threads_at_attach) = seize_all(&targets, &mut state)?;
     // Start syscall tracing: each thread stops (PTRACE_EVENT_STOP) and the
     // loop below resumes it with PTRACE_SYSCALL. A thread that exited in
     // between answers ESRCH; waitpid reports its exit.
@@ -143,29 +99,7 @@ pub(super) fn run(
         if !libc::WIFSTOPPED(status) {
             continue;
         }
-        state.ensure(pid, false);
-        let sig = libc::WSTOPSIG(status);
-        let event = (status >> 16) & 0xff;
-        let result = if sig == libc::SIGTRAP | 0x80 {
-            state.on_syscall_stop(pid);
-            resume(pid, 0)
-        } else if event == libc::PTRACE_EVENT_STOP {
-            if is_stop_signal(sig) {
-                // A group-stop: the target was stopped (SIGSTOP, Ctrl-Z…)
-                // and must stay stopped until SIGCONT, traced or not.
-                listen(pid)
-            } else {
-                // Our PTRACE_INTERRUPT, or a new thread's first stop.
-                resume(pid, 0)
-            }
-        } else if event != 0 {
-            state.on_event(pid, event);
-            resume(pid, 0)
-        } else {
-            // A signal on its way to the target: deliver it unchanged.
-            resume(pid, sig)
-        };
-        if let Err(e) = result {
+        if let Err(e) = on_stop(&mut state, pid, status) {
             detach_all(&mut state, &[]);
             return Err(AttachError::Os {
                 what: "ptrace(PTRACE_SYSCALL)",
@@ -183,6 +117,84 @@ pub(super) fn run(
         threads,
         totals,
     })
+}
+
+/// Seizes every thread of every target. /proc/PID/task is re-read until a
+/// pass finds no new thread: threads born before their parent thread was
+/// seized are found by the next pass, later ones are attached by the
+/// kernel (PTRACE_O_TRACECLONE) and reported to waitpid. Returns the
+/// threads seized, and how many each target had; on a refusal, detaches
+/// from every thread seized so far.
+fn seize_all(targets: &[Target], state: &mut State) -> Result<(Vec<i32>, Vec<usize>), AttachError> {
+    let me = nix::unistd::gettid().as_raw();
+    let mut seized: Vec<i32> = Vec::new();
+    let mut threads_at_attach = Vec::with_capacity(targets.len());
+    for t in targets {
+        let mut mine: HashSet<i32> = HashSet::new();
+        loop {
+            let tids = match list_tasks(t.pid) {
+                Some(tids) => tids,
+                None if mine.is_empty() => {
+                    detach_all(state, &seized);
+                    return Err(AttachError::NoSuchProcess { pid: t.pid });
+                }
+                None => break, // it exited meanwhile: we report what we saw
+            };
+            let mut new = 0;
+            for tid in tids {
+                if mine.contains(&tid) || state.tracees.contains_key(&tid) {
+                    continue;
+                }
+                match seize(tid) {
+                    Ok(()) => {}
+                    // The thread exited between the listing and the seize.
+                    Err(Errno::ESRCH) => continue,
+                    // Auto-attached already, as the clone of a seized thread.
+                    Err(Errno::EPERM) if tracer_of(tid) == Some(me) => {}
+                    Err(errno) => {
+                        detach_all(state, &seized);
+                        return Err(refusal(t.pid, &t.comm, errno));
+                    }
+                }
+                mine.insert(tid);
+                seized.push(tid);
+                state.ensure(tid, false);
+                new += 1;
+            }
+            if new == 0 {
+                break;
+            }
+        }
+        threads_at_attach.push(mine.len());
+    }
+    Ok((seized, threads_at_attach))
+}
+
+/// Handles one ptrace stop of `pid` and lets it go on: a syscall stop is
+/// counted, a group-stop held, a signal delivered unchanged.
+fn on_stop(state: &mut State, pid: i32, status: i32) -> Result<(), Errno> {
+    state.ensure(pid, false);
+    let sig = libc::WSTOPSIG(status);
+    let event = (status >> 16) & 0xff;
+    if sig == libc::SIGTRAP | 0x80 {
+        state.on_syscall_stop(pid);
+        resume(pid, 0)
+    } else if event == libc::PTRACE_EVENT_STOP {
+        if is_stop_signal(sig) {
+            // A group-stop: the target was stopped (SIGSTOP, Ctrl-Z…)
+            // and must stay stopped until SIGCONT, traced or not.
+            listen(pid)
+        } else {
+            // Our PTRACE_INTERRUPT, or a new thread's first stop.
+            resume(pid, 0)
+        }
+    } else if event != 0 {
+        state.on_event(pid, event);
+        resume(pid, 0)
+    } else {
+        // A signal on its way to the target: deliver it unchanged.
+        resume(pid, sig)
+    }
 }
 
 struct Target {

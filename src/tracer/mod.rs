@@ -15,7 +15,9 @@
 
 mod attach;
 mod engine;
+mod launch;
 pub mod names;
+mod state;
 mod stop_signal;
 mod syscall_table;
 
@@ -26,6 +28,8 @@ use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::libc;
+
+use crate::error::Localized;
 
 pub use names::{SyscallGroup, group_of};
 pub use stop_signal::StopOnSignal;
@@ -183,7 +187,7 @@ pub fn group_totals(counts: &BTreeMap<String, SyscallStats>) -> Vec<(SyscallGrou
 }
 
 /// Why a command could not be traced. Each variant carries what a message
-/// needs; [`fmt::Display`] gives the English one-liner.
+/// needs; [`TraceError::message`] gives the one-liner in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TraceError {
     /// No command was given.
@@ -220,46 +224,39 @@ impl TraceError {
     }
 }
 
+impl TraceError {
+    /// The one-line message, in both languages, from the catalogue.
+    pub fn message(&self) -> Localized {
+        use crate::text::errors as t;
+        match self {
+            TraceError::EmptyCommand => Localized::new(t::EMPTY_COMMAND, &[]),
+            TraceError::NulInArgument { arg } => {
+                Localized::new(t::NUL_IN_ARGUMENT, &[("arg", &format_args!("{arg:?}"))])
+            }
+            TraceError::CommandNotFound { program } => {
+                Localized::new(t::COMMAND_NOT_FOUND, &[("program", program)])
+            }
+            TraceError::CannotExecute { program, errno } => Localized::new(
+                t::CANNOT_EXECUTE,
+                &[("program", program), ("reason", &errno.desc())],
+            ),
+            TraceError::PtraceRefused { errno } => {
+                Localized::new(t::PTRACE_REFUSED, &[("reason", &errno.desc())])
+            }
+            TraceError::AlreadyTraced { tracer_pid, tracer } => Localized::new(
+                t::ALREADY_TRACED,
+                &[("tracer", tracer), ("pid", tracer_pid)],
+            ),
+            TraceError::Os { what, errno } => {
+                Localized::new(t::TRACER_OS, &[("what", what), ("reason", &errno.desc())])
+            }
+        }
+    }
+}
+
 impl fmt::Display for TraceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TraceError::EmptyCommand => {
-                write!(
-                    f,
-                    "no command to trace: give one after `--`, e.g. `zclab count -- cat FILE`"
-                )
-            }
-            TraceError::NulInArgument { arg } => {
-                write!(
-                    f,
-                    "argument {arg:?} contains a NUL byte, which a program cannot receive: remove it"
-                )
-            }
-            TraceError::CommandNotFound { program } => write!(
-                f,
-                "command not found: {program}: check the spelling, or give its full path"
-            ),
-            TraceError::CannotExecute { program, errno } => write!(
-                f,
-                "cannot execute {program}: {}: check that it is an executable file (chmod +x)",
-                errno.desc()
-            ),
-            TraceError::PtraceRefused { errno } => write!(
-                f,
-                "the kernel refused to let zclab trace the command (ptrace: {}): a seccomp \
-                 profile, a container without CAP_SYS_PTRACE, or kernel.yama.ptrace_scope=3 \
-                 blocks it; run outside the container, or with --cap-add=SYS_PTRACE / \
-                 --security-opt seccomp=unconfined, or lower ptrace_scope",
-                errno.desc()
-            ),
-            TraceError::AlreadyTraced { tracer_pid, tracer } => write!(
-                f,
-                "zclab is itself being traced by {tracer} (pid {tracer_pid}), which also took the \
-                 command: a process can have only one tracer; run zclab count outside {tracer}, \
-                 or trace zclab without following forks (strace without -f)"
-            ),
-            TraceError::Os { what, errno } => write!(f, "tracer: {what} failed: {}", errno.desc()),
-        }
+        f.write_str(&self.message().en)
     }
 }
 
@@ -331,8 +328,8 @@ impl AttachOutcome {
     }
 }
 
-/// Why zclab could not attach. [`fmt::Display`] gives the English one-liner
-/// with what to do; [`AttachError::exit_code`] the documented exit code.
+/// Why zclab could not attach. [`AttachError::message`] gives the one-liner
+/// with what to do, in both languages; [`AttachError::exit_code`] the documented exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttachError {
     /// No such process (or it exited before the attach).
@@ -388,49 +385,59 @@ impl AttachError {
     }
 }
 
-impl fmt::Display for AttachError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl AttachError {
+    /// The one-line message with what to do, in both languages, from the
+    /// catalogue.
+    pub fn message(&self) -> Localized {
+        use crate::text::attach as t;
         match self {
-            AttachError::NoSuchProcess { pid } => write!(
-                f,
-                "--pid {pid}: no such process: check the number with `ps -e` or `pgrep NAME`"
-            ),
-            AttachError::OwnProcess { pid } => write!(
-                f,
-                "--pid {pid}: that is zclab itself, which cannot trace itself: give another process"
-            ),
-            AttachError::Exited { pid, comm } => write!(
-                f,
-                "--pid {pid} ({comm}): it has already exited (a zombie waiting for its parent): nothing is left to trace"
-            ),
-            AttachError::KernelThread { pid, comm } => write!(
-                f,
-                "--pid {pid} ({comm}): a kernel thread, which makes no system calls to trace: give a user process"
-            ),
-            AttachError::NotYours { pid, comm, owner } => write!(
-                f,
-                "--pid {pid} ({comm}): permission denied: it belongs to {owner}; run zclab as {owner} or with sudo"
+            AttachError::NoSuchProcess { pid } => {
+                Localized::new(t::NO_SUCH_PROCESS, &[("pid", pid)])
+            }
+            AttachError::OwnProcess { pid } => Localized::new(t::OWN_PROCESS, &[("pid", pid)]),
+            AttachError::Exited { pid, comm } => {
+                Localized::new(t::ZOMBIE, &[("pid", pid), ("comm", comm)])
+            }
+            AttachError::KernelThread { pid, comm } => {
+                Localized::new(t::KERNEL_THREAD, &[("pid", pid), ("comm", comm)])
+            }
+            AttachError::NotYours { pid, comm, owner } => Localized::new(
+                t::NOT_YOURS,
+                &[("pid", pid), ("comm", comm), ("owner", owner)],
             ),
             AttachError::AlreadyTraced {
                 pid,
                 comm,
                 tracer_pid,
                 tracer,
-            } => write!(
-                f,
-                "--pid {pid} ({comm}): already traced by {tracer} (pid {tracer_pid}), and a process can have only one tracer: stop {tracer} first"
+            } => Localized::new(
+                t::TRACED_BY_OTHER,
+                &[
+                    ("pid", pid),
+                    ("comm", comm),
+                    ("tracer", tracer),
+                    ("tracer_pid", tracer_pid),
+                ],
             ),
-            AttachError::PtraceScope { pid, comm, scope } => write!(
-                f,
-                "--pid {pid} ({comm}): refused by kernel.yama.ptrace_scope={scope}, which lets a process trace only its own children: run zclab with sudo, or (scope 1) `sudo sysctl kernel.yama.ptrace_scope=0`"
+            AttachError::PtraceScope { pid, comm, scope } => Localized::new(
+                t::PTRACE_SCOPE,
+                &[("pid", pid), ("comm", comm), ("scope", scope)],
             ),
-            AttachError::Refused { pid, comm, errno } => write!(
-                f,
-                "--pid {pid} ({comm}): the kernel refused ptrace ({}): a container without CAP_SYS_PTRACE or a seccomp profile blocks it; run with --cap-add=SYS_PTRACE or outside the container",
-                errno.desc()
+            AttachError::Refused { pid, comm, errno } => Localized::new(
+                t::REFUSED,
+                &[("pid", pid), ("comm", comm), ("reason", &errno.desc())],
             ),
-            AttachError::Os { what, errno } => write!(f, "tracer: {what} failed: {}", errno.desc()),
+            AttachError::Os { what, errno } => Localized::new(
+                crate::text::errors::TRACER_OS,
+                &[("what", what), ("reason", &errno.desc())],
+            ),
         }
+    }
+}
+
+impl fmt::Display for AttachError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message().en)
     }
 }
 

@@ -1,7 +1,9 @@
 //! `trace --json`: the steps as data, for slides and handouts. Field names
 //! are a contract (README.md).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::error::ContextT;
 use serde::Serialize;
 
 use super::{Step, Totals, WalkResult};
@@ -33,7 +35,7 @@ struct FileDoc {
 
 pub fn trace(t: &WalkResult, summary: &CompareView) -> Result<String> {
     let mut text = serde_json::to_string_pretty(&trace_value(t, summary)?)
-        .context("cannot encode the JSON trace")?;
+        .context_t(crate::text::errors::TRACE_JSON, &[])?;
     text.push('\n');
     Ok(text)
 }
@@ -57,5 +59,5 @@ pub fn trace_value(t: &WalkResult, summary: &CompareView) -> Result<serde_json::
         verified: t.outcome.verified,
         summary: crate::report::json::comparison_value(summary)?,
     };
-    serde_json::to_value(&doc).context("cannot encode the JSON trace")
+    serde_json::to_value(&doc).context_t(crate::text::errors::TRACE_JSON, &[])
 }

@@ -3,10 +3,10 @@
 //! the ptrace tracer that counts another program's calls (`zclab count`).
 //!
 //! The method runs on the sending thread of the usual loopback harness, with
-//! an observer ([`Stepper`]) that, around every system call, hands control to
-//! this module's controller on another thread and waits. The controller
-//! reads the sender's `/proc` counters right before and right after the
-//! call (from its own thread, so the reading does not count), turns the
+//! an observer (`controller::Stepper`) that, around every system call,
+//! hands control to this module's controller on another thread and waits.
+//! The controller reads the sender's `/proc` counters right before and
+//! right after the call (from its own thread, so the reading does not count), turns the
 //! call into a [`Step`] (the call as strace writes it, its two mode
 //! switches, the copies it caused from the copy model, the counters that
 //! moved), and passes the step to a callback that shows it and decides
@@ -15,20 +15,21 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
-use std::sync::mpsc::{self, Receiver, Sender};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use nix::errno::Errno;
 use serde::Serialize;
 
-use crate::counters::{Snapshot, ThreadCounters};
 use crate::harness::{self, Expected, RunOutcome};
 use crate::input::InputFile;
-use crate::methods::{Call, Flow, Method, Observer};
-use crate::model::{self, CopyKind, Hop};
+use crate::methods::{Call, Flow, Method};
+use crate::model::Hop;
 
+mod controller;
 pub mod json;
 pub mod render;
+
+use controller::Controller;
 
 /// What to trace.
 #[derive(Clone, Debug)]
@@ -143,69 +144,6 @@ impl WalkResult {
     }
 }
 
-/// What the controller answers the sending thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Ack {
-    Continue,
-    Stop,
-    /// Stop waiting for answers: report each call and go straight on.
-    Detach,
-}
-
-enum Msg {
-    Before {
-        tid: i32,
-    },
-    After {
-        call: Call,
-        result: std::result::Result<usize, Errno>,
-    },
-}
-
-/// The observer on the sending thread. It only sends and receives on
-/// channels (futex calls, which `/proc`'s I/O counters do not see).
-struct Stepper {
-    tx: Sender<Msg>,
-    ack: Receiver<Ack>,
-    detached: bool,
-}
-
-impl Observer for Stepper {
-    fn before(&mut self, _call: &Call) {
-        if self.detached {
-            return;
-        }
-        let tid = nix::unistd::gettid().as_raw();
-        if self.tx.send(Msg::Before { tid }).is_err() || self.ack.recv().is_err() {
-            self.detached = true;
-        }
-    }
-
-    fn after(&mut self, call: &Call, result: std::result::Result<usize, Errno>) -> Flow {
-        if self
-            .tx
-            .send(Msg::After {
-                call: *call,
-                result,
-            })
-            .is_err()
-        {
-            return Flow::Stop;
-        }
-        if self.detached {
-            return Flow::Continue;
-        }
-        match self.ack.recv() {
-            Ok(Ack::Continue) => Flow::Continue,
-            Ok(Ack::Detach) => {
-                self.detached = true;
-                Flow::Continue
-            }
-            Ok(Ack::Stop) | Err(_) => Flow::Stop,
-        }
-    }
-}
-
 /// The call as strace writes it, with its result.
 pub fn strace_line(call: &Call, result: &std::result::Result<usize, Errno>) -> String {
     let args = match *call {
@@ -278,86 +216,6 @@ pub fn strace_line(call: &Call, result: &std::result::Result<usize, Errno>) -> S
     }
 }
 
-/// The `/proc` fields that moved, by kernel name. Context switches and
-/// scheduler times are left out: between two snapshots the sender sleeps on
-/// purpose while zclab pauses, so those would count zclab's pauses, not the
-/// call.
-fn moved(delta: &Snapshot) -> BTreeMap<&'static str, u64> {
-    delta
-        .fields()
-        .into_iter()
-        .filter(|(name, v)| {
-            *v > 0
-                && !matches!(
-                    *name,
-                    "sum_exec_runtime"
-                        | "run_delay"
-                        | "utime"
-                        | "stime"
-                        | "voluntary_ctxt_switches"
-                        | "nonvoluntary_ctxt_switches"
-                )
-        })
-        .collect()
-}
-
-/// Tracks chunks for `--chunks`: a chunk ends when the call that empties
-/// the buffer (write, the pipe → socket splice, the zero-copy send) returns;
-/// an mmap chunk is a write; a sendfile chunk is a call.
-struct ChunkCounter {
-    method: Method,
-    limit: Option<u64>,
-    pending: u64,
-    done: u64,
-}
-
-impl ChunkCounter {
-    /// Returns true when the limit has been reached with this call.
-    fn after(&mut self, call: &Call, result: &std::result::Result<usize, Errno>) -> bool {
-        let n = *result.as_ref().unwrap_or(&0) as u64;
-        match (self.method, call) {
-            (Method::ReadWrite, Call::Read { .. }) => self.pending += n,
-            (Method::ReadWrite, Call::Write { .. }) => {
-                self.pending = self.pending.saturating_sub(n);
-                if n > 0 && self.pending == 0 {
-                    self.done += 1;
-                }
-            }
-            (Method::Sendfile, Call::Sendfile { .. }) if result.is_ok() => self.done += 1,
-            (Method::Mmap, Call::WriteMapped { .. }) if n > 0 => self.done += 1,
-            (
-                Method::Splice,
-                Call::Splice {
-                    off_in: Some(_), ..
-                },
-            )
-            | (Method::MsgZerocopy | Method::IoUring, Call::Read { .. }) => self.pending += n,
-            (Method::Splice, Call::Splice { off_in: None, .. })
-            | (Method::MsgZerocopy, Call::SendmsgZerocopy { .. }) => {
-                self.pending = self.pending.saturating_sub(n);
-                if n > 0 && self.pending == 0 {
-                    self.done += 1;
-                }
-            }
-            // io_uring_enter returns how many entries it submitted, not
-            // bytes: a chunk is done when its send was submitted.
-            (
-                Method::IoUring,
-                Call::IoUringEnter {
-                    send: Some(len), ..
-                },
-            ) if result.is_ok() => {
-                self.pending = self.pending.saturating_sub(*len as u64);
-                if self.pending == 0 {
-                    self.done += 1;
-                }
-            }
-            _ => {}
-        }
-        self.limit.is_some_and(|l| self.done >= l)
-    }
-}
-
 /// Runs the trace. `on_step` is called, on this thread, for each step to be
 /// shown (at most `max_steps`); it returns `Flow::Stop` to quit.
 pub fn run(
@@ -366,13 +224,7 @@ pub fn run(
     on_step: &mut dyn FnMut(&Step) -> Result<Flow>,
 ) -> Result<WalkResult> {
     let expected = harness::digest_file(input)?;
-    let (tx, rx) = mpsc::channel::<Msg>();
-    let (ack_tx, ack_rx) = mpsc::channel::<Ack>();
-    let stepper = Stepper {
-        tx,
-        ack: ack_rx,
-        detached: false,
-    };
+    let (stepper, reports, answers) = controller::channel();
     let sent = AtomicU64::new(0);
     let method = opts.method;
 
@@ -389,156 +241,29 @@ pub fn run(
             // `stepper` drops here: the controller's loop below ends.
         });
 
-        let mut counters: Option<ThreadCounters> = None;
-        let mut before: Option<Snapshot> = None;
-        let mut steps: Vec<Step> = Vec::new();
-        let mut calls: u64 = 0;
-        let mut detached = false;
-        let mut totals = Totals::default();
-        let mut chunks = ChunkCounter {
-            method,
-            limit: opts.chunks,
-            pending: 0,
-            done: 0,
-        };
-        let mut failure: Option<anyhow::Error> = None;
-        let (mut quit, mut chunk_limit_hit) = (false, false);
-
-        for msg in rx.iter() {
-            let showing = calls < opts.max_steps && failure.is_none() && !quit;
-            match msg {
-                Msg::Before { tid } => {
-                    if showing {
-                        if counters.is_none() {
-                            match ThreadCounters::open(tid) {
-                                Ok(c) => counters = Some(c),
-                                Err(e) => failure = Some(e),
-                            }
-                        }
-                        before = match counters.as_ref().map(ThreadCounters::snapshot) {
-                            Some(Ok(s)) => Some(s),
-                            Some(Err(e)) => {
-                                failure = Some(e);
-                                None
-                            }
-                            None => None,
-                        };
-                    }
-                    let _ = ack_tx.send(Ack::Continue);
-                }
-                Msg::After { call, result } => {
-                    calls += 1;
-                    let delta = match (showing, &before, &counters) {
-                        (true, Some(b), Some(c)) => match c.snapshot() {
-                            Ok(a) => Some(a.since(b)),
-                            Err(e) => {
-                                failure = Some(e);
-                                None
-                            }
-                        },
-                        _ => None,
-                    };
-                    let step =
-                        make_step(method, calls, &call, &result, delta.as_ref(), &mut totals);
-                    let mut ack = Ack::Continue;
-                    if step.shown {
-                        match on_step(&step) {
-                            Ok(Flow::Continue) => {}
-                            Ok(Flow::Stop) => {
-                                quit = true;
-                                ack = Ack::Stop;
-                            }
-                            Err(e) => {
-                                failure = Some(e);
-                                ack = Ack::Stop;
-                            }
-                        }
-                        steps.push(step);
-                    }
-                    if chunks.after(&call, &result) {
-                        chunk_limit_hit = true;
-                        ack = Ack::Stop;
-                    }
-                    if ack == Ack::Continue && calls >= opts.max_steps && opts.chunks.is_none() {
-                        // Past the cap the method runs unwatched, reporting
-                        // each call without waiting (no --chunks to obey).
-                        ack = Ack::Detach;
-                    }
-                    if !detached {
-                        let _ = ack_tx.send(ack);
-                    }
-                    detached |= ack == Ack::Detach;
-                }
-            }
+        let mut ctl = Controller::new(opts, answers, on_step);
+        for msg in reports.iter() {
+            ctl.handle(msg);
         }
         let outcome = handle
             .join()
-            .map_err(|_| anyhow!("the transfer thread panicked"))?;
-        if let Some(e) = failure {
+            .map_err(|_| crate::error::fail_t(crate::text::run::TRANSFER_PANICKED, &[]))?;
+        if let Some(e) = ctl.failure {
             return Err(e);
         }
         let outcome = outcome?;
         Ok(WalkResult {
             method,
             buffer_bytes: opts.buffer_bytes,
-            steps,
-            calls,
-            totals,
+            steps: ctl.steps,
+            calls: ctl.calls,
+            totals: ctl.totals,
             outcome,
             expected,
-            quit,
-            chunk_limit_hit,
+            quit: ctl.quit,
+            chunk_limit_hit: ctl.chunk_limit_hit,
         })
     })
-}
-
-/// Turns one call into a step and adds it to the running totals.
-fn make_step(
-    method: Method,
-    index: u64,
-    call: &Call,
-    result: &std::result::Result<usize, Errno>,
-    delta: Option<&Snapshot>,
-    totals: &mut Totals,
-) -> Step {
-    let bytes = *result.as_ref().unwrap_or(&0) as u64;
-    let read_bytes = delta.map(|d| d.read_bytes).unwrap_or(0);
-    let copies = model::hops_of_call(method, call.data_role(), bytes, read_bytes)
-        .into_iter()
-        .map(|hop| {
-            let counter = match hop.kind {
-                CopyKind::Cpu => &mut totals.cpu_copies,
-                CopyKind::Dma => &mut totals.dma_copies,
-            };
-            *counter += 1;
-            StepCopy {
-                number: *counter,
-                hop,
-            }
-        })
-        .collect();
-    *totals.syscalls.entry(call.name()).or_insert(0) += 1;
-    totals.mode_switches += 2;
-    if matches!(
-        call,
-        Call::Read { .. } | Call::Write { .. } | Call::WriteMapped { .. }
-    ) {
-        totals.user_copy_bytes += bytes;
-    }
-    Step {
-        index,
-        syscall: call.name(),
-        call: strace_line(call, result),
-        result: result.as_ref().ok().map(|&n| n as u64),
-        error: result
-            .as_ref()
-            .err()
-            .map(|e| format!("{} ({})", e, e.desc())),
-        mode_switches: [totals.mode_switches - 1, totals.mode_switches],
-        copies,
-        counters: delta.map(moved).unwrap_or_default(),
-        shown: delta.is_some(),
-    }
 }
 
 /// A step as `run` would make it from a call that returned `n`, with the
@@ -551,7 +276,7 @@ pub(crate) fn make_step_for_test(
     n: usize,
     totals: &mut Totals,
 ) -> Step {
-    let mut delta = Snapshot::default();
+    let mut delta = crate::counters::Snapshot::default();
     match call {
         Call::Read { .. } => {
             delta.syscr = 1;
@@ -575,7 +300,7 @@ pub(crate) fn make_step_for_test(
         // counters do not see them.
         _ => {}
     }
-    make_step(method, index, call, &Ok(n), Some(&delta), totals)
+    controller::make_step(method, index, call, &Ok(n), Some(&delta), totals)
 }
 
 /// About how many calls a method needs for `size` bytes: the estimate shown

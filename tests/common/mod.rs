@@ -1,7 +1,10 @@
 //! Shared helpers for the integration tests: the real `zclab` binary with a
-//! clean environment, temp files of exact sizes, and parsed `--json`.
+//! clean environment, temp files of exact sizes, parsed `--json`, a
+//! pseudo-terminal, and strace as a second witness ([`strace`]).
 
 #![allow(dead_code)]
+
+pub mod strace;
 
 use std::path::{Path, PathBuf};
 
@@ -162,28 +165,4 @@ pub fn on_a_pty(
     drop(writer);
     let out = output.join().expect("reader thread");
     (status, out, after.local_flags == before.local_flags)
-}
-
-/// Parses strace's `-c` table. Rows are `%time seconds usecs/call calls
-/// [errors] name`; the errors column is blank when zero.
-pub fn parse_strace_summary(text: &str) -> std::collections::BTreeMap<String, (u64, u64)> {
-    let mut counts = std::collections::BTreeMap::new();
-    for line in text.lines() {
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols.len() < 5 || cols[0].starts_with('%') || cols[0].starts_with('-') {
-            continue;
-        }
-        let name = cols[cols.len() - 1];
-        if name == "total" {
-            continue;
-        }
-        let calls: u64 = cols[3].parse().expect("calls column");
-        let errors: u64 = if cols.len() == 6 {
-            cols[4].parse().expect("errors column")
-        } else {
-            0
-        };
-        counts.insert(name.to_string(), (calls, errors));
-    }
-    counts
 }

@@ -113,13 +113,7 @@ impl Session<'_> {
         loop {
             let mut s = String::from(terminal::CLEAR);
             s.push_str(&self.list(Some(cursor)));
-            s.push_str(&format!(
-                "\n{}\n",
-                self.t(
-                    "↑/↓ or a number: choose   Enter: open   any other key: back to the lesson",
-                    "↑/↓ 或课号：选择   回车：打开   其他键：返回本课"
-                )
-            ));
+            s.push_str(&format!("\n{}\n", self.t(crate::text::lesson::LIST_KEYS)));
             self.out(&s)?;
             match terminal::read_key()? {
                 Key::Up | Key::Char('k') => cursor = cursor.saturating_sub(1).max(1),

@@ -4,15 +4,15 @@
 
 use std::io::BufRead;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::answer::{PredictState, QuizState, Verdict};
 use super::{Mode, Outcome, RunCache, Session};
-use crate::error::print_stdout;
-use crate::lang::Lang;
+use crate::error::{ContextT, print_stdout};
 use crate::lesson::Lesson;
 use crate::lesson::parse::{Predict, Quiz, Step};
 use crate::lesson::render;
+use crate::text::lesson as t;
 
 /// How a question ended in a linear session.
 enum Asked {
@@ -26,19 +26,14 @@ impl Session<'_> {
         let mut cache = RunCache::new();
         let steps = lesson.steps(self.lang).to_vec();
         let rule = format!("{}\n", "─".repeat(self.width.clamp(40, 100)));
-        let title = match self.lang {
-            Lang::En => format!(
-                "Lesson {} · {}\n",
-                lesson.meta.number,
-                lesson.title(self.lang)
-            ),
-            Lang::Zh => format!(
-                "第 {} 课 · {}\n",
-                lesson.meta.number,
-                lesson.title(self.lang)
-            ),
-        };
-        self.out(&format!("{rule}{title}{rule}\n"))?;
+        let title = self.f(
+            t::TITLE,
+            &[
+                ("number", &lesson.meta.number),
+                ("title", &lesson.title(self.lang)),
+            ],
+        );
+        self.out(&format!("{rule}{title}\n{rule}\n"))?;
         for (idx, step) in steps.iter().enumerate() {
             let asked = match step {
                 Step::Text(t) => {
@@ -59,7 +54,11 @@ impl Session<'_> {
             };
             if let Asked::InputEnded = asked {
                 self.reached(lesson, idx)?;
-                eprintln!("zclab: {}", self.input_ended(lesson, idx));
+                eprintln!(
+                    "{}{}",
+                    self.t(crate::text::errors::PREFIX),
+                    self.input_ended(lesson, idx)
+                );
                 return Ok(Outcome::InputEnded(idx));
             }
             self.out("\n")?;
@@ -70,16 +69,7 @@ impl Session<'_> {
 
     fn input_ended(&self, lesson: &Lesson, idx: usize) -> String {
         let n = lesson.steps(self.lang).len();
-        match self.lang {
-            Lang::En => format!(
-                "standard input ended before the question at step {}/{n}: stopped there. Give one answer line per question, or use --no-pause for a handout.",
-                idx + 1
-            ),
-            Lang::Zh => format!(
-                "标准输入在第 {}/{n} 步的问题之前就结束了，课程停在这里。请每个问题给一行答案，或用 --no-pause 打印讲义。",
-                idx + 1
-            ),
-        }
+        self.f(t::INPUT_ENDED, &[("step", &(idx + 1)), ("steps", &n)])
     }
 
     fn linear_predict(
@@ -89,12 +79,12 @@ impl Session<'_> {
         p: &Predict,
         cache: &mut RunCache,
     ) -> Result<Asked> {
-        self.out(&self.para(&p.question, &self.label("Predict: ", "预测：")))?;
+        self.out(&self.para(&p.question, &self.label(t::PREDICT)))?;
         let measured = self.figure(lesson, idx, p, cache)?;
         let mut ps = PredictState::default();
         if self.mode == Mode::Lines {
             while !ps.done {
-                self.out(self.t("Your answer: ", "你的答案："))?;
+                self.out(self.t(t::YOUR_ANSWER))?;
                 let Some(line) = read_line()? else {
                     self.out("\n")?;
                     if ps.attempts == 0 {
@@ -108,23 +98,17 @@ impl Session<'_> {
                     Verdict::Right => {}
                     Verdict::Wrong { last } => {
                         let msg = if last {
-                            self.label("✗ Not quite.", "✗ 还是不对。")
+                            self.label(t::NOT_QUITE_LAST)
                         } else {
-                            format!(
-                                "{}{}",
-                                self.label("✗ Not quite. Hint: ", "✗ 不对。提示："),
-                                p.hint
-                            )
+                            format!("{}{}", self.label(t::NOT_QUITE_HINT), p.hint)
                         };
                         self.out(&self.para(&msg, "  "))?;
                     }
-                    Verdict::NotANumber => self.out(
-                        &self.para(self.t("That is not a number.", "请输入一个数字。"), "  "),
-                    )?,
+                    Verdict::NotANumber => self.out(&self.para(self.t(t::NOT_A_NUMBER), "  "))?,
                 }
             }
         } else {
-            self.out(&self.para(&p.hint, &self.label("Hint: ", "提示：")))?;
+            self.out(&self.para(&p.hint, &self.label(t::HINT)))?;
         }
         self.out(&self.predict_verdict(ps.solved, measured, true))?;
         self.out(&self.para(&p.explain, "  "))?;
@@ -132,16 +116,12 @@ impl Session<'_> {
     }
 
     fn linear_quiz(&mut self, q: &Quiz) -> Result<Asked> {
-        self.out(&self.para(&q.question, &self.label("Quiz: ", "测验：")))?;
+        self.out(&self.para(&q.question, &self.label(t::QUIZ)))?;
         let mut qs = QuizState::default();
         if self.mode == Mode::Lines {
             self.out(&self.quiz_choices(q, false))?;
             while !qs.solved(q) && qs.tried.len() < 2 {
-                self.out(&format!(
-                    "{} (1-{}): ",
-                    self.t("Your choice", "你的选择"),
-                    q.choices.len()
-                ))?;
+                self.out(&self.f(t::YOUR_CHOICE, &[("n", &q.choices.len())]))?;
                 let Some(line) = read_line()? else {
                     self.out("\n")?;
                     if qs.tried.is_empty() {
@@ -154,10 +134,7 @@ impl Session<'_> {
                         let i = qs.chosen.unwrap_or_default();
                         self.out(&self.feedback(q, i))?;
                     }
-                    None => self.out(&self.para(
-                        self.t("Type the number of a choice.", "请输入选项的编号。"),
-                        "  ",
-                    ))?,
+                    None => self.out(&self.para(self.t(t::NOT_A_CHOICE), "  "))?,
                 }
             }
         }
@@ -181,7 +158,7 @@ fn read_line() -> Result<Option<String>> {
     let n = std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .context("cannot read an answer from standard input")?;
+        .context_t(t::READ_ANSWER, &[])?;
     if n == 0 {
         return Ok(None);
     }

@@ -30,7 +30,7 @@ mod screen;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::Result;
 use colored::Colorize;
 use serde_json::Value;
 
@@ -38,8 +38,10 @@ use super::parse::{Predict, Quiz, Step};
 use super::render;
 use super::state::{self, State};
 use super::{Course, Lesson};
-use crate::error::print_stdout;
+use crate::error::{ContextT, fail_t, print_stdout};
 use crate::lang::Lang;
+use crate::text::Text;
+use crate::text::lesson as t;
 
 pub use answer::{answer_matches, parse_answer};
 
@@ -96,8 +98,12 @@ pub struct Session<'a> {
 type RunCache = HashMap<usize, RunOutput>;
 
 impl Session<'_> {
-    fn t<'s>(&self, en: &'s str, zh: &'s str) -> &'s str {
-        self.lang.t(en, zh)
+    fn t(&self, text: Text) -> &'static str {
+        text.get(self.lang)
+    }
+
+    fn f(&self, text: Text, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        text.fill(self.lang, args)
     }
 
     fn out(&self, text: &str) -> Result<()> {
@@ -114,11 +120,10 @@ impl Session<'_> {
             && let Err(e) = state::save(p, &self.state)
         {
             eprintln!(
-                "zclab: {e:#}; {}",
-                self.t(
-                    "progress will not be saved (set XDG_STATE_HOME to a writable folder)",
-                    "本次不保存进度（可把 XDG_STATE_HOME 设为可写的目录）"
-                )
+                "{}{}; {}",
+                self.t(crate::text::errors::PREFIX),
+                crate::error::message(&e, self.lang),
+                self.t(t::NOT_SAVED)
             );
             self.state_path = None;
         }
@@ -168,10 +173,7 @@ impl Session<'_> {
             bar.push('>');
             bar.push_str(&"-".repeat(width - filled - 1));
         }
-        let mut s = format!(
-            "{}  [{bar}] {done}/{total}\n\n",
-            self.t("zclab lessons", "zclab 课程")
-        );
+        let mut s = format!("{}  [{bar}] {done}/{total}\n\n", self.t(t::LIST_TITLE));
         for l in &self.course.lessons {
             let here = self
                 .state
@@ -192,10 +194,11 @@ impl Session<'_> {
             };
             let mut line = format!("{pick} {mark} {:>2}  {}", l.meta.number, l.title(self.lang));
             if let Some(p) = here {
-                line.push_str(&match self.lang {
-                    Lang::En => format!("  (step {}/{})", p.step + 1, l.en.len()),
-                    Lang::Zh => format!("  （第 {}/{} 步）", p.step + 1, l.en.len()),
-                });
+                line.push_str("  ");
+                line.push_str(&self.f(
+                    t::LIST_AT_STEP,
+                    &[("step", &(p.step + 1)), ("steps", &l.en.len())],
+                ));
             }
             if cursor == Some(l.meta.number) && self.color {
                 line = line.reversed().to_string();
@@ -212,7 +215,7 @@ impl Session<'_> {
             .iter()
             .position(|s| matches!(s, Step::Run(_)))
             .map(|p| idx + p)
-            .ok_or_else(|| anyhow!("step {} has no run after it", idx + 1))
+            .context_t(t::NO_RUN_AFTER, &[("step", &(idx + 1))])
     }
 
     fn ensure_run(
@@ -225,18 +228,18 @@ impl Session<'_> {
             return Ok(r.clone());
         }
         let Step::Run(run) = &lesson.steps(self.lang)[idx] else {
-            bail!("step {} is not a run", idx + 1);
+            return Err(fail_t(t::NOT_A_RUN, &[("step", &(idx + 1))]));
         };
         let sample = (self.sample_path)(&lesson.meta.sample)?;
-        let out = self.exec.run(&run.args, &sample).with_context(|| {
-            format!(
-                "lesson {}, step {}: `zclab {} {}` failed",
-                lesson.meta.number,
-                idx + 1,
-                run.args.join(" "),
-                sample.display()
-            )
-        })?;
+        let out = self.exec.run(&run.args, &sample).context_t(
+            t::STEP_FAILED,
+            &[
+                ("number", &lesson.meta.number),
+                ("step", &(idx + 1)),
+                ("args", &run.args.join(" ")),
+                ("sample", &sample.display()),
+            ],
+        )?;
         cache.insert(idx, out.clone());
         Ok(out)
     }
@@ -254,14 +257,14 @@ impl Session<'_> {
         out.json
             .pointer(&p.figure)
             .and_then(Value::as_f64)
-            .ok_or_else(|| {
-                anyhow!(
-                    "lesson {}, step {}: the run's JSON has no number at {} (the lesson and zclab's JSON disagree; run `zclab lesson --check` and compare with `--json`)",
-                    lesson.meta.number,
-                    idx + 1,
-                    p.figure
-                )
-            })
+            .context_t(
+                t::NO_FIGURE,
+                &[
+                    ("number", &lesson.meta.number),
+                    ("step", &(idx + 1)),
+                    ("figure", &p.figure),
+                ],
+            )
     }
 
     fn run_title(&self, lesson: &Lesson, args: &[String]) -> String {
@@ -278,8 +281,11 @@ impl Session<'_> {
         }
     }
 
-    fn label(&self, en: &str, zh: &str) -> String {
-        let s = self.t(en, zh);
+    fn label(&self, text: Text) -> String {
+        self.bold(self.t(text))
+    }
+
+    fn bold(&self, s: &str) -> String {
         if self.color {
             s.bold().to_string()
         } else {
@@ -307,22 +313,16 @@ impl Session<'_> {
     fn feedback(&self, q: &Quiz, i: usize) -> String {
         let c = &q.choices[i];
         // The feedback itself says "Right" or why not; the mark is enough.
-        let verdict = self.label(
-            if c.right { "✓ " } else { "✗ " },
-            if c.right { "✓ " } else { "✗ " },
-        );
+        let verdict = self.bold(if c.right { "✓ " } else { "✗ " });
         self.para(&c.feedback, &format!("  {verdict}"))
     }
 
     /// The line after a predict is settled: right, or the measured figure.
     fn predict_verdict(&self, solved: bool, measured: f64, handout: bool) -> String {
         let lead = match (solved, handout) {
-            (true, _) => self.label("✓ Right: the run measures ", "✓ 答对了：实测值为 "),
-            (false, true) => self.label(
-                "Answer, as measured by the run below: ",
-                "答案（由下面的运行实测）：",
-            ),
-            (false, false) => self.label("The run measures ", "实测值为 "),
+            (true, _) => self.label(t::RIGHT),
+            (false, true) => self.label(t::HANDOUT_ANSWER),
+            (false, false) => self.label(t::MEASURES),
         };
         self.para(&format!("{lead}{}", answer::fmt_num(measured)), "  ")
     }
@@ -330,14 +330,8 @@ impl Session<'_> {
     /// What to say when a lesson is finished.
     fn done_message(&self, lesson: &Lesson) -> &'static str {
         match self.course.lesson(lesson.meta.number + 1) {
-            Some(_) => self.t(
-                "Lesson done. `zclab lesson next` opens the next one.",
-                "本课完成。`zclab lesson next` 打开下一课。",
-            ),
-            None => self.t(
-                "Course done: all lessons finished. Well done!",
-                "全部课程完成，干得漂亮！",
-            ),
+            Some(_) => self.t(t::DONE_NEXT),
+            None => self.t(t::DONE_ALL),
         }
     }
 }

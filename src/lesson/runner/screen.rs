@@ -7,11 +7,11 @@ use colored::Colorize;
 use super::answer::{PredictState, QuizState};
 use super::page::{self, Page};
 use super::{RunCache, Session};
-use crate::lang::Lang;
 use crate::lesson::Lesson;
 use crate::lesson::parse::{Predict, Step};
 use crate::lesson::render;
 use crate::terminal;
+use crate::text::lesson as t;
 
 /// One screen, ready to print, and what it allows.
 pub struct Screen {
@@ -36,10 +36,16 @@ impl Session<'_> {
             self.course.lessons.len(),
             lesson.title(self.lang),
         );
-        let text = match self.lang {
-            Lang::En => format!("Lesson {number}/{total} · {title} · step {}/{n}", step + 1),
-            Lang::Zh => format!("第 {number}/{total} 课 · {title} · 第 {}/{n} 步", step + 1),
-        };
+        let text = self.f(
+            t::SCREEN_HEADER,
+            &[
+                ("number", &number),
+                ("total", &total),
+                ("title", &title),
+                ("step", &(step + 1)),
+                ("steps", &n),
+            ],
+        );
         if self.color {
             format!("{}\n\n", text.bold().reversed())
         } else {
@@ -56,31 +62,25 @@ impl Session<'_> {
         measured: Option<f64>,
         keys: &mut Vec<String>,
     ) -> String {
-        let mut body = self.para(&p.question, &self.label("Predict: ", "预测："));
+        let mut body = self.para(&p.question, &self.label(t::PREDICT));
         body.push('\n');
         if let Some(w) = &ps.last_wrong {
-            let line = format!("{} {w}", self.t("✗ Not quite:", "✗ 不对："));
+            let line = self.f(t::NOT_QUITE, &[("answer", w)]);
             body.push_str(&self.para(&line, "  "));
         }
         if ps.show_hint || (ps.attempts > 0 && !ps.solved) {
-            body.push_str(&self.para(&p.hint, &format!("  {}", self.label("Hint: ", "提示："))));
+            body.push_str(&self.para(&p.hint, &format!("  {}", self.label(t::HINT))));
         }
         if let Some(measured) = measured {
             body.push_str(&self.predict_verdict(ps.solved, measured, false));
             body.push_str(&self.para(&p.explain, "  "));
         } else {
-            let prompt = self.t("Your answer:", "你的答案：");
-            body.push_str(&format!("\n{prompt} {}▏\n", ps.typed));
-            keys.push(
-                self.t("digits + Enter: check", "输入数字后回车：核对")
-                    .into(),
-            );
-            keys.push(
-                self.t("Enter alone: show the answer", "直接回车：显示答案")
-                    .into(),
-            );
+            let prompt = self.t(t::YOUR_ANSWER);
+            body.push_str(&format!("\n{prompt}{}▏\n", ps.typed));
+            keys.push(self.t(t::KEY_CHECK).into());
+            keys.push(self.t(t::KEY_SHOW).into());
             if !ps.show_hint && ps.attempts == 0 {
-                keys.push(self.t("h hint", "h 提示").into());
+                keys.push(self.t(t::KEY_HINT).into());
             }
         }
         body
@@ -109,7 +109,7 @@ impl Session<'_> {
             Step::Run(r) => {
                 body.push_str(&self.run_title(lesson, &r.args));
                 if !cache.contains_key(&idx) {
-                    self.out(&format!("{body}{}\n", self.t("running…", "运行中……")))?;
+                    self.out(&format!("{body}{}\n", self.t(t::RUNNING)))?;
                 }
                 let out = self.ensure_run(lesson, idx, cache)?;
                 body.push_str(&out.text);
@@ -128,7 +128,7 @@ impl Session<'_> {
             Step::Quiz(q) => {
                 let fresh = QuizState::default();
                 let qs = answers.quiz.unwrap_or(&fresh);
-                body.push_str(&self.para(&q.question, &self.label("Quiz: ", "测验：")));
+                body.push_str(&self.para(&q.question, &self.label(t::QUIZ)));
                 body.push('\n');
                 let solved = qs.solved(q);
                 body.push_str(&self.quiz_choices(q, solved));
@@ -138,41 +138,36 @@ impl Session<'_> {
                 }
                 if !solved {
                     can_advance = false;
-                    keys.push(match self.lang {
-                        Lang::En => format!("1-{} choose", q.choices.len()),
-                        Lang::Zh => format!("1-{} 选择", q.choices.len()),
-                    });
+                    keys.push(self.f(t::KEY_CHOOSE, &[("n", &q.choices.len())]));
                 }
             }
         }
         if can_advance {
             let next = if idx + 1 == n {
-                self.t("Enter finish", "回车 完成")
+                self.t(t::KEY_FINISH)
             } else {
-                self.t("Enter next", "回车 下一步")
+                self.t(t::KEY_NEXT)
             };
             keys.insert(0, next.into());
         }
         if idx > 0 {
-            keys.push(self.t("b back", "b 上一步").into());
+            keys.push(self.t(t::KEY_BACK).into());
         }
-        keys.push(self.t("l lessons", "l 选课").into());
-        keys.push(self.t("q quit", "q 退出").into());
+        keys.push(self.t(t::KEY_LESSONS).into());
+        keys.push(self.t(t::KEY_QUIT).into());
         let rows = page::terminal_rows();
         let (mut text, page) =
             page::page_view(&body, rows, crate::style::table_width() as usize, offset);
         if let Some(p) = page {
-            let scroll = self.t(
-                "space/PgDn/↓ more, PgUp/↑ back",
-                "空格/PgDn/↓ 向下，PgUp/↑ 向上",
-            );
+            let scroll = self.t(t::KEY_SCROLL);
             keys.insert(usize::from(can_advance), scroll.into());
-            text.push_str(&match self.lang {
-                Lang::En => format!("(lines {}-{} of {})\n", p.from, p.to, p.total),
-                Lang::Zh => format!("（第 {}-{} 行，共 {} 行）\n", p.from, p.to, p.total),
-            });
+            text.push_str(&self.f(
+                t::LINES_SHOWN,
+                &[("from", &p.from), ("to", &p.to), ("total", &p.total)],
+            ));
+            text.push('\n');
         } else if can_advance && idx + 1 < n {
-            keys[0] = self.t("Enter/space next", "回车/空格 下一步").into();
+            keys[0] = self.t(t::KEY_NEXT_OR_SPACE).into();
         }
         let footer = keys.join("   ");
         let footer = if self.color {

@@ -1,32 +1,37 @@
 //! `--md`: the sweep's tables as Markdown, for a handout or a wiki.
 //! Times in ms with three decimals (µs), throughput with one decimal.
 
-use super::{duration, pct, size, verdict_sentence, verdict_word};
+use super::{duration, pct, size, swept, verdict_sentence, verdict_word};
 use crate::ctx::Ctx;
 use crate::sweep::text::fill;
-use crate::sweep::view::SweepView;
+use crate::sweep::view::{IbmView, SweepView};
 use crate::text::sweep as st;
 
+/// The whole document: the header, then one section per table.
 pub fn render(v: &SweepView, ctx: &Ctx) -> String {
-    let l = ctx.lang;
     let mut out = String::new();
+    header(v, ctx, &mut out);
+    times(v, ctx, &mut out);
+    if !v.savings.is_empty() {
+        savings(v, ctx, &mut out);
+    }
+    model(v, ctx, &mut out);
+    if let Some(ibm) = &v.ibm {
+        ibm_table(ibm, v.options.runs, ctx, &mut out);
+    }
+    if !v.verified {
+        out.push_str(&format!("\n**{}**\n", st::NOT_VERIFIED.get(ctx.lang)));
+    }
+    out
+}
+
+/// The title, what was swept, the machine, and whether the sweep was cut
+/// short.
+fn header(v: &SweepView, ctx: &Ctx, out: &mut String) {
+    let l = ctx.lang;
     let o = &v.options;
-    let cache = if o.page_cache == "cold" {
-        st::COLD.get(l)
-    } else {
-        st::WARM.get(l)
-    };
     out.push_str(&format!("# {}\n\n", st::TITLE.get(l)));
-    out.push_str(&fill(
-        st::HEADER.get(l),
-        &[
-            &o.methods.len().to_string(),
-            &o.sizes_bytes.len().to_string(),
-            &o.buffers_bytes.len().to_string(),
-            &o.runs.to_string(),
-            cache,
-        ],
-    ));
+    out.push_str(&swept(o, l));
     out.push_str("\n\n");
     let m = &v.machine;
     let unknown = st::UNKNOWN.get(l);
@@ -56,10 +61,14 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
         ));
         out.push_str("\n\n");
     }
+}
 
+/// Every point's times.
+fn times(v: &SweepView, ctx: &Ctx, out: &mut String) {
+    let l = ctx.lang;
     out.push_str(&format!(
         "## {}\n\n",
-        fill(st::TIMES_TITLE.get(l), &[&o.runs.to_string()])
+        fill(st::TIMES_TITLE.get(l), &[&v.options.runs.to_string()])
     ));
     out.push_str(&format!(
         "| {} | {} | {} | {} (ms) | {} (ms) | {} | {} | {} |\n",
@@ -91,32 +100,38 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
             }
         ));
     }
+}
 
-    if !v.savings.is_empty() {
-        out.push_str(&format!("\n## {}\n\n", st::SAVINGS_TITLE.get(l)));
+/// sendfile's savings over read-write.
+fn savings(v: &SweepView, ctx: &Ctx, out: &mut String) {
+    let l = ctx.lang;
+    out.push_str(&format!("\n## {}\n\n", st::SAVINGS_TITLE.get(l)));
+    out.push_str(&format!(
+        "| {} | {} | {} (ms) | {} (ms) | {} | {} |\n|---|---|--:|--:|--:|--:|\n",
+        st::COL_FILE.get(l),
+        st::COL_BUFFER.get(l),
+        st::SAVING_COL_RW.get(l),
+        st::SAVING_COL_SF.get(l),
+        st::COL_SAVING.get(l),
+        st::SAVING_COL_SPEEDUP.get(l)
+    ));
+    for s in &v.savings {
         out.push_str(&format!(
-            "| {} | {} | {} (ms) | {} (ms) | {} | {} |\n|---|---|--:|--:|--:|--:|\n",
-            st::COL_FILE.get(l),
-            st::COL_BUFFER.get(l),
-            st::SAVING_COL_RW.get(l),
-            st::SAVING_COL_SF.get(l),
-            st::COL_SAVING.get(l),
-            st::SAVING_COL_SPEEDUP.get(l)
+            "| {} | {} | {:.3} | {:.3} | {:.1}% | {:.2}× |\n",
+            size(s.file_bytes),
+            size(s.buffer_bytes as u64),
+            s.read_write_ns as f64 / 1e6,
+            s.sendfile_ns as f64 / 1e6,
+            s.saving_pct,
+            s.speedup
         ));
-        for s in &v.savings {
-            out.push_str(&format!(
-                "| {} | {} | {:.3} | {:.3} | {:.1}% | {:.2}× |\n",
-                size(s.file_bytes),
-                size(s.buffer_bytes as u64),
-                s.read_write_ns as f64 / 1e6,
-                s.sendfile_ns as f64 / 1e6,
-                s.saving_pct,
-                s.speedup
-            ));
-        }
-        out.push_str(&format!("\n{}\n", st::SAVING_NOTE.get(l)));
     }
+    out.push_str(&format!("\n{}\n", st::SAVING_NOTE.get(l)));
+}
 
+/// The cost model: each method's fit and crossover.
+fn model(v: &SweepView, ctx: &Ctx, out: &mut String) {
+    let l = ctx.lang;
     out.push_str(&format!("\n## {}\n\n", st::MODEL_TITLE.get(l)));
     out.push_str(&format!("{}\n\n", st::MODEL_FORMULA.get(l)));
     if v.model.fits.is_empty() {
@@ -149,70 +164,68 @@ pub fn render(v: &SweepView, ctx: &Ctx) -> String {
         }
         out.push_str(&format!("\n{}\n", st::MODEL_BASIS.get(l)));
     }
+}
 
-    if let Some(ibm) = &v.ibm {
+/// IBM's 2008 table against this machine.
+fn ibm_table(ibm: &IbmView, runs: u32, ctx: &Ctx, out: &mut String) {
+    let l = ctx.lang;
+    out.push_str(&format!(
+        "\n## {}\n\n",
+        fill(
+            st::IBM_TITLE.get(l),
+            &[&size(ibm.buffer_bytes as u64), &runs.to_string()]
+        )
+    ));
+    out.push_str(&format!(
+        "| {} | {} {} | {} {} | {} | {} {} | {} {} | {} | {} |\n|---|--:|--:|--:|--:|--:|--:|---|\n",
+        st::IBM_COL_SIZE.get(l),
+        st::IBM_COL_PAPER.get(l),
+        st::IBM_COL_TRAD.get(l),
+        st::IBM_COL_PAPER.get(l),
+        st::IBM_COL_ZC.get(l),
+        st::COL_SAVING.get(l),
+        st::IBM_COL_HERE.get(l),
+        st::IBM_COL_RW.get(l),
+        st::IBM_COL_HERE.get(l),
+        st::IBM_COL_SF.get(l),
+        st::COL_SAVING.get(l),
+        st::IBM_COL_VERDICT.get(l)
+    ));
+    for r in &ibm.rows {
+        let opt = |x: Option<f64>| x.map(|x| format!("{x:.3}")).unwrap_or_else(|| "–".into());
         out.push_str(&format!(
-            "\n## {}\n\n",
-            fill(
-                st::IBM_TITLE.get(l),
-                &[&size(ibm.buffer_bytes as u64), &o.runs.to_string()]
-            )
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            r.paper.label,
+            r.paper.traditional_ms,
+            r.paper.transfer_to_ms,
+            pct(r.paper_saving_pct),
+            opt(r.here_read_write_ms),
+            opt(r.here_sendfile_ms),
+            r.here_saving_pct.map(pct).unwrap_or_else(|| "–".into()),
+            r.verdict
+                .map(|v| verdict_word(v, l))
+                .unwrap_or(st::NOT_MEASURED.get(l))
         ));
-        out.push_str(&format!(
-            "| {} | {} {} | {} {} | {} | {} {} | {} {} | {} | {} |\n|---|--:|--:|--:|--:|--:|--:|---|\n",
-            st::IBM_COL_SIZE.get(l),
-            st::IBM_COL_PAPER.get(l),
-            st::IBM_COL_TRAD.get(l),
-            st::IBM_COL_PAPER.get(l),
-            st::IBM_COL_ZC.get(l),
-            st::COL_SAVING.get(l),
-            st::IBM_COL_HERE.get(l),
-            st::IBM_COL_RW.get(l),
-            st::IBM_COL_HERE.get(l),
-            st::IBM_COL_SF.get(l),
-            st::COL_SAVING.get(l),
-            st::IBM_COL_VERDICT.get(l)
-        ));
-        for r in &ibm.rows {
-            let opt = |x: Option<f64>| x.map(|x| format!("{x:.3}")).unwrap_or_else(|| "–".into());
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                r.paper.label,
-                r.paper.traditional_ms,
-                r.paper.transfer_to_ms,
-                pct(r.paper_saving_pct),
-                opt(r.here_read_write_ms),
-                opt(r.here_sendfile_ms),
-                r.here_saving_pct.map(pct).unwrap_or_else(|| "–".into()),
-                r.verdict
-                    .map(|v| verdict_word(v, l))
-                    .unwrap_or(st::NOT_MEASURED.get(l))
-            ));
-        }
-        out.push('\n');
-        if let (Some(vd), Some(now)) = (ibm.verdict, ibm.here_total_saving_pct) {
-            out.push_str(&format!(
-                "**{}**\n\n",
-                verdict_sentence(vd, ibm.paper_measured_rows_saving_pct, now, l)
-            ));
-        }
-        out.push_str(&format!(
-            "{}\n\n{}\n\n",
-            st::IBM_UNIT.get(l),
-            st::IBM_CAVEAT.get(l)
-        ));
-        if ibm.size_divisor > 1 {
-            out.push_str(&fill(
-                st::IBM_SCALED.get(l),
-                &[&ibm.size_divisor.to_string()],
-            ));
-            out.push_str("\n\n");
-        }
-        out.push_str(&fill(st::IBM_SOURCE.get(l), &[ibm.citation]));
-        out.push('\n');
     }
-    if !v.verified {
-        out.push_str(&format!("\n**{}**\n", st::NOT_VERIFIED.get(l)));
+    out.push('\n');
+    if let (Some(vd), Some(now)) = (ibm.verdict, ibm.here_total_saving_pct) {
+        out.push_str(&format!(
+            "**{}**\n\n",
+            verdict_sentence(vd, ibm.paper_measured_rows_saving_pct, now, l)
+        ));
     }
-    out
+    out.push_str(&format!(
+        "{}\n\n{}\n\n",
+        st::IBM_UNIT.get(l),
+        st::IBM_CAVEAT.get(l)
+    ));
+    if ibm.size_divisor > 1 {
+        out.push_str(&fill(
+            st::IBM_SCALED.get(l),
+            &[&ibm.size_divisor.to_string()],
+        ));
+        out.push_str("\n\n");
+    }
+    out.push_str(&fill(st::IBM_SOURCE.get(l), &[ibm.citation]));
+    out.push('\n');
 }

@@ -11,6 +11,7 @@ pub mod term;
 use unicode_width::UnicodeWidthStr;
 
 use super::ibm::Verdict;
+use super::view::OptionsView;
 use crate::lang::Lang;
 use crate::text::sweep as st;
 
@@ -84,6 +85,26 @@ pub fn verdict_word(v: Verdict, lang: Lang) -> &'static str {
         Verdict::NoClearDifference => st::VERDICT_NO_CLEAR.get(lang),
         Verdict::Reversed => st::VERDICT_REVERSED.get(lang),
     }
+}
+
+/// What was swept, in one sentence (the same on every output): how many
+/// methods, sizes and buffers, runs per point, warm or cold page cache.
+pub fn swept(o: &OptionsView, lang: Lang) -> String {
+    let cache = if o.page_cache == "cold" {
+        st::COLD.get(lang)
+    } else {
+        st::WARM.get(lang)
+    };
+    super::text::fill(
+        st::HEADER.get(lang),
+        &[
+            &o.methods.len().to_string(),
+            &o.sizes_bytes.len().to_string(),
+            &o.buffers_bytes.len().to_string(),
+            &o.runs.to_string(),
+            cache,
+        ],
+    )
 }
 
 pub fn verdict_sentence(v: Verdict, then: f64, now: f64, lang: Lang) -> String {

@@ -6,7 +6,7 @@
 use colored::Colorize;
 use unicode_width::UnicodeWidthStr;
 
-use super::{duration, pad, pct, rpad, sig3, size, verdict_sentence, verdict_word};
+use super::{duration, pad, pct, rpad, sig3, size, swept, verdict_sentence, verdict_word};
 use crate::ctx::Ctx;
 use crate::report::wrap;
 use crate::sweep::text::fill;
@@ -58,25 +58,7 @@ fn para(text: &str, ctx: &Ctx, out: &mut String) {
 fn header(v: &SweepView, ctx: &Ctx, out: &mut String) {
     let l = ctx.lang;
     let o = &v.options;
-    let cache = if o.page_cache == "cold" {
-        st::COLD.get(l)
-    } else {
-        st::WARM.get(l)
-    };
-    let line = format!(
-        "{} — {}",
-        st::TITLE.get(l),
-        fill(
-            st::HEADER.get(l),
-            &[
-                &o.methods.len().to_string(),
-                &o.sizes_bytes.len().to_string(),
-                &o.buffers_bytes.len().to_string(),
-                &o.runs.to_string(),
-                cache,
-            ],
-        )
-    );
+    let line = format!("{} — {}", st::TITLE.get(l), swept(o, l));
     out.push_str(&paint(&wrap(&line, ctx.width, "", 2), "bold", ctx));
     out.push('\n');
     let m = &v.machine;
@@ -346,10 +328,10 @@ fn model(m: &ModelView, ctx: &Ctx, out: &mut String) {
             ],
         );
         if f.fit.clamped {
-            if l == crate::lang::Lang::En {
-                quality.push(' ');
-            }
-            quality.push_str(st::MODEL_CLAMPED.get(l));
+            quality = crate::text::common::WITH_NOTE.fill(
+                l,
+                &[("text", &quality), ("note", &st::MODEL_CLAMPED.get(l))],
+            );
         }
         let first = format!("  {}", pad(f.method, mw));
         out.push_str(&wrap(

@@ -1,15 +1,15 @@
-//! [`CompareView`]: a finished comparison with every derived number and
-//! verdict, ready to be laid out (`report::compare`) or serialised
-//! (`compare --json`, whose field names are a contract: add, never rename).
+//! One method's figures ([`MethodView`]): its calls and mode switches,
+//! its `/proc` deltas and whether they agree with its own count, its CPU
+//! time, throughput, copies and runs, and the evidence only some roads
+//! have (page faults, pipe size, zero-copy completions).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::cache::CannotEvict;
 use crate::counters::Snapshot;
 use crate::harness::{NoThroughput, RunOutcome};
-use crate::measure::{CPU_COMPARE_MIN_NS, Comparison, MethodResult};
+use crate::measure::MethodResult;
 use crate::methods::Method;
 use crate::model::{self, CopyKind, Evidence, Hop};
 
@@ -19,51 +19,6 @@ pub const CPU_BASIS: &str = "sum_exec_runtime delta in /proc/self/task/<tid>/sch
 /// Wording of `mode_switches_basis` in JSON (data, not prose: a tool reads it).
 pub const MODE_SWITCHES_BASIS: &str =
     "derived: 2 per system call (enter + leave), from zclab's own call count";
-
-/// The whole comparison.
-#[derive(Clone, Debug, Serialize)]
-pub struct CompareView {
-    pub zclab_version: &'static str,
-    pub file: FileView,
-    pub buffer_bytes: usize,
-    pub runs: u32,
-    pub page_cache: PageCache,
-    /// `--cold` was asked but the file could not be dropped (the runs were
-    /// warm): why. Absent otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cold_refused: Option<CannotEvict>,
-    pub methods: Vec<MethodView>,
-    /// Every run of every method delivered the file byte for byte.
-    pub verified: bool,
-    /// Runs of all methods together.
-    pub runs_total: usize,
-    /// Every run went to the end of the file and was verified (none
-    /// stopped early on purpose).
-    pub all_runs_complete_and_verified: bool,
-    /// sendfile against read-write, when both ran.
-    pub versus: Option<Versus>,
-    /// Cold runs where part of the file stayed cached after eviction.
-    pub pinned_after_eviction: Vec<Pinned>,
-    /// The notes that apply to this comparison, in order.
-    pub notes: Vec<Note>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct FileView {
-    pub path: String,
-    pub bytes: u64,
-    /// CRC-32 of the file, 8 hex digits.
-    pub crc32: String,
-    pub default_sample: bool,
-}
-
-/// "warm" (read once before the runs) or "cold" (dropped before each).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageCache {
-    Warm,
-    Cold,
-}
 
 /// What one step of a method's loop is: a chunk (read + write) or a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -218,8 +173,9 @@ pub struct ConsumerView {
     pub read_calls: u64,
     /// The consumer thread's exact CPU time, ns (schedstat).
     pub cpu_ns: u64,
-    /// Of `cpu_ns`, zclab's CRC-32 of what the consumer received, ns
-    /// (monotonic clock around each check).
+    /// Of `cpu_ns`, zclab's CRC-32 of what the consumer received, ns: the
+    /// bytes times the check's cost per byte, measured on the consumer's
+    /// CPU clock before the run.
     pub check_ns: u64,
     pub cpu_user_us: u64,
     pub cpu_sys_us: u64,
@@ -240,109 +196,6 @@ pub struct RunView {
     /// Cold runs: bytes of the file still cached when the run began.
     pub resident_before_bytes: Option<u64>,
     pub read_bytes: u64,
-}
-
-/// A cold run in which part of the file stayed in the page cache.
-#[derive(Clone, Debug, Serialize)]
-pub struct Pinned {
-    pub method: Method,
-    pub bytes: u64,
-}
-
-/// The second method against the first (sendfile against read-write).
-#[derive(Clone, Debug, Serialize)]
-pub struct Versus {
-    pub baseline: Method,
-    pub other: Method,
-    /// CPU copies, baseline then other.
-    pub cpu_copies: [u32; 2],
-    pub user_copy_bytes: [u64; 2],
-    pub mode_switches: [u64; 2],
-    /// How many times more mode switches the baseline made.
-    pub mode_switches_ratio: Option<f64>,
-    /// The sending threads' exact CPU times compared.
-    pub cpu: CpuVerdict,
-    /// Sender + consumer compared (what holds on loopback).
-    pub cpu_with_consumer: CpuVerdict,
-    pub throughput: SpeedVerdict,
-}
-
-/// The other method's CPU time against the baseline's, from exact
-/// (schedstat) figures.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum CpuVerdict {
-    /// It used `percent` % less (the baseline used `factor` × as much).
-    Less { percent: f64, factor: f64 },
-    /// It used `factor` × as much as the baseline.
-    More { factor: f64 },
-    /// A CPU time was under 1 ms: fixed costs, not the method; no ratio.
-    TooShort,
-}
-
-/// The other method's throughput against the baseline's.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum SpeedVerdict {
-    /// Its throughput was `factor` × the baseline's (≥ 1).
-    Faster {
-        factor: f64,
-    },
-    /// Its throughput was `factor` × the baseline's (< 1).
-    Slower {
-        factor: f64,
-    },
-    TooShort,
-    /// A run has no throughput (stopped early, or nothing sent).
-    NoFigure,
-}
-
-/// A note under the table: which one, and the values it needs.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "note", rename_all = "snake_case")]
-pub enum Note {
-    ModeSwitchesDerived,
-    ContextSwitches,
-    SendfileProcfs,
-    ConsumerCopy,
-    LoopbackNic,
-    /// The file was cached: the disk read is modelled.
-    WarmCache,
-    /// A cold run of `method`: `read_bytes` of `file_bytes` came from disk
-    /// (`partly_cached`: less than the whole file did; `measured`: the
-    /// counter moved, so the hop is measured).
-    Cold {
-        method: Method,
-        resident_before_bytes: Option<u64>,
-        read_bytes: u64,
-        file_bytes: u64,
-        partly_cached: bool,
-        measured: bool,
-    },
-    CpuSource,
-    /// The consumer's CPU includes zclab's check of every byte: the most
-    /// it took in any method's median run, and its share of that consumer's
-    /// CPU time (%).
-    ConsumerCheck {
-        check_ns: u64,
-        share_percent: f64,
-    },
-    /// mmap ran: one CPU copy from the mapping, minflt, the SIGBUS pitfall.
-    Mmap,
-    /// splice ran: the machinery under sendfile, invisible to /proc io.
-    Splice,
-    /// msg-zerocopy or io-uring ran: what a zero-copy send removes, and
-    /// why loopback copies anyway.
-    ZeroCopy,
-    /// io-uring ran: the work hides behind io_uring_enter.
-    IoUring,
-    /// A run stopped early or sent nothing: no throughput, per-unit
-    /// figures over what really happened.
-    NoThroughput,
-}
-
-fn ratio(a: f64, b: f64) -> Option<f64> {
-    (a > 0.0 && b > 0.0).then(|| a / b)
 }
 
 /// The read-like and write-like calls `/proc` must have counted for
@@ -468,156 +321,4 @@ impl MethodView {
     pub fn procfs(&self, field: &str) -> u64 {
         self.procfs.get(field).copied().unwrap_or(0)
     }
-}
-
-impl CpuVerdict {
-    /// `other_ns` against `baseline_ns`; no ratio when either is under
-    /// [`CPU_COMPARE_MIN_NS`].
-    pub fn of(baseline_ns: u64, other_ns: u64) -> CpuVerdict {
-        if baseline_ns.min(other_ns) < CPU_COMPARE_MIN_NS {
-            return CpuVerdict::TooShort;
-        }
-        let x = baseline_ns as f64 / other_ns as f64;
-        if x >= 1.0 {
-            CpuVerdict::Less {
-                percent: (1.0 - 1.0 / x) * 100.0,
-                factor: x,
-            }
-        } else {
-            CpuVerdict::More { factor: 1.0 / x }
-        }
-    }
-}
-
-impl Versus {
-    pub fn new(baseline: &MethodView, other: &MethodView) -> Versus {
-        let cpu = CpuVerdict::of(baseline.cpu_ns, other.cpu_ns);
-        let cpu_with_consumer =
-            CpuVerdict::of(baseline.cpu_ns_with_consumer, other.cpu_ns_with_consumer);
-        let throughput = match (other.throughput_mib_s, baseline.throughput_mib_s) {
-            (Some(o), Some(b)) => match ratio(o, b) {
-                Some(x) if x >= 1.0 => SpeedVerdict::Faster { factor: x },
-                Some(x) => SpeedVerdict::Slower { factor: x },
-                None => SpeedVerdict::TooShort,
-            },
-            _ => SpeedVerdict::NoFigure,
-        };
-        Versus {
-            baseline: baseline.method,
-            other: other.method,
-            cpu_copies: [baseline.copy_counts.cpu, other.copy_counts.cpu],
-            user_copy_bytes: [baseline.user_copy_bytes, other.user_copy_bytes],
-            mode_switches: [baseline.mode_switches, other.mode_switches],
-            mode_switches_ratio: ratio(baseline.mode_switches as f64, other.mode_switches as f64),
-            cpu,
-            cpu_with_consumer,
-            throughput,
-        }
-    }
-}
-
-impl CompareView {
-    pub fn new(c: &Comparison) -> CompareView {
-        let methods: Vec<MethodView> = c.methods.iter().map(MethodView::new).collect();
-        let find = |m| methods.iter().find(|v| v.method == m);
-        let versus = match (find(Method::ReadWrite), find(Method::Sendfile)) {
-            (Some(a), Some(b)) => Some(Versus::new(a, b)),
-            _ => None,
-        };
-        let pinned_after_eviction = c
-            .methods
-            .iter()
-            .flat_map(|r| r.runs.iter())
-            .filter_map(|run| {
-                run.resident_before.filter(|&b| b > 0).map(|bytes| Pinned {
-                    method: run.method,
-                    bytes,
-                })
-            })
-            .collect();
-        let notes = notes(c.cold, c.file_bytes, &methods);
-        CompareView {
-            zclab_version: env!("CARGO_PKG_VERSION"),
-            file: FileView {
-                path: c.file_path.display().to_string(),
-                bytes: c.file_bytes,
-                crc32: format!("{:08x}", c.expected.crc32),
-                default_sample: c.default_sample,
-            },
-            buffer_bytes: c.buffer_bytes,
-            runs: c.runs,
-            page_cache: if c.cold {
-                PageCache::Cold
-            } else {
-                PageCache::Warm
-            },
-            cold_refused: c.cold_refused,
-            verified: c.verified(),
-            runs_total: methods.iter().map(|m| m.all_runs.len()).sum(),
-            all_runs_complete_and_verified: c.verified()
-                && methods.iter().all(|m| !m.stopped_early),
-            methods,
-            versus,
-            pinned_after_eviction,
-            notes,
-        }
-    }
-
-    pub fn method(&self, m: Method) -> Option<&MethodView> {
-        self.methods.iter().find(|v| v.method == m)
-    }
-}
-
-fn notes(cold: bool, file_bytes: u64, methods: &[MethodView]) -> Vec<Note> {
-    let mut v = vec![Note::ModeSwitchesDerived, Note::ContextSwitches];
-    if methods.iter().any(|m| m.method == Method::Sendfile) {
-        v.push(Note::SendfileProcfs);
-    }
-    v.push(Note::ConsumerCopy);
-    v.push(Note::LoopbackNic);
-    if cold {
-        v.extend(methods.iter().map(|m| {
-            Note::Cold {
-                method: m.method,
-                resident_before_bytes: m
-                    .all_runs
-                    .get(m.median_run)
-                    .and_then(|r| r.resident_before_bytes),
-                read_bytes: m.procfs("read_bytes"),
-                file_bytes,
-                partly_cached: m.procfs("read_bytes") < file_bytes,
-                measured: m.procfs("read_bytes") > 0,
-            }
-        }));
-    } else if file_bytes > 0 && methods.iter().all(|m| m.procfs("read_bytes") == 0) {
-        v.push(Note::WarmCache);
-    }
-    let ran = |m: Method| methods.iter().any(|v| v.method == m);
-    if ran(Method::Mmap) {
-        v.push(Note::Mmap);
-    }
-    if ran(Method::Splice) {
-        v.push(Note::Splice);
-    }
-    if ran(Method::MsgZerocopy) || ran(Method::IoUring) {
-        v.push(Note::ZeroCopy);
-    }
-    if ran(Method::IoUring) {
-        v.push(Note::IoUring);
-    }
-    v.push(Note::CpuSource);
-    if let Some(m) = methods
-        .iter()
-        .filter(|m| m.consumer.cpu_ns > 0)
-        .max_by_key(|m| m.consumer.check_ns)
-    {
-        v.push(Note::ConsumerCheck {
-            check_ns: m.consumer.check_ns,
-            share_percent: m.consumer.check_ns as f64 * 100.0 / m.consumer.cpu_ns as f64,
-        });
-    }
-    if methods.iter().any(|m| m.throughput_missing.is_some()) {
-        v.push(Note::NoThroughput);
-    }
-    v
 }

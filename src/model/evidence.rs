@@ -1,250 +1,16 @@
-//! The copy model: each method's data path as hops between places, each
-//! hop done by the CPU or by DMA, and for each hop whether this run measured
-//! it or zclab models it.
-//!
-//! This is the one place that says what a copy is. The table, the JSON,
-//! `trace` and the lessons all take their hops from here.
-//!
-//! The article counts four copies for read + write (disk → page cache →
-//! user buffer → socket buffer → NIC) and two for sendfile (disk → page
-//! cache → NIC, with a gather-capable NIC). What a run on loopback can prove:
-//! the CPU copies through user space (our own byte counts), and the disk
-//! hop when the file was not cached (`read_bytes`). What it cannot: the NIC
-//! hop, because loopback has no NIC.
+//! One run's evidence for each hop of a method's path: which hops a
+//! counter backs (measured, with the bytes it saw) and which zclab models,
+//! for a whole run ([`evaluate`]) and for one system call
+//! ([`hops_of_call`], what `trace` shows step by step).
 
-use serde::Serialize;
-
+use super::{CopyKind, Evidence, Hop, HopRole, Place, path};
 use crate::methods::Method;
 
-/// Where data sits on its way out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Place {
-    Disk,
-    PageCache,
-    UserBuffer,
-    SocketBuffer,
-    Nic,
-}
+/// Why the hop to the NIC is always modelled here.
+const LOOPBACK_NIC: &str = "loopback has no NIC: the kernel hands the data to the receiving socket instead; on a real NIC this is a DMA";
 
-impl Place {
-    /// Whether the place is in kernel space (for diagrams).
-    pub fn in_kernel(self) -> bool {
-        !matches!(self, Place::UserBuffer)
-    }
-}
-
-/// Who moves the bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CopyKind {
-    /// The CPU copies byte by byte (`copy_to_user`, `copy_from_user`).
-    Cpu,
-    /// A device copies while the CPU does other work.
-    Dma,
-}
-
-/// Whether a hop's occurrence in this run is backed by a counter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Evidence {
-    Measured,
-    Modelled,
-}
-
-/// Why a hop happens, which decides how it can be evidenced.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HopRole {
-    /// Disk → page cache: shows in `read_bytes` when the file was not cached.
-    DiskRead,
-    /// Page cache → user buffer: the bytes `read()` returned.
-    IntoUser,
-    /// User buffer → socket buffer: the bytes `write()` accepted.
-    OutOfUser,
-    /// Socket buffer → NIC, or page cache → NIC by gather DMA.
-    ToNic,
-    /// Mapped page cache → socket buffer: the bytes `write()` copied out of
-    /// an `mmap`ed file (method mmap).
-    FromMapping,
-    /// User buffer → NIC by DMA from pinned pages, a zero-copy send
-    /// (msg-zerocopy, io-uring). When the kernel reports it copied after
-    /// all, the run shows a CPU copy user buffer → socket buffer instead.
-    ZeroCopySend,
-}
-
-/// One hop of a method's path, as the model declares it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct HopSpec {
-    pub from: Place,
-    pub to: Place,
-    pub kind: CopyKind,
-    pub role: HopRole,
-}
-
-const fn hop(from: Place, to: Place, kind: CopyKind, role: HopRole) -> HopSpec {
-    HopSpec {
-        from,
-        to,
-        kind,
-        role,
-    }
-}
-
-const READ_WRITE: [HopSpec; 4] = [
-    hop(
-        Place::Disk,
-        Place::PageCache,
-        CopyKind::Dma,
-        HopRole::DiskRead,
-    ),
-    hop(
-        Place::PageCache,
-        Place::UserBuffer,
-        CopyKind::Cpu,
-        HopRole::IntoUser,
-    ),
-    hop(
-        Place::UserBuffer,
-        Place::SocketBuffer,
-        CopyKind::Cpu,
-        HopRole::OutOfUser,
-    ),
-    hop(
-        Place::SocketBuffer,
-        Place::Nic,
-        CopyKind::Dma,
-        HopRole::ToNic,
-    ),
-];
-
-const SENDFILE: [HopSpec; 2] = [
-    hop(
-        Place::Disk,
-        Place::PageCache,
-        CopyKind::Dma,
-        HopRole::DiskRead,
-    ),
-    hop(Place::PageCache, Place::Nic, CopyKind::Dma, HopRole::ToNic),
-];
-
-const MMAP: [HopSpec; 3] = [
-    hop(
-        Place::Disk,
-        Place::PageCache,
-        CopyKind::Dma,
-        HopRole::DiskRead,
-    ),
-    hop(
-        Place::PageCache,
-        Place::SocketBuffer,
-        CopyKind::Cpu,
-        HopRole::FromMapping,
-    ),
-    hop(
-        Place::SocketBuffer,
-        Place::Nic,
-        CopyKind::Dma,
-        HopRole::ToNic,
-    ),
-];
-
-/// splice moves page references through the pipe, never bytes: the same
-/// two hops as sendfile (which runs over splice inside the kernel).
-const SPLICE: [HopSpec; 2] = SENDFILE;
-
-/// msg-zerocopy and io-uring, as designed for a NIC: one CPU copy into the
-/// user buffer (`read`), then DMA straight from the pinned user pages.
-const ZERO_COPY_SEND: [HopSpec; 3] = [
-    hop(
-        Place::Disk,
-        Place::PageCache,
-        CopyKind::Dma,
-        HopRole::DiskRead,
-    ),
-    hop(
-        Place::PageCache,
-        Place::UserBuffer,
-        CopyKind::Cpu,
-        HopRole::IntoUser,
-    ),
-    hop(
-        Place::UserBuffer,
-        Place::Nic,
-        CopyKind::Dma,
-        HopRole::ZeroCopySend,
-    ),
-];
-
-/// The variant for a NIC without scatter-gather DMA: the kernel must first
-/// copy the pages into a socket buffer with the CPU (three copies, one of
-/// them by the CPU). Shown as a note, never counted in a run.
-pub const SENDFILE_WITHOUT_GATHER: [HopSpec; 3] = [
-    hop(
-        Place::Disk,
-        Place::PageCache,
-        CopyKind::Dma,
-        HopRole::DiskRead,
-    ),
-    hop(
-        Place::PageCache,
-        Place::SocketBuffer,
-        CopyKind::Cpu,
-        HopRole::OutOfUser,
-    ),
-    hop(
-        Place::SocketBuffer,
-        Place::Nic,
-        CopyKind::Dma,
-        HopRole::ToNic,
-    ),
-];
-
-/// The hops of `method`, in order, as the article draws them.
-pub fn path(method: Method) -> &'static [HopSpec] {
-    match method {
-        Method::ReadWrite => &READ_WRITE,
-        Method::Sendfile => &SENDFILE,
-        Method::Mmap => &MMAP,
-        Method::Splice => &SPLICE,
-        Method::MsgZerocopy | Method::IoUring => &ZERO_COPY_SEND,
-    }
-}
-
-/// What the model declares the article's count to be.
-pub fn article_copies(method: Method) -> u32 {
-    path(method).len() as u32
-}
-
-/// What the article says each unit of work costs in mode switches: 4 per
-/// chunk (read + write) for the loop, 2 per call for sendfile. For the
-/// methods the article does not cover, what the model expects per chunk:
-/// mmap 2 (one write), splice 4 (two splices), msg-zerocopy 4 (read +
-/// sendmsg, completions extra), io-uring 4 (read + io_uring_enter).
-pub fn article_mode_switches(method: Method) -> u32 {
-    match method {
-        Method::ReadWrite => 4,
-        Method::Sendfile => 2,
-        Method::Mmap => 2,
-        Method::Splice | Method::MsgZerocopy | Method::IoUring => 4,
-    }
-}
-
-/// A hop with the evidence of one run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Hop {
-    /// Which hop of the path this is (for diagrams; not in JSON).
-    #[serde(skip)]
-    pub role: HopRole,
-    pub from: Place,
-    pub to: Place,
-    pub kind: CopyKind,
-    pub evidence: Evidence,
-    /// The counter behind a measured hop, or why it is modelled.
-    pub basis: String,
-    /// Bytes moved by this hop in the run, when a counter says so.
-    pub bytes: Option<u64>,
-}
+/// A zero-copy send before the kernel has reported on it.
+const ZERO_COPY_SEND: &str = "a zero-copy send: on a NIC, DMA from the pinned user pages; whether the kernel copied instead, it reports later in a completion";
 
 /// What the hops are judged by.
 #[derive(Clone, Copy, Debug, Default)]
@@ -312,7 +78,7 @@ pub fn evaluate(method: Method, facts: &HopFacts) -> Vec<Hop> {
             ),
             HopRole::ToNic => (
                 Evidence::Modelled,
-                "loopback has no NIC: the kernel hands the data to the receiving socket instead; on a real NIC this is a DMA".to_string(),
+                LOOPBACK_NIC.to_string(),
                 None,
             ),
             HopRole::ZeroCopySend if facts.zc_sent > 0 && facts.zc_copied > 0 => {
@@ -334,7 +100,7 @@ pub fn evaluate(method: Method, facts: &HopFacts) -> Vec<Hop> {
                     to: Place::Nic,
                     kind: CopyKind::Dma,
                     evidence: Evidence::Modelled,
-                    basis: "loopback has no NIC: the kernel hands the data to the receiving socket instead; on a real NIC this is a DMA".to_string(),
+                    basis: LOOPBACK_NIC.to_string(),
                     bytes: None,
                 });
                 continue;
@@ -350,7 +116,7 @@ pub fn evaluate(method: Method, facts: &HopFacts) -> Vec<Hop> {
             // A walk's step, before the kernel has said anything.
             HopRole::ZeroCopySend => (
                 Evidence::Modelled,
-                "a zero-copy send: on a NIC, DMA from the pinned user pages; whether the kernel copied instead, it reports later in a completion".to_string(),
+                ZERO_COPY_SEND.to_string(),
                 None,
             ),
         };
@@ -409,16 +175,11 @@ pub fn hops_of_call(method: Method, role: &str, bytes: u64, read_bytes: u64) -> 
                 hop.bytes = Some(bytes);
             }
             if hop.role == HopRole::ZeroCopySend {
-                hop.basis = "a zero-copy send: on a NIC, DMA from the pinned user pages; whether the kernel copied instead, it reports later in a completion".to_string();
+                hop.basis = ZERO_COPY_SEND.to_string();
             }
             hop
         })
         .collect()
-}
-
-/// The role of each hop of `method`'s path, in order (for diagrams).
-pub fn roles(method: Method) -> Vec<HopRole> {
-    path(method).iter().map(|h| h.role).collect()
 }
 
 /// CPU and DMA copies in a path.
@@ -431,10 +192,12 @@ pub fn count_kinds(hops: &[Hop]) -> (u32, u32) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn article_counts() {
-        assert_eq!(article_copies(Method::ReadWrite), 4);
-        assert_eq!(article_copies(Method::Sendfile), 2);
+    /// The hops one call causes, as (from, to, who copies).
+    fn kinds(m: Method, call: &str, bytes: u64, read_bytes: u64) -> Vec<(Place, Place, CopyKind)> {
+        hops_of_call(m, call, bytes, read_bytes)
+            .iter()
+            .map(|h| (h.from, h.to, h.kind))
+            .collect()
     }
 
     #[test]
@@ -479,12 +242,6 @@ mod tests {
 
     #[test]
     fn hops_of_each_call() {
-        let kinds = |m, c, b, rb| -> Vec<(Place, Place, CopyKind)> {
-            hops_of_call(m, c, b, rb)
-                .iter()
-                .map(|h| (h.from, h.to, h.kind))
-                .collect()
-        };
         assert_eq!(
             kinds(Method::ReadWrite, "read", 4096, 0),
             [(Place::PageCache, Place::UserBuffer, CopyKind::Cpu)]
@@ -595,12 +352,6 @@ mod tests {
 
     #[test]
     fn hops_of_the_other_roads_calls() {
-        let kinds = |m, c, b, rb| -> Vec<(Place, Place, CopyKind)> {
-            hops_of_call(m, c, b, rb)
-                .iter()
-                .map(|h| (h.from, h.to, h.kind))
-                .collect()
-        };
         assert_eq!(
             kinds(Method::Mmap, "write_mapped", 10, 0),
             [

@@ -1,0 +1,118 @@
+//! strace as the independent witness: its `-c` summary table, and its
+//! per-thread `-f` log (which calls each thread made, in order).
+//!
+//! `strace -c` has no per-thread breakdown, and in a run with a sending and
+//! a receiving thread only the sender's counts are deterministic (how many
+//! reads the receiver makes depends on how the scheduler interleaves the
+//! two), so tests that compare one thread's calls use [`per_thread`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Parses strace's `-c` table. Rows are `%time seconds usecs/call calls
+/// [errors] name`; the errors column is blank when zero.
+pub fn parse_summary(text: &str) -> BTreeMap<String, (u64, u64)> {
+    let mut counts = BTreeMap::new();
+    for line in text.lines() {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.len() < 5 || cols[0].starts_with('%') || cols[0].starts_with('-') {
+            continue;
+        }
+        let name = cols[cols.len() - 1];
+        if name == "total" {
+            continue;
+        }
+        let calls: u64 = cols[3].parse().expect("calls column");
+        let errors: u64 = if cols.len() == 6 {
+            cols[4].parse().expect("errors column")
+        } else {
+            0
+        };
+        counts.insert(name.to_string(), (calls, errors));
+    }
+    counts
+}
+
+/// What `strace -f` saw, per thread id: each call's line as strace wrote
+/// it (`name(args…) = result`, or `name(args <unfinished ...>` when
+/// another thread's line interrupted it), in order.
+pub type Threads = BTreeMap<u64, Vec<String>>;
+
+/// Parses the log of `strace -f -o FILE` (lines `TID name(args…) = ret`).
+/// A call counts once, at its first line: `<... name resumed>` lines, which
+/// finish a call begun on an earlier line, are left out, and so are
+/// signals (`--- SIG… ---`) and exits (`+++ exited … +++`).
+pub fn parse_threads(text: &str) -> Threads {
+    let mut per: Threads = BTreeMap::new();
+    for line in text.lines() {
+        let Some((tid, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        let Ok(tid) = tid.parse::<u64>() else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        if rest.starts_with('<') || rest.starts_with("+++") || rest.starts_with("---") {
+            continue;
+        }
+        per.entry(tid).or_default().push(rest.to_string());
+    }
+    per
+}
+
+/// How many of `lines` (one thread's, from [`parse_threads`]) are calls of
+/// `call`.
+pub fn count(lines: &[String], call: &str) -> u64 {
+    let prefix = format!("{call}(");
+    lines.iter().filter(|l| l.starts_with(&prefix)).count() as u64
+}
+
+/// `strace -f -s 0 -e trace=CALLS` on `args`, run in `home` with the same
+/// clean environment as the `zclab` helper: per thread id, every traced
+/// call's line ([`parse_threads`]), and the traced command's stdout.
+/// Requires the command to succeed.
+pub fn per_thread(home: &Path, args: &[&str], calls: &str) -> (Threads, String) {
+    let out = home.join("strace-f.txt");
+    let run = std::process::Command::new("strace")
+        .env_clear()
+        .envs(super::clean_env(home))
+        .current_dir(home)
+        .args(["-f", "-s", "0", "-e"])
+        .arg(format!("trace={calls}"))
+        .arg("-o")
+        .arg(&out)
+        .args(args)
+        .output()
+        .expect("strace must be installed (.ci/run installs it)");
+    assert!(
+        run.status.success(),
+        "strace {args:?}: {:?}\nstderr:\n{}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&out).expect("strace output");
+    (
+        parse_threads(&text),
+        String::from_utf8_lossy(&run.stdout).into_owned(),
+    )
+}
+
+/// `strace -f -c` on `args`, run in `home` with the clean environment:
+/// name → (calls, errors), summed over every thread and process.
+pub fn summary(home: &Path, args: &[&str]) -> BTreeMap<String, (u64, u64)> {
+    let out = home.join("strace-c.txt");
+    let status = std::process::Command::new("strace")
+        .env_clear()
+        .envs(super::clean_env(home))
+        .current_dir(home)
+        .args(["-f", "-c", "-o"])
+        .arg(&out)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("strace must be installed (.ci/run installs it)");
+    assert!(status.success(), "strace {args:?}: {status}");
+    let text = std::fs::read_to_string(&out).expect("strace summary");
+    parse_summary(&text)
+}
