@@ -5,6 +5,7 @@
 //! `timeout`, and the broker is always killed.
 
 mod common;
+#[path = "kafka/helpers.rs"]
 mod helpers;
 
 use std::io::{Read, Write};
@@ -456,8 +457,21 @@ fn strace_on_the_broker_agrees_with_every_fetch_line() {
             assert_eq!(count("read"), reads, "{ctx}: read calls");
             // Other answers (ApiVersions, Metadata, ListOffsets) are
             // written on the same thread too.
-            assert!(count("write") >= writes, "{ctx}: write calls");
-            assert!(bytes("write") >= written, "{ctx}: bytes written");
+            assert!(
+                count("write") >= writes,
+                "{ctx}: {} write calls, fetch lines {writes}",
+                count("write")
+            );
+            assert!(
+                bytes("write") >= written,
+                "{ctx}: {} bytes written, fetch lines {written}; {:?}",
+                bytes("write"),
+                calls
+                    .iter()
+                    .filter(|l| l.starts_with("write("))
+                    .take(8)
+                    .collect::<Vec<_>>()
+            );
             match method {
                 "sendfile" => {
                     assert!(sendfiles >= 1, "{ctx}");

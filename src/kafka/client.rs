@@ -11,8 +11,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 
 use super::batch;
-use crate::counters::CpuTime;
 use super::wire::{self, Reader, Writer};
+use crate::counters::CpuTime;
 
 pub struct Client {
     stream: TcpStream,

@@ -298,6 +298,7 @@ pub fn scan_file(file: &File, file_len: u64, verify_crc: bool) -> io::Result<Sca
 
 #[cfg(test)]
 mod tests {
+    use super::records::tests::rec;
     use super::*;
 
     #[test]

@@ -221,11 +221,12 @@ pub fn encode_batch(base_offset: i64, records: &[NewRecord<'_>]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::kafka::batch::*;
 
-    fn rec<'a>(ts: i64, k: &'a [u8], v: &'a [u8]) -> NewRecord<'a> {
+    /// A record with a key and a value, no headers.
+    pub(in crate::kafka::batch) fn rec<'a>(ts: i64, k: &'a [u8], v: &'a [u8]) -> NewRecord<'a> {
         NewRecord {
             timestamp: ts,
             key: Some(k),
