@@ -59,22 +59,11 @@ fn one_mib_file(tag: &str) -> PathBuf {
     path
 }
 
-/// `strace -f -c` on the same command: name → (calls, errors).
+/// `strace -f -c` on the same command, in this process's own environment
+/// and directory (as `trace_command` runs it): name → (calls, errors).
 fn strace_counts(args: &[&str]) -> BTreeMap<String, (u64, u64)> {
     let out = std::env::temp_dir().join(format!("zclab-strace-{}.txt", std::process::id()));
-    let status = Command::new("strace")
-        .arg("-f")
-        .arg("-c")
-        .arg("-o")
-        .arg(&out)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .expect("strace must be installed (apt-get install strace)");
-    assert!(status.success(), "strace {args:?} failed: {status}");
-    let text = std::fs::read_to_string(&out).expect("strace summary");
-    common::strace::parse_summary(&text)
+    common::strace::summary_of(Command::new("strace"), &out, args)
 }
 
 /// strace's -c counts at syscall exit, so calls that never return are not

@@ -72,10 +72,10 @@ pub fn run(global: &Global, opts: CountOptions) -> Result<ExitCode> {
     let view = CountView::new(&opts.command, &outcome);
     let text = if opts.json {
         report::json::document(&view)?
-    } else if null.is_none() {
-        // The command wrote to this same stdout, and its output may not
-        // end with a newline (`printf x`, a binary file): start the report
-        // on a line of its own.
+    } else if null.is_none() && outcome.output_end.needs_newline() {
+        // The command wrote to this same stdout and its output did not end
+        // with a newline (`printf x`, a binary file): start the report on a
+        // line of its own.
         format!("\n{}", report::count::render(&view, &ctx))
     } else {
         report::count::render(&view, &ctx)

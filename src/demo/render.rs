@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use crate::error::ContextT;
+use crate::report::layout::{Cell, CellAlignment};
 use colored::Colorize;
-use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 
 use super::{DemoOutcome, SettingRun};

@@ -17,10 +17,10 @@ enum Style {
     Code,
 }
 
-/// Display width of a character in a terminal (0 for combining marks is not
-/// needed here: lesson text has none).
+/// Display width of a character in a terminal (unicode-width, as every
+/// other renderer measures).
 pub fn char_width(c: char) -> usize {
-    if is_wide(c) { 2 } else { 1 }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 pub fn str_width(s: &str) -> usize {
@@ -114,6 +114,8 @@ fn inline(text: &str) -> Vec<(String, Style)> {
 
 /// One unbreakable piece of a paragraph.
 struct Atom {
+    /// The text as shown, without styling (for the unit rule).
+    shown: String,
     text: String,
     width: usize,
     space_before: bool,
@@ -127,6 +129,7 @@ struct Atom {
 impl Atom {
     fn new(shown: &str, text: String, width: usize, space_before: bool, can_break: bool) -> Atom {
         Atom {
+            shown: shown.to_string(),
             text,
             width,
             space_before,
@@ -182,13 +185,26 @@ fn atoms(text: &str, color: bool) -> Vec<Atom> {
     }
     // No space next to full-width punctuation, and no line break right
     // after an opening bracket or quote.
-    for i in 1..out.len() {
+    let len = out.len();
+    for i in 1..len {
         let (prev_last, first) = (out[i - 1].last, out[i].first);
         if full_width_punct(prev_last) || full_width_punct(first) {
             out[i].space_before = false;
         }
         if no_break_after(prev_last) || no_break_before(first) {
             out[i].can_break_before = false;
+        }
+        // A number keeps its unit (`4 KiB`, `2 次`, `12 字节`).
+        let ahead: String = out[i..(i + 2).min(len)]
+            .iter()
+            .map(|a| a.shown.as_str())
+            .collect();
+        if crate::report::is_number(&out[i - 1].shown)
+            && let Some(n) = crate::report::unit_at(&ahead)
+        {
+            for a in &mut out[i..(i + n).min(len)] {
+                a.can_break_before = false;
+            }
         }
     }
     // What may not be separated is one atom: an opening bracket travels
@@ -203,6 +219,7 @@ fn atoms(text: &str, color: bool) -> Vec<Atom> {
                     prev.width += 1;
                 }
                 prev.text.push_str(&a.text);
+                prev.shown.push_str(&a.shown);
                 prev.width += a.width;
                 prev.last = a.last;
             }
@@ -281,8 +298,10 @@ fn list_marker(line: &str) -> Option<(String, &str)> {
 }
 
 /// A Markdown table with its columns aligned by display width (a Chinese
-/// character takes two columns), whatever the spacing in the source.
-fn table(lines: &[&str]) -> String {
+/// character takes two columns), whatever the spacing in the source. A
+/// table wider than `width` has its widest columns narrowed and their
+/// cells wrapped (with the prose rules of [`crate::report::wrap`]).
+fn table(lines: &[&str], width: usize) -> String {
     let rows: Vec<Vec<String>> = lines
         .iter()
         .map(|l| {
@@ -303,19 +322,48 @@ fn table(lines: &[&str]) -> String {
             *w = (*w).max(str_width(c));
         }
     }
+    // "| a | b |": three columns of rule and padding per cell, one more.
+    let budget = width.saturating_sub(3 * cols + 1);
+    while widths.iter().sum::<usize>() > budget {
+        let Some(widest) = widths.iter_mut().max() else {
+            break;
+        };
+        if *widest <= 6 {
+            break;
+        }
+        *widest -= 1;
+    }
     let mut out = String::new();
     for r in &rows {
-        out.push('|');
-        for (k, w) in widths.iter().enumerate() {
-            let cell = r.get(k).map(String::as_str).unwrap_or("");
-            if is_rule(r) {
+        if is_rule(r) {
+            out.push('|');
+            for w in &widths {
                 out.push_str(&format!("-{}-|", "-".repeat(*w)));
-            } else {
+            }
+            out.push('\n');
+            continue;
+        }
+        let cells: Vec<Vec<String>> = widths
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                let cell = r.get(k).map(String::as_str).unwrap_or("");
+                crate::report::wrap(cell, *w, "", 0)
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        for n in 0..height {
+            out.push('|');
+            for (k, w) in widths.iter().enumerate() {
+                let cell = cells[k].get(n).map(String::as_str).unwrap_or("");
                 let pad = w.saturating_sub(str_width(cell));
                 out.push_str(&format!(" {cell}{} |", " ".repeat(pad)));
             }
+            out.push('\n');
         }
-        out.push('\n');
     }
     out
 }
@@ -357,7 +405,7 @@ pub fn markdown(md: &str, width: usize, color: bool) -> String {
             while i < lines.len() && lines[i].trim_start().starts_with('|') {
                 i += 1;
             }
-            out.push_str(&table(&lines[start..i]));
+            out.push_str(&table(&lines[start..i], width));
             continue;
         }
         if line.starts_with("    ") || line.starts_with('\t') {
@@ -492,6 +540,23 @@ mod tests {
             r,
             "| 项目         | read |\n|--------------|------|\n| 数据拷贝次数 | 4 次 |\n"
         );
+    }
+
+    #[test]
+    fn a_table_wider_than_the_screen_wraps_its_widest_cells() {
+        let md = "| 方式 | 证据 |\n|---|---|\n| read + write | 自计数的用户空间字节数，外加 /proc 的 rchar 与 wchar，两路计数一致 |";
+        for width in 40..=60 {
+            let r = markdown(md, width, false);
+            for line in r.lines() {
+                assert!(str_width(line) <= width, "{width}:\n{r}");
+                assert!(line.starts_with('|') && line.ends_with('|'), "{r}");
+            }
+            let cells: String = r.lines().map(|l| l.replace(['|', ' '], "")).collect();
+            assert!(
+                cells.contains("自计数的用户空间字节数，外加/proc的rchar"),
+                "{r}"
+            );
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ texts! {
     HEAD_CALLS { en: "calls", zh: "次数" }
     HEAD_ERRORS { en: "errors", zh: "出错" }
     HEAD_BYTES { en: "bytes moved", zh: "搬运字节" }
+    HEAD_MAPPED { en: "mapping length", zh: "映射长度" }
     HEAD_SHARE { en: "% of calls", zh: "调用占比" }
     HEAD_TIME_SHARE { en: "% time", zh: "时间占比" }
     HEAD_USECS { en: "µs/call", zh: "微秒/次" }
@@ -61,8 +62,8 @@ texts! {
     HEAD_DATA_MOVING { en: "data-moving", zh: "搬运数据" }
     HEAD_SWITCHES { en: "mode switches [derived]", zh: "用户态/内核态切换［推算］" }
     NOTE_TRACER {
-        en: "Every figure is measured by zclab's own ptrace tracer (the mechanism strace uses): each call is counted once at syscall entry on the thread that made it; errors and bytes moved come from the return value at syscall exit (for mmap/munmap, the length). Check it with `strace -f -c CMD`; strace counts at exit, so it leaves out exit and exit_group.",
-        zh: "所有数字都由 zclab 自己的 ptrace 跟踪器实测（与 strace 同一机制）：每次调用在进入内核时计一次，记在发起调用的线程上；出错次数与搬运字节取自调用返回时的返回值（mmap/munmap 取长度）。可以用 `strace -f -c 命令` 核对；strace 在返回时计数，所以不含 exit 和 exit_group。",
+        en: "Every figure is measured by zclab's own ptrace tracer (the mechanism strace uses): each call is counted once at syscall entry on the thread that made it; errors and bytes moved come from the return value at syscall exit. mmap and munmap move no data: their length argument is shown apart, as the mapping length. Check it with `strace -f -c CMD`; strace counts at exit, so it leaves out exit and exit_group.",
+        zh: "所有数字都由 zclab 自己的 ptrace 跟踪器实测（与 strace 同一机制）：每次调用在进入内核时计一次，记在发起调用的线程上；出错次数与搬运字节取自调用返回时的返回值。mmap 和 munmap 不搬运数据，它们的长度参数单独列为“映射长度”。可以用 `strace -f -c 命令` 核对；strace 在返回时计数，所以不含 exit 和 exit_group。",
     }
     NOTE_TIME {
         en: "% time and µs/call are wall-clock time from each call's entry stop to its exit stop, as the tracer saw them (what `strace -c -w` shows, not CPU time): a call that waits, such as epoll_wait or a read from a socket, counts its whole wait, and every call carries part of the tracer's own round trip.",

@@ -69,7 +69,7 @@ texts! {
     STAGE { en: "zclab: {what}", zh: "zclab：{what}" }
     MISSING {
         en: "nginx is not installed: install it (Debian/Ubuntu: sudo apt-get install nginx-light, Fedora: sudo dnf install nginx), then run zclab demo nginx again; zclab starts its own copy and leaves the system's service alone",
-        zh: "没有安装 nginx：请先安装（Debian/Ubuntu：sudo apt-get install nginx-light；Fedora：sudo dnf install nginx），再运行 zclab demo nginx；zclab 会启动自己的一份 nginx，不碰系统里的服务",
+        zh: "没有安装 nginx：请先安装（Debian/Ubuntu：`sudo apt-get install nginx-light`；Fedora：`sudo dnf install nginx`），再运行 `zclab demo nginx`；zclab 会启动自己的一份 nginx，不碰系统里的服务",
     }
     INTERRUPTED {
         en: "interrupted: nginx stopped, its temp folder removed",

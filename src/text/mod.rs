@@ -212,6 +212,41 @@ mod tests {
         }
     }
 
+    /// A Chinese text that is an English sentence left untranslated: four
+    /// English words in a row, outside `code` and `{placeholders}`.
+    #[test]
+    fn chinese_is_not_english_left_untranslated() {
+        fn strip(s: &str, open: char, close: char) -> String {
+            let mut out = String::new();
+            let mut inside = false;
+            for c in s.chars() {
+                if !inside && c == open {
+                    inside = true;
+                } else if inside && c == close {
+                    inside = false;
+                    out.push(' ');
+                } else if !inside {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        for (part, t) in all() {
+            let plain = strip(&strip(t.zh, '{', '}'), '`', '`');
+            // Words in a row: letters separated by single spaces only.
+            let prose = |c: char| c.is_ascii_alphabetic() || c == ' ' || c == '\'';
+            for run in plain.split(|c: char| !prose(c)) {
+                let words = run.split(' ').filter(|w| w.len() >= 2).count();
+                assert!(
+                    words < 4,
+                    "{part}::{}: English left in Chinese: {}",
+                    t.key,
+                    t.zh
+                );
+            }
+        }
+    }
+
     #[test]
     fn fill_replaces_named_values() {
         let n = 3;

@@ -17,6 +17,7 @@ mod attach;
 mod engine;
 mod launch;
 pub mod names;
+mod output_end;
 mod state;
 mod stop_signal;
 mod syscall_table;
@@ -32,6 +33,7 @@ use nix::libc;
 use crate::error::Localized;
 
 pub use names::{SyscallGroup, group_of};
+pub use output_end::OutputEnd;
 pub use stop_signal::StopOnSignal;
 
 /// Options for [`trace_command`].
@@ -141,6 +143,8 @@ pub struct TraceOutcome {
     /// Wall-clock time from fork to the last tracee's exit (includes the
     /// tracer's own overhead: every call costs two extra stops).
     pub elapsed: Duration,
+    /// How the command's output to zclab's own stdout ended.
+    pub output_end: OutputEnd,
 }
 
 impl TraceOutcome {

@@ -13,6 +13,7 @@ use nix::unistd::Pid;
 
 use super::engine::wait_any;
 use super::names::{Abi, ByteRule, byte_rule, syscall_name};
+use super::output_end::OutputWatch;
 use super::{CommandStatus, SyscallStats, ThreadCounts, TraceError, TraceOutcome};
 
 /// `struct mmsghdr` on x86_64: a 56-byte `msghdr`, then `unsigned msg_len`.
@@ -56,6 +57,8 @@ pub(super) struct State {
     pub(super) threads: HashMap<i32, ThreadRecord>,
     order: Vec<i32>,
     names: HashMap<SysKey, (String, ByteRule)>,
+    /// How the command's output to our stdout ends.
+    output: OutputWatch,
 }
 
 impl State {
@@ -71,6 +74,7 @@ impl State {
             threads: HashMap::new(),
             order: Vec::new(),
             names: HashMap::new(),
+            output: OutputWatch::default(),
         }
     }
 
@@ -163,6 +167,12 @@ impl State {
                 } else {
                     bytes_moved(tid, &p, exit.sval)
                 };
+                if exit.is_error == 0
+                    && let Some((name, _)) = self.names.get(&p.key)
+                {
+                    let tgid = self.threads.get(&tid).map_or(tid, |t| t.tgid);
+                    self.output.on_exit(tid, tgid, name, &p.args, exit.sval);
+                }
                 if let Some(t) = self.threads.get_mut(&tid) {
                     let stats = t.counts.entry(p.key).or_default();
                     if exit.is_error != 0 {
@@ -283,12 +293,14 @@ impl State {
         status: CommandStatus,
         elapsed: std::time::Duration,
     ) -> TraceOutcome {
+        let output_end = self.output.end;
         let (threads, totals) = self.into_counts();
         TraceOutcome {
             status,
             threads,
             totals,
             elapsed,
+            output_end,
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::tracer::{
 pub const MODE_SWITCHES_BASIS: &str =
     "derived: 2 per system call (enter + leave), from the ptrace tracer's call count";
 /// `source` in JSON.
-pub const SOURCE: &str = "measured by zclab's ptrace tracer: each call counted at syscall entry on the thread that made it; errors and bytes from the return value at syscall exit (mmap/munmap: the length argument; sendmmsg/recvmmsg: the msg_len fields)";
+pub const SOURCE: &str = "measured by zclab's ptrace tracer: each call counted at syscall entry on the thread that made it; errors and bytes from the return value at syscall exit (sendmmsg/recvmmsg: the msg_len fields); mmap/munmap move no data: their length argument is given apart as mapped_bytes";
 
 /// `zclab count -- CMD`: the command, how it ended, and its counts.
 #[derive(Clone, Debug, Serialize)]
@@ -73,7 +73,11 @@ pub struct SyscallRow {
     pub kind: SyscallGroup,
     pub calls: u64,
     pub errors: u64,
+    /// Bytes moved (read, written, sent, spliced): 0 for mmap/munmap.
     pub bytes: u64,
+    /// mmap/munmap: the length mapped or unmapped (the length argument).
+    /// Mapping moves no data, so it is never counted as bytes moved.
+    pub mapped_bytes: u64,
     /// Share of all calls, %; `None` when there were none.
     pub percent_of_calls: Option<f64>,
     /// Wall-clock seconds inside these calls, entry stop to exit stop, as
@@ -97,6 +101,7 @@ pub struct GroupRow {
     pub calls: u64,
     pub errors: u64,
     pub bytes: u64,
+    pub mapped_bytes: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -108,6 +113,8 @@ pub struct ThreadView {
     pub data_moving_calls: u64,
     /// Bytes moved by data-moving calls, mmap lengths left out.
     pub bytes_moved: u64,
+    /// mmap/munmap lengths: mapped, not moved.
+    pub mapped_bytes: u64,
     pub mode_switches: u64,
     pub syscalls: BTreeMap<String, CallCounts>,
 }
@@ -116,18 +123,34 @@ pub struct ThreadView {
 pub struct CallCounts {
     pub calls: u64,
     pub errors: u64,
+    /// Bytes moved: 0 for mmap/munmap.
     pub bytes: u64,
+    /// mmap/munmap: the length mapped or unmapped.
+    pub mapped_bytes: u64,
     pub time_s: f64,
 }
 
 impl CallCounts {
-    pub fn of(s: &SyscallStats) -> CallCounts {
+    pub fn of(name: &str, s: &SyscallStats) -> CallCounts {
+        let (bytes, mapped_bytes) = moved_and_mapped(name, s.bytes);
         CallCounts {
             calls: s.calls,
             errors: s.errors,
-            bytes: s.bytes,
+            bytes,
+            mapped_bytes,
             time_s: s.nanos as f64 / 1e9,
         }
+    }
+}
+
+/// The tracer's byte figure of a call named `name`, as (bytes moved, bytes
+/// mapped): for mmap/munmap it is their length argument, which moves
+/// nothing.
+pub fn moved_and_mapped(name: &str, bytes: u64) -> (u64, u64) {
+    if group_of(name) == SyscallGroup::Mmap {
+        (0, bytes)
+    } else {
+        (bytes, 0)
     }
 }
 
@@ -211,7 +234,8 @@ fn rows(totals: &BTreeMap<String, SyscallStats>, all: u64) -> Vec<SyscallRow> {
             kind: group_of(n),
             calls: s.calls,
             errors: s.errors,
-            bytes: s.bytes,
+            bytes: moved_and_mapped(n, s.bytes).0,
+            mapped_bytes: moved_and_mapped(n, s.bytes).1,
             percent_of_calls: (all > 0).then(|| s.calls as f64 * 100.0 / all as f64),
             time_s: s.nanos as f64 / 1e9,
             percent_of_time: (all_nanos > 0).then(|| s.nanos as f64 * 100.0 / all_nanos as f64),
@@ -282,11 +306,15 @@ impl CountsView {
             syscalls: rows(totals, total),
             groups: group_totals(totals)
                 .into_iter()
-                .map(|(g, s)| GroupRow {
-                    group: g.id(),
-                    calls: s.calls,
-                    errors: s.errors,
-                    bytes: s.bytes,
+                .map(|(g, s)| {
+                    let mapping = g == SyscallGroup::Mmap;
+                    GroupRow {
+                        group: g.id(),
+                        calls: s.calls,
+                        errors: s.errors,
+                        bytes: if mapping { 0 } else { s.bytes },
+                        mapped_bytes: if mapping { s.bytes } else { 0 },
+                    }
                 })
                 .collect(),
             threads: threads.iter().map(thread_view).collect(),
@@ -311,11 +339,16 @@ fn thread_view(t: &ThreadCounts) -> ThreadView {
             .filter(|(n, _)| group_of(n).moves_data() && group_of(n) != SyscallGroup::Mmap)
             .map(|(_, s)| s.bytes)
             .sum(),
+        mapped_bytes: t
+            .syscalls
+            .iter()
+            .map(|(n, s)| moved_and_mapped(n, s.bytes).1)
+            .sum(),
         mode_switches: 2 * calls,
         syscalls: t
             .syscalls
             .iter()
-            .map(|(n, s)| (n.clone(), CallCounts::of(s)))
+            .map(|(n, s)| (n.clone(), CallCounts::of(n, s)))
             .collect(),
     }
 }

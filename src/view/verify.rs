@@ -104,7 +104,7 @@ impl VerifyView {
                         sender_syscalls: m
                             .sender_syscalls
                             .iter()
-                            .map(|(n, s)| (n.clone(), CallCounts::of(s)))
+                            .map(|(n, s)| (n.clone(), CallCounts::of(n, s)))
                             .collect(),
                         procfs_syscr: m.procfs_syscr,
                         procfs_syscw: m.procfs_syscw,

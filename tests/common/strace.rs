@@ -100,20 +100,32 @@ pub fn per_thread(home: &Path, args: &[&str], calls: &str) -> (Threads, String) 
 /// `strace -f -c` on `args`, run in `home` with the clean environment:
 /// name → (calls, errors), summed over every thread and process.
 pub fn summary(home: &Path, args: &[&str]) -> BTreeMap<String, (u64, u64)> {
-    let out = home.join("strace-c.txt");
-    let status = std::process::Command::new("strace")
+    let mut strace = std::process::Command::new("strace");
+    strace
         .env_clear()
         .envs(super::clean_env(home))
-        .current_dir(home)
+        .current_dir(home);
+    summary_of(strace, &home.join("strace-c.txt"), args)
+}
+
+/// `strace -f -c -o OUT` on `args` through `strace`, a command the caller
+/// has given its environment and working directory (a test that traces
+/// in-process passes its own, unchanged): name → (calls, errors).
+pub fn summary_of(
+    mut strace: std::process::Command,
+    out: &Path,
+    args: &[&str],
+) -> BTreeMap<String, (u64, u64)> {
+    let status = strace
         .args(["-f", "-c", "-o"])
-        .arg(&out)
+        .arg(out)
         .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
         .expect("strace must be installed (.ci/run installs it)");
     assert!(status.success(), "strace {args:?}: {status}");
-    let text = std::fs::read_to_string(&out).expect("strace summary");
+    let text = std::fs::read_to_string(out).expect("strace summary");
     parse_summary(&text)
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::Cell;
+use crate::report::layout::Cell;
 use serde::Serialize;
 
 use crate::ctx::Ctx;

@@ -274,6 +274,7 @@ impl Session<'_> {
         } else {
             format!("$ zclab {} {}", args.join(" "), lesson.meta.sample)
         };
+        let line = shell_lines(&line, self.width);
         if self.color {
             format!("{}\n", line.green().bold())
         } else {
@@ -334,4 +335,25 @@ impl Session<'_> {
             None => self.t(t::DONE_ALL),
         }
     }
+}
+
+/// A shell command laid out to `width` columns: broken at spaces, each
+/// broken line ending with ` \` so that it still pastes as one command.
+fn shell_lines(line: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for word in line.split(' ') {
+        let w = crate::lesson::render::str_width(word);
+        if col > 0 && col + 1 + w + 2 > width {
+            out.push_str(" \\\n   ");
+            col = 3;
+        }
+        if col > 0 {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+    }
+    out
 }

@@ -1,7 +1,7 @@
 //! The raw `/proc` deltas of both threads of every method, under the
 //! kernel's own field names.
 
-use comfy_table::Cell;
+use crate::report::layout::Cell;
 
 use crate::ctx::Ctx;
 use crate::report::layout::{condensed_table, head, num, section};

@@ -1,7 +1,7 @@
 //! The four-row table: data copies, mode switches, CPU, throughput; one
 //! column per method and, when both ran, sendfile against read-write.
 
-use comfy_table::{Cell, Color};
+use crate::report::layout::{Cell, Color};
 
 use super::roads::{self, Row};
 use crate::ctx::Ctx;

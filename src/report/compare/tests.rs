@@ -155,6 +155,7 @@ fn check_width(text: &str, width: usize) {
         let w = unicode_width::UnicodeWidthStr::width(line);
         assert!(w <= width, "line of {w} columns > {width}:\n{line}");
     }
+    crate::report::assert_typeset(text, width);
 }
 
 #[test]

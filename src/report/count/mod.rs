@@ -7,10 +7,10 @@ mod error;
 
 pub use error::trace_error;
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color};
+use crate::report::layout::{Attribute, Cell, CellAlignment, Color};
 
 use crate::ctx::Ctx;
-use crate::report::layout::{condensed_table, head, num, numbered, section};
+use crate::report::layout::{Grid, condensed_table, head, num, numbered, section};
 use crate::size::{format_bytes, group_digits};
 use crate::text::{common, count as t};
 use crate::tracer::SyscallGroup;
@@ -35,6 +35,12 @@ pub fn group_label(g: SyscallGroup, ctx: &Ctx) -> &'static str {
 
 fn percent(p: Option<f64>) -> Cell {
     let text = p.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "–".into());
+    Cell::new(text).set_alignment(CellAlignment::Right)
+}
+
+/// A byte figure, or "–" where it does not apply.
+fn bytes_cell(b: Option<u64>) -> Cell {
+    let text = b.map(format_bytes).unwrap_or_else(|| "–".into());
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
@@ -147,9 +153,13 @@ fn title(v: &CountView, ctx: &Ctx) -> String {
 /// Below this width the group column is left out, so that no cell has to
 /// break inside a word.
 const GROUP_COLUMN_WIDTH: usize = 110;
+/// What the mapping-length column adds to that.
+const MAPPING_COLUMN_WIDTH: usize = 20;
 
-fn data_table(rows: &[&SyscallRow], timed: bool, ctx: &Ctx) -> comfy_table::Table {
-    let groups = ctx.width >= GROUP_COLUMN_WIDTH;
+fn data_table(rows: &[&SyscallRow], timed: bool, ctx: &Ctx) -> Grid {
+    // mmap and munmap move nothing: their length gets a column of its own.
+    let mapping = rows.iter().any(|r| r.mapped_bytes > 0);
+    let groups = ctx.width >= GROUP_COLUMN_WIDTH + if mapping { MAPPING_COLUMN_WIDTH } else { 0 };
     let mut header = vec![head(ctx.t(t::HEAD_SYSCALL))];
     if groups {
         header.push(head(ctx.t(t::HEAD_GROUP)));
@@ -158,8 +168,11 @@ fn data_table(rows: &[&SyscallRow], timed: bool, ctx: &Ctx) -> comfy_table::Tabl
         head(ctx.t(t::HEAD_CALLS)),
         head(ctx.t(t::HEAD_ERRORS)),
         head(ctx.t(t::HEAD_BYTES)),
-        head(ctx.t(t::HEAD_SHARE)),
     ]);
+    if mapping {
+        header.push(head(ctx.t(t::HEAD_MAPPED)));
+    }
+    header.push(head(ctx.t(t::HEAD_SHARE)));
     if timed {
         header.push(head(ctx.t(t::HEAD_TIME_SHARE)));
         header.push(head(ctx.t(t::HEAD_USECS)));
@@ -174,12 +187,16 @@ fn data_table(rows: &[&SyscallRow], timed: bool, ctx: &Ctx) -> comfy_table::Tabl
         if groups {
             row.push(Cell::new(group_label(r.kind, ctx)));
         }
+        let mapped_call = r.kind == SyscallGroup::Mmap;
         row.extend([
             num(r.calls),
             num(r.errors),
-            Cell::new(format_bytes(r.bytes)).set_alignment(CellAlignment::Right),
-            percent(r.percent_of_calls),
+            bytes_cell((!mapped_call).then_some(r.bytes)),
         ]);
+        if mapping {
+            row.push(bytes_cell(mapped_call.then_some(r.mapped_bytes)));
+        }
+        row.push(percent(r.percent_of_calls));
         if timed {
             row.push(percent(r.percent_of_time));
             row.push(usecs(r.usecs_per_call));
@@ -189,7 +206,7 @@ fn data_table(rows: &[&SyscallRow], timed: bool, ctx: &Ctx) -> comfy_table::Tabl
     table
 }
 
-fn other_table(rows: &[&SyscallRow], timed: bool, ctx: &Ctx) -> comfy_table::Table {
+fn other_table(rows: &[&SyscallRow], timed: bool, ctx: &Ctx) -> Grid {
     let mut header = vec![
         head(ctx.t(t::HEAD_SYSCALL)),
         head(ctx.t(t::HEAD_CALLS)),

@@ -16,7 +16,8 @@ fn row(name: &str, calls: u64, errors: u64, bytes: u64, total: u64, usecs: f64) 
         kind: group_of(name),
         calls,
         errors,
-        bytes,
+        bytes: moved_and_mapped(name, bytes).0,
+        mapped_bytes: moved_and_mapped(name, bytes).1,
         percent_of_calls: Some(calls as f64 * 100.0 / total as f64),
         time_s: usecs * calls as f64 / 1e6,
         percent_of_time: None,
@@ -52,6 +53,7 @@ pub(crate) fn sample_view(timed: bool) -> CountView {
         calls,
         data_moving_calls: calls / 2,
         bytes_moved: 1 << 20,
+        mapped_bytes: 0,
         mode_switches: 2 * calls,
         syscalls: BTreeMap::new(),
     };
@@ -108,6 +110,7 @@ fn check_width(text: &str, width: usize) {
         let w = unicode_width::UnicodeWidthStr::width(line);
         assert!(w <= width, "line of {w} columns > {width}:\n{line}");
     }
+    crate::report::assert_typeset(text, width);
 }
 
 #[test]

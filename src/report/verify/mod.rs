@@ -2,7 +2,7 @@
 //! tracer's, call by call, then one line per method and the verdict. A pure
 //! function of a [`VerifyView`] and a [`Ctx`].
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color};
+use crate::report::layout::{Attribute, Cell, CellAlignment, Color};
 
 use crate::ctx::Ctx;
 use crate::report::layout::{Paint, condensed_table, head, num, paint, section};

@@ -76,6 +76,7 @@ fn verify_snapshots() {
                         "{line}"
                     );
                 }
+                crate::report::assert_typeset(&text, width);
                 let name = format!(
                     "verify_{}{lang:?}_{width}",
                     if differ { "differ_" } else { "" }

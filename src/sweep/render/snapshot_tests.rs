@@ -102,6 +102,7 @@ fn fits(text: &str, width: usize) {
             "wider than {width}: {line:?}"
         );
     }
+    crate::report::assert_typeset(text, width);
 }
 
 #[test]
