@@ -160,7 +160,7 @@ pub fn render_demo(v: &DemoView, ctx: &Ctx) -> String {
 }
 
 /// The four rows of the broker's fetch path, one column per method.
-fn four_rows(v: &DemoView, ctx: &Ctx) -> comfy_table::Table {
+fn four_rows(v: &DemoView, ctx: &Ctx) -> crate::report::layout::Grid {
     let mut header = vec![Cell::new(ctx.t(t::DEMO_HEAD))];
     header.extend(v.columns.iter().map(|c| {
         Cell::new(ctx.t(match c.method {

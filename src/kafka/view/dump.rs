@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::Cell;
+use crate::report::layout::Cell;
 
 use crate::ctx::Ctx;
 use crate::kafka::segment::Dump;
