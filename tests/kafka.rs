@@ -5,258 +5,18 @@
 //! `timeout`, and the broker is always killed.
 
 mod common;
+#[path = "kafka/helpers.rs"]
+mod helpers;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// Whether a client is installed. Under CI (`.ci/run` installs them) a
-/// missing one fails the test instead of skipping it.
-fn required(found: bool, what: &str) -> bool {
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "{what} is missing under CI: .ci/run should have installed it"
-    );
-    found
-}
-
-fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    required(found, tool)
-}
-
-fn have_kafka_python() -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import kafka"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    required(found, "kafka-python")
-}
-
-/// A running `zclab kafka serve`, killed on drop.
-struct Broker {
-    child: Child,
-    port: u16,
-    stdout: Arc<Mutex<Vec<String>>>,
-    stderr: Arc<Mutex<Vec<String>>>,
-}
-
-impl Broker {
-    fn start(home: &Path, log_dir: &Path, method: &str) -> Broker {
-        let bin = assert_cmd::cargo::cargo_bin("zclab");
-        let mut child = Command::new(bin)
-            .env_clear()
-            .envs(common::clean_env(home))
-            .args([
-                "kafka",
-                "serve",
-                "--port",
-                "0",
-                "--json",
-                "--method",
-                method,
-                "--log-dir",
-            ])
-            .arg(log_dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start zclab kafka serve");
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let out = child.stdout.take().expect("stdout");
-        let err = child.stderr.take().expect("stderr");
-        let (o, e) = (Arc::clone(&stdout), Arc::clone(&stderr));
-        std::thread::spawn(move || {
-            for l in BufReader::new(out).lines().map_while(Result::ok) {
-                o.lock().expect("lock").push(l);
-            }
-        });
-        std::thread::spawn(move || {
-            for l in BufReader::new(err).lines().map_while(Result::ok) {
-                e.lock().expect("lock").push(l);
-            }
-        });
-        let mut b = Broker {
-            child,
-            port: 0,
-            stdout,
-            stderr,
-        };
-        let start = Instant::now();
-        while b.port == 0 {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "broker did not start: {:?}",
-                b.err()
-            );
-            if let Some(p) = b.err().iter().find_map(|l| {
-                l.split("127.0.0.1:")
-                    .nth(1)
-                    .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-                    .and_then(|p| p.parse().ok())
-            }) {
-                b.port = p;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        b
-    }
-    fn addr(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-    fn err(&self) -> Vec<String> {
-        self.stderr.lock().expect("lock").clone()
-    }
-    fn fetches(&self) -> Vec<Value> {
-        self.stdout
-            .lock()
-            .expect("lock")
-            .iter()
-            .map(|l| serde_json::from_str(l).expect("each stdout line is JSON"))
-            .collect()
-    }
-    /// Waits until the broker has reported `n` fetches with records.
-    fn wait_fetches(&self, min_bytes: u64) -> Vec<Value> {
-        let start = Instant::now();
-        loop {
-            let f = self.fetches();
-            let total: u64 = f
-                .iter()
-                .map(|x| x["record_bytes"].as_u64().unwrap_or(0))
-                .sum();
-            if total >= min_bytes || start.elapsed() > Duration::from_secs(10) {
-                return f;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn run(cmd: &mut Command) -> std::process::Output {
-    let out = cmd.output().expect("run client");
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout)
-            .chars()
-            .take(2000)
-            .collect::<String>(),
-        String::from_utf8_lossy(&out.stderr)
-            .chars()
-            .take(2000)
-            .collect::<String>()
-    );
-    out
-}
-
-fn records_text(n: usize) -> String {
-    (0..n)
-        .map(|i| format!("user-{i:05}:{{\"n\":{i},\"event\":\"click\"}}\n"))
-        .collect()
-}
-
-fn kcat_produce(addr: &str, topic: &str, text: &str) {
-    let mut child = Command::new("timeout")
-        .args(["60", "kcat", "-b", addr, "-P", "-t", topic, "-K:"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("kcat -P");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("feed kcat");
-    let status = child.wait().expect("kcat -P ends");
-    assert!(status.success(), "kcat -P failed: {status:?}");
-}
-
-fn kcat_consume(addr: &str, topic: &str) -> String {
-    let out = run(Command::new("timeout").args([
-        "60",
-        "kcat",
-        "-b",
-        addr,
-        "-C",
-        "-t",
-        topic,
-        "-o",
-        "beginning",
-        "-e",
-        "-q",
-        "-K:",
-    ]));
-    String::from_utf8(out.stdout).expect("utf8")
-}
-
-const PY_CONSUME: &str = r#"
-import sys
-from kafka import KafkaConsumer, TopicPartition
-addr, topic, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-c = KafkaConsumer(bootstrap_servers=addr, group_id=None, enable_auto_commit=False,
-                  consumer_timeout_ms=5000, request_timeout_ms=10000)
-tp = TopicPartition(topic, 0)
-c.assign([tp]); c.seek_to_beginning(tp)
-out = []
-for m in c:
-    out.append(m.key.decode() + ":" + m.value.decode())
-    if len(out) == n:
-        break
-c.close()
-sys.stdout.write("".join(l + "\n" for l in out))
-"#;
-
-const PY_PRODUCE: &str = r#"
-import sys
-from kafka import KafkaProducer
-addr, topic = sys.argv[1], sys.argv[2]
-p = KafkaProducer(bootstrap_servers=addr, request_timeout_ms=10000, max_block_ms=10000)
-for line in sys.stdin.read().splitlines():
-    k, v = line.split(":", 1)
-    p.send(topic, key=k.encode(), value=v.encode())
-p.flush(timeout=30); p.close(timeout=5)
-"#;
-
-fn py(script: &str, args: &[&str], stdin: Option<&str>) -> String {
-    let mut cmd = Command::new("timeout");
-    cmd.args(["90", "python3", "-c", script]).args(args);
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("python3");
-    let mut si = child.stdin.take().expect("stdin");
-    si.write_all(stdin.unwrap_or("").as_bytes())
-        .expect("feed python");
-    drop(si);
-    let out = child.wait_with_output().expect("python ends");
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf8")
-}
+use helpers::*;
 
 #[test]
 fn kcat_produces_and_consumes_10000_keyed_records_in_order() {
@@ -583,4 +343,205 @@ fn dump_tells_a_segment_from_other_bytes() {
         .args(["sample", "--dump", "nope.log"])
         .assert()
         .code(2);
+}
+
+/// The zclab process strace started (strace's only child).
+fn traced_child(strace: u32) -> i32 {
+    let start = Instant::now();
+    loop {
+        let children = std::fs::read_to_string(format!("/proc/{strace}/task/{strace}/children"))
+            .unwrap_or_default();
+        if let Some(pid) = children
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+        {
+            return pid;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "strace started nothing"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The fetch lines' figures summed per serving thread: (sendfile calls,
+/// read calls, record bytes, bytes into user space, header + record
+/// writes, header + record bytes).
+fn per_serving_thread(fetches: &[Value]) -> std::collections::BTreeMap<u64, [u64; 6]> {
+    let mut per = std::collections::BTreeMap::new();
+    for f in fetches {
+        let n = |k: &str| f[k].as_u64().unwrap_or_else(|| panic!("{k} in {f}"));
+        let s: &mut [u64; 6] = per.entry(n("tid")).or_default();
+        s[0] += n("sendfile_calls");
+        s[1] += n("read_calls");
+        s[2] += n("record_bytes");
+        s[3] += n("bytes_into_user");
+        s[4] += n("header_writes") + n("write_calls");
+        s[5] += n("header_bytes") + n("bytes_out_of_user");
+    }
+    per
+}
+
+/// strace, watching the real broker serve kcat, sees on each serving
+/// thread exactly the calls the broker's fetch lines report: in sendfile
+/// mode the records go by `sendfile` (its byte counts add up to the record
+/// bytes) and not one `read`, so no record byte entered user space; in
+/// read-write mode every record byte came in by `read` and no `sendfile`
+/// was made.
+#[test]
+fn strace_on_the_broker_agrees_with_every_fetch_line() {
+    if !have("kcat") || !have("strace") {
+        eprintln!("skipped: kcat or strace is missing (.ci/run installs both)");
+        return;
+    }
+    for method in ["sendfile", "read-write"] {
+        let home = common::temp_home();
+        let logs = home.path().join("logs");
+        let dir = logs.join("seg-0");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let seg = dir.join("00000000000000000000.log");
+        common::zclab(home.path())
+            .args(["sample", "--kafka", "--size", "3MiB", "-o"])
+            .arg(&seg)
+            .assert()
+            .success();
+        let dump = common::json_of(
+            common::zclab(home.path())
+                .args(["sample", "--json", "--dump"])
+                .arg(&seg),
+        );
+        let prefix = home.path().join("trace");
+        let wrapper: Vec<std::ffi::OsString> = vec![
+            "strace".into(),
+            "-ff".into(),
+            "-s".into(),
+            "0".into(),
+            "-e".into(),
+            "trace=read,write,sendfile".into(),
+            "-o".into(),
+            prefix.clone().into(),
+        ];
+        let mut b = Broker::start_under(home.path(), &logs, method, &wrapper);
+        let consumed = kcat_consume(&b.addr(), "seg");
+        let records = consumed.lines().count() as u64;
+        assert_eq!(dump["records_total"], records, "{method}: every record");
+        let fetched: u64 = b
+            .wait_fetches(3 << 20)
+            .iter()
+            .map(|f| f["record_bytes"].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(fetched, 3 << 20, "{method}");
+        // Ctrl-C to the broker; strace ends with it and has written all.
+        let zclab = traced_child(b.child.id());
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(zclab),
+            nix::sys::signal::Signal::SIGINT,
+        )
+        .expect("SIGINT to the broker");
+        let status = b.child.wait().expect("strace ends");
+        assert!(status.success(), "{method}: {status:?} {:?}", b.err());
+        let threads = common::strace::per_thread_files(&prefix);
+        let fetches = b.fetches();
+        let per = per_serving_thread(&fetches);
+        assert!(!per.is_empty());
+        for (tid, [sendfiles, reads, record_bytes, into_user, writes, written]) in per {
+            let calls = threads
+                .get(&tid)
+                .unwrap_or_else(|| panic!("{method}: strace saw no thread {tid}"));
+            let count = |c: &str| common::strace::count(calls, c);
+            let bytes = |c: &str| common::strace::bytes(calls, c);
+            let ctx = format!("{method}, serving thread {tid}");
+            assert_eq!(count("sendfile"), sendfiles, "{ctx}: sendfile calls");
+            assert_eq!(count("read"), reads, "{ctx}: read calls");
+            // Other answers (ApiVersions, Metadata, ListOffsets) are
+            // written on the same thread too.
+            assert!(
+                count("write") >= writes,
+                "{ctx}: {} write calls, fetch lines {writes}",
+                count("write")
+            );
+            assert!(
+                bytes("write") >= written,
+                "{ctx}: {} bytes written, fetch lines {written}; {:?}",
+                bytes("write"),
+                calls
+                    .iter()
+                    .filter(|l| l.starts_with("write("))
+                    .take(8)
+                    .collect::<Vec<_>>()
+            );
+            match method {
+                "sendfile" => {
+                    assert!(sendfiles >= 1, "{ctx}");
+                    assert_eq!(bytes("sendfile"), record_bytes, "{ctx}: sendfile bytes");
+                    assert_eq!((reads, into_user), (0, 0), "{ctx}: user space");
+                }
+                _ => {
+                    assert_eq!(sendfiles, 0, "{ctx}");
+                    assert_eq!(bytes("read"), record_bytes, "{ctx}: read bytes");
+                    assert_eq!(into_user, record_bytes, "{ctx}: user space");
+                }
+            }
+        }
+    }
+}
+
+/// Bad input gets one line naming the flag and what to do, exit 2, in the
+/// language asked for; nothing is left behind.
+#[test]
+fn bad_input_is_refused_in_one_line_in_both_languages() {
+    let home = common::temp_home();
+    let file = common::file_of(home.path(), "a-file", 10);
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = busy.local_addr().expect("addr").port().to_string();
+    let before = std::fs::read(&file).expect("read");
+    let cases: [(Vec<&str>, &str, &str); 5] = [
+        (
+            vec!["kafka", "--size", "100"],
+            "--size 100: give between 256 B and 16 GiB",
+            "--size 100：请给出 256 B 到 16 GiB 之间的大小",
+        ),
+        (
+            vec!["kafka", "--size", "lots"],
+            "--size: 'lots' is not a size",
+            "--size：“lots”不是一个大小",
+        ),
+        (
+            vec!["kafka", "serve", "--port", "0", "--method", "mmap"],
+            "--method mmap: the broker serves fetches with read-write or sendfile",
+            "--method mmap：Broker 只用 read-write 或 sendfile 发送 Fetch 响应",
+        ),
+        (
+            vec!["kafka", "serve", "--port", "0", "--log-dir", "a-file"],
+            "--log-dir a-file: not a folder",
+            "--log-dir a-file：不是目录",
+        ),
+        (
+            vec!["kafka", "serve", "--port", &port, "--log-dir", "logs"],
+            "is in use: choose another with --port",
+            "已被占用：请用 --port 换一个",
+        ),
+    ];
+    for (args, en, zh) in cases {
+        for (lang, want) in [("en", en), ("zh", zh)] {
+            let out = common::zclab(home.path())
+                .args(["--lang", lang])
+                .args(&args)
+                .output()
+                .expect("run zclab");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {lang}: {err}");
+            assert_eq!(err.lines().count(), 1, "{args:?} {lang}: {err}");
+            assert!(err.contains(want), "{args:?} {lang}: {err}");
+            assert!(out.stdout.is_empty(), "{args:?} {lang}");
+        }
+    }
+    assert_eq!(
+        std::fs::read(&file).expect("read"),
+        before,
+        "a-file untouched"
+    );
+    drop(busy);
 }

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 
 use super::Global;
 use crate::cli::{KafkaArgs, KafkaCommand, ServeArgs};
-use crate::error::print_stdout;
+use crate::error::{Localized, input_t, print_stdout};
 use crate::kafka::broker::{Broker, Config, Event, MAX_FRAME_BYTES};
 use crate::kafka::demo::{self, DemoOptions};
 use crate::kafka::view;
@@ -45,10 +45,10 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| crate::sample::cache_dir().join("kafka-logs"));
     if log_dir.exists() && !log_dir.is_dir() {
-        return Err(crate::error::input(format!(
-            "--log-dir {}: not a folder; give a folder for the topics' segments",
-            log_dir.display()
-        )));
+        return Err(input_t(
+            t::LOG_DIR_NOT_FOLDER,
+            &[("path", &log_dir.display())],
+        ));
     }
     let stop = stop_flag()?;
     let method = super::method_from(args.method)?;
@@ -56,10 +56,7 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
         method,
         crate::methods::Method::ReadWrite | crate::methods::Method::Sendfile
     ) {
-        return Err(crate::error::input(format!(
-            "--method {}: the broker serves fetches with read-write or sendfile (Kafka's two roads)",
-            method.name()
-        )));
+        return Err(input_t(t::METHOD_NOT_SERVED, &[("method", &method.name())]));
     }
     let config = Config {
         port: args.port,
@@ -131,6 +128,7 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
                 )
             ),
             Ok(Event::Warning(w)) => eprintln!("{}", ctx.f(t::WARNING, &[("what", &w)])),
+            Ok(Event::Connected { .. }) => {}
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -172,12 +170,16 @@ impl Drop for TempDir {
 
 /// The demo's options from its arguments, checked (also by `lesson --check`).
 pub fn demo_options(args: &KafkaArgs, log_dir: PathBuf) -> Result<DemoOptions> {
-    let size = parse_size(&args.size).map_err(|e| crate::error::input(format!("--size: {e}")))?;
+    let size = parse_size(&args.size).map_err(|e| {
+        anyhow::Error::new(Localized::around(
+            crate::text::errors::FLAG,
+            "reason",
+            &e,
+            &[("flag", &"--size")],
+        ))
+    })?;
     if !(crate::kafka::segment::MIN_SEGMENT_BYTES..=16 << 30).contains(&size) {
-        return Err(crate::error::input(format!(
-            "--size {}: give between 256 B and 16 GiB",
-            args.size
-        )));
+        return Err(input_t(t::SIZE_RANGE, &[("text", &args.size)]));
     }
     Ok(DemoOptions {
         size,

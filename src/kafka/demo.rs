@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::broker::{Broker, Config, Event, FetchCalls, MAX_FRAME_BYTES};
 use super::client::Client;
 use super::segment::Generator;
-use crate::counters::{CpuTime, Snapshot};
+use crate::counters::{CpuTime, Snapshot, ThreadCounters};
 use crate::methods::Method;
 
 /// The topic the demo produces to.
@@ -60,10 +60,17 @@ pub struct Pass {
     pub elapsed: Duration,
     /// Sums over the pass's fetches, as the broker counted them.
     pub calls: FetchCalls,
+    /// The serving thread's `/proc` deltas across the whole pass (its
+    /// requests included: they are read with `recvfrom`, which `/proc/…/io`
+    /// does not count).
     pub proc: Snapshot,
-    /// Broker serving thread's CPU time (getrusage RUSAGE_THREAD).
+    /// The serving thread's CPU time during the sends, summed over the
+    /// fetches (getrusage RUSAGE_THREAD, tick-sampled).
     pub cpu: CpuTime,
     pub send_time: Duration,
+    /// The built-in consumer's CPU time, its verifying thread's included
+    /// (getrusage RUSAGE_THREAD), in µs.
+    pub consumer_cpu_us: u64,
 }
 
 impl Pass {
@@ -73,9 +80,9 @@ impl Pass {
             && self.records == produced.records
             && self.record_bytes == produced.bytes
     }
-    /// The serving thread's time on a CPU while sending, in µs: schedstat's
-    /// `sum_exec_runtime` (ns, exact), else `getrusage` (tick-sampled, often
-    /// 0 for a send of a millisecond).
+    /// The serving thread's time on a CPU over the pass, in µs: schedstat's
+    /// `sum_exec_runtime` (ns, exact), else `getrusage` during the sends
+    /// (tick-sampled, often 0 for a send of a millisecond).
     pub fn cpu_us(&self) -> u64 {
         if self.proc.sum_exec_runtime > 0 {
             self.proc.sum_exec_runtime / 1000
@@ -123,56 +130,87 @@ pub trait Progress {
     fn fetching(&mut self, method: Method, run: u32);
 }
 
+/// The broker with the demo's topic produced and in the page cache, ready
+/// for fetch passes (the demo runs them; so does `benches/kafka.rs`).
+pub struct Session {
+    broker: Broker,
+    events: Receiver<Event>,
+    pub produced: Produced,
+    pub segment: PathBuf,
+    /// Bytes of the segment in the page cache after producing (mincore).
+    pub resident: Option<u64>,
+    timeout: Duration,
+}
+
+impl Session {
+    /// Starts the broker on a free port and produces `opts.size` bytes to
+    /// [`TOPIC`] with the built-in producer.
+    /// `stop` (Ctrl-C) stops the producer and the broker.
+    pub fn start(
+        opts: &DemoOptions,
+        stop: &Arc<AtomicBool>,
+        progress: &mut dyn Progress,
+    ) -> Result<Session> {
+        let config = Config {
+            port: 0,
+            log_dir: opts.log_dir.clone(),
+            method: Method::Sendfile,
+            buffer_bytes: opts.buffer_bytes,
+            max_frame_bytes: MAX_FRAME_BYTES,
+            // Each pass reads the serving thread's /proc counters once
+            // before and once after (see `pass`): reading them around every
+            // fetch would put two round trips to the counter thread on the
+            // path of every fetch.
+            proc_counters: false,
+        };
+        let (broker, events) = Broker::start(config, Arc::clone(stop))?;
+        let timeout = Duration::from_secs(30);
+        let produced = produce(&broker, opts.size, stop, progress, timeout)?;
+        drain(&events);
+        let segment = broker
+            .segment_path(TOPIC)
+            .context("the broker has no segment for the demo topic")?;
+        let resident = resident(&segment);
+        Ok(Session {
+            broker,
+            events,
+            produced,
+            segment,
+            resident,
+            timeout,
+        })
+    }
+
+    /// Where the broker listens.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.broker.addr
+    }
+
+    /// Serves the next fetches (of any client) with `method`.
+    pub fn set_method(&self, method: Method) {
+        self.broker.set_method(method);
+    }
+
+    /// Fetches the whole topic once with the built-in consumer, served
+    /// with `method`, and sums what the broker counted.
+    pub fn pass(&self, method: Method) -> Result<Pass> {
+        self.broker.set_method(method);
+        pass(&self.broker, &self.events, method, self.timeout)
+    }
+
+    /// Stops the broker.
+    pub fn finish(self) {
+        self.broker.shutdown();
+    }
+}
+
 /// Runs the whole demo. `stop` ends it early (Ctrl-C).
 pub fn run(
     opts: &DemoOptions,
     stop: Arc<AtomicBool>,
     progress: &mut dyn Progress,
 ) -> Result<DemoResult> {
-    let config = Config {
-        port: 0,
-        log_dir: opts.log_dir.clone(),
-        method: Method::Sendfile,
-        buffer_bytes: opts.buffer_bytes,
-        max_frame_bytes: MAX_FRAME_BYTES,
-        proc_counters: true,
-    };
-    let (broker, events) = Broker::start(config, Arc::clone(&stop))?;
-    let timeout = Duration::from_secs(30);
-    let mut producer = Client::connect(broker.addr, timeout)?;
-    producer.api_versions()?;
-
-    // Produce.
-    let mut g = Generator::new();
-    let mut produced = Produced::default();
-    let t0 = Instant::now();
-    let mut request = Vec::with_capacity(PRODUCE_BYTES);
-    while produced.bytes < opts.size {
-        if stop.load(Ordering::SeqCst) {
-            bail!("interrupted");
-        }
-        request.clear();
-        while request.len() < PRODUCE_BYTES && produced.bytes + (request.len() as u64) < opts.size {
-            let left = opts.size - produced.bytes - request.len() as u64;
-            let b = g.batch(super::segment::next_batch_size(left));
-            let h = super::batch::BatchHeader::parse(&b).context("generated batch")?;
-            produced.batches += 1;
-            produced.records += h.records_count as u64;
-            request.extend_from_slice(&b);
-        }
-        producer.produce(TOPIC, &request)?;
-        produced.requests += 1;
-        produced.bytes += request.len() as u64;
-        progress.producing(produced.bytes, opts.size);
-    }
-    produced.elapsed = t0.elapsed();
-    drain(&events);
-
-    let segment = broker
-        .segment_path(TOPIC)
-        .context("the broker has no segment for the demo topic")?;
-    let resident = resident(&segment);
-
+    let session = Session::start(opts, &stop, progress)?;
     let mut passes = Vec::new();
     for run in 0..opts.runs {
         // Alternate which method goes first, so neither always runs on a
@@ -187,11 +225,12 @@ pub fn run(
                 bail!("interrupted");
             }
             progress.fetching(method, run);
-            broker.set_method(method);
-            passes.push(pass(&broker, &events, method, timeout)?);
+            passes.push(session.pass(method)?);
         }
     }
-    broker.shutdown();
+    let (segment, produced, resident) =
+        (session.segment.clone(), session.produced, session.resident);
+    session.finish();
     Ok(DemoResult {
         segment,
         produced,
@@ -199,6 +238,43 @@ pub fn run(
         passes,
         buffer_bytes: opts.buffer_bytes,
     })
+}
+
+/// Produces `size` bytes of generated batches to [`TOPIC`], 1 MiB per
+/// Produce request.
+fn produce(
+    broker: &Broker,
+    size: u64,
+    stop: &AtomicBool,
+    progress: &mut dyn Progress,
+    timeout: Duration,
+) -> Result<Produced> {
+    let mut producer = Client::connect(broker.addr, timeout)?;
+    producer.api_versions()?;
+    let mut g = Generator::new();
+    let mut produced = Produced::default();
+    let t0 = Instant::now();
+    let mut request = Vec::with_capacity(PRODUCE_BYTES);
+    while produced.bytes < size {
+        if stop.load(Ordering::SeqCst) {
+            bail!("interrupted");
+        }
+        request.clear();
+        while request.len() < PRODUCE_BYTES && produced.bytes + (request.len() as u64) < size {
+            let left = size - produced.bytes - request.len() as u64;
+            let b = g.batch(super::segment::next_batch_size(left));
+            let h = super::batch::BatchHeader::parse(&b).context("generated batch")?;
+            produced.batches += 1;
+            produced.records += h.records_count as u64;
+            request.extend_from_slice(&b);
+        }
+        producer.produce(TOPIC, &request)?;
+        produced.requests += 1;
+        produced.bytes += request.len() as u64;
+        progress.producing(produced.bytes, size);
+    }
+    produced.elapsed = t0.elapsed();
+    Ok(produced)
 }
 
 fn drain(events: &Receiver<Event>) {
@@ -211,6 +287,23 @@ fn resident(path: &Path) -> Option<u64> {
     crate::cache::resident_bytes(&f, size).ok().flatten()
 }
 
+/// The thread serving the client at `addr`, once the broker reports it.
+fn serving_thread(events: &Receiver<Event>, addr: &str, timeout: Duration) -> Result<i32> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(Event::Connected { client, tid }) if client == addr => return Ok(tid),
+            Ok(_) => {}
+            Err(_) => bail!("the broker did not report the consumer's connection"),
+        }
+    }
+}
+
+/// One pass. The serving thread's `/proc` counters are read (by this
+/// thread, while the serving thread waits for a request) before the first
+/// fetch and after the last: the pass's syscr/syscw, rchar/wchar and CPU
+/// time are the whole connection's, requests included.
 fn pass(
     broker: &Broker,
     events: &Receiver<Event>,
@@ -219,6 +312,9 @@ fn pass(
 ) -> Result<Pass> {
     drain(events);
     let mut consumer = Client::connect(broker.addr, timeout)?;
+    let tid = serving_thread(events, &consumer.local_addr()?.to_string(), timeout)?;
+    let counters = ThreadCounters::open(tid)?;
+    let before = counters.snapshot()?;
     let t0 = Instant::now();
     let c = consumer.consume_all(TOPIC, FETCH_BYTES)?;
     let elapsed = t0.elapsed();
@@ -234,6 +330,7 @@ fn pass(
         proc: Snapshot::default(),
         cpu: CpuTime::default(),
         send_time: Duration::ZERO,
+        consumer_cpu_us: c.consumer_cpu_us,
     };
     // The broker reports each fetch right after sending it; wait for all.
     let mut seen = 0;
@@ -249,9 +346,6 @@ fn pass(
                     );
                 }
                 add_calls(&mut p.calls, &f.calls);
-                if let Some(s) = f.proc {
-                    p.proc = add_snap(&p.proc, &s);
-                }
                 p.cpu.user_us += f.cpu.user_us;
                 p.cpu.sys_us += f.cpu.sys_us;
                 p.send_time += f.send_time;
@@ -263,6 +357,9 @@ fn pass(
             ),
         }
     }
+    // The serving thread is back waiting for a request (snapshot waits
+    // until it is off the CPU).
+    p.proc = counters.snapshot()?.since(&before);
     Ok(p)
 }
 
@@ -279,24 +376,4 @@ fn add_calls(a: &mut FetchCalls, b: &FetchCalls) {
     x.bytes_into_user += y.bytes_into_user;
     x.bytes_out_of_user += y.bytes_out_of_user;
     x.bytes_sent += y.bytes_sent;
-}
-
-fn add_snap(a: &Snapshot, b: &Snapshot) -> Snapshot {
-    Snapshot {
-        rchar: a.rchar + b.rchar,
-        wchar: a.wchar + b.wchar,
-        syscr: a.syscr + b.syscr,
-        syscw: a.syscw + b.syscw,
-        read_bytes: a.read_bytes + b.read_bytes,
-        write_bytes: a.write_bytes + b.write_bytes,
-        cancelled_write_bytes: a.cancelled_write_bytes + b.cancelled_write_bytes,
-        minflt: a.minflt + b.minflt,
-        majflt: a.majflt + b.majflt,
-        utime: a.utime + b.utime,
-        stime: a.stime + b.stime,
-        voluntary_ctxt_switches: a.voluntary_ctxt_switches + b.voluntary_ctxt_switches,
-        nonvoluntary_ctxt_switches: a.nonvoluntary_ctxt_switches + b.nonvoluntary_ctxt_switches,
-        sum_exec_runtime: a.sum_exec_runtime + b.sum_exec_runtime,
-        run_delay: a.run_delay + b.run_delay,
-    }
 }

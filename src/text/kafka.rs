@@ -35,6 +35,24 @@ texts! {
     }
     WARNING { en: "warning: {what}", zh: "警告：{what}" }
 
+    // ---- bad input (exit 2) ----
+    PORT_IN_USE {
+        en: "port {port} on 127.0.0.1 is in use: choose another with --port (0 takes any free port)",
+        zh: "127.0.0.1 的端口 {port} 已被占用：请用 --port 换一个（0 表示任选一个空闲端口）",
+    }
+    LOG_DIR_NOT_FOLDER {
+        en: "--log-dir {path}: not a folder: give a folder for the topics' segments",
+        zh: "--log-dir {path}：不是目录：请给出存放各主题日志段的目录",
+    }
+    METHOD_NOT_SERVED {
+        en: "--method {method}: the broker serves fetches with read-write or sendfile (Kafka's two roads)",
+        zh: "--method {method}：Broker 只用 read-write 或 sendfile 发送 Fetch 响应（Kafka 的两条路）",
+    }
+    SIZE_RANGE {
+        en: "--size {text}: give between 256 B and 16 GiB",
+        zh: "--size {text}：请给出 256 B 到 16 GiB 之间的大小",
+    }
+
     // ---- sample ----
     WROTE_SEGMENT {
         en: "wrote a Kafka log segment of {size} ({bytes} bytes, v2 record batches with CRC-32C) to {path}",
@@ -90,8 +108,8 @@ texts! {
         zh: "{switches} 次（每次 Fetch {per_fetch}）［推算：每次调用 2 次］\n调用：{calls}［自计数］\n/proc syscr+syscw：{proc}",
     }
     DEMO_CPU {
-        en: "{ms} ms, {per_mib} ms per MiB\n[sum_exec_runtime of the serving thread, /proc schedstat]",
-        zh: "{ms} ms，每 MiB {per_mib} ms\n［服务线程在 /proc schedstat 中的 sum_exec_runtime］",
+        en: "{ms} ms, {per_mib} ms per MiB\n[sum_exec_runtime of the serving thread over the pass, /proc schedstat]",
+        zh: "{ms} ms，每 MiB {per_mib} ms\n［服务线程整遍拉取在 /proc schedstat 中的 sum_exec_runtime］",
     }
     DEMO_THROUGHPUT {
         en: "{mib_s} MiB/s\n[consumer: bytes / wall time]",

@@ -128,3 +128,62 @@ pub fn summary_of(
     let text = std::fs::read_to_string(out).expect("strace summary");
     parse_summary(&text)
 }
+
+/// Parses the logs of `strace -ff -o PREFIX`, one file per thread
+/// (`PREFIX.TID`). With a file of its own, no other thread's line can cut a
+/// call in two, so every call's line ends with its result ([`result`]):
+/// per thread id, each call's line in order; signals and exits left out.
+pub fn per_thread_files(prefix: &Path) -> Threads {
+    let dir = prefix
+        .parent()
+        .expect("the prefix names a file in a folder");
+    let stem = format!(
+        "{}.",
+        prefix
+            .file_name()
+            .expect("the prefix names a file")
+            .to_string_lossy()
+    );
+    let mut per: Threads = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).expect("strace's folder") {
+        let path = entry.expect("directory entry").path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(tid) = name.strip_prefix(&stem).and_then(|t| t.parse().ok()) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).expect("strace's log of a thread");
+        let lines = text
+            .lines()
+            .filter(|l| !l.starts_with("+++") && !l.starts_with("---"))
+            .map(str::to_string)
+            .collect();
+        per.insert(tid, lines);
+    }
+    per
+}
+
+/// What a call's whole line says it returned (`name(args…)   = 42`: strace
+/// pads before the `=`), when a number.
+pub fn result(line: &str) -> Option<i64> {
+    let (call, ret) = line.rsplit_once(" = ")?;
+    if !call.trim_end().ends_with(')') {
+        return None;
+    }
+    ret.split_whitespace().next()?.parse().ok()
+}
+
+/// The bytes the calls of `call` among `lines` (whole lines, as from
+/// [`per_thread_files`]) returned, summed; failed calls count 0.
+pub fn bytes(lines: &[String], call: &str) -> u64 {
+    let prefix = format!("{call}(");
+    lines
+        .iter()
+        .filter(|l| l.starts_with(&prefix))
+        .filter_map(|l| result(l))
+        .filter(|&n| n > 0)
+        .map(|n| n as u64)
+        .sum()
+}

@@ -1,272 +1,17 @@
-//! What `zclab kafka`, `zclab kafka serve` and `zclab sample --dump` show:
-//! plain measured values → a language-free view value → a pure render
-//! function taking the language. Strings of both languages sit side by
-//! side here, ready for the text catalogue.
+//! `zclab kafka`: the demo's four-row table of the broker's fetch path,
+//! the per-fetch averages, and what just happened.
 
 use std::fmt::Write as _;
 
 use crate::report::layout::Cell;
 use serde::Serialize;
 
-use super::broker::FetchEvent;
-use super::demo::{DemoResult, Pass};
-use super::segment::Dump;
 use crate::ctx::Ctx;
+use crate::kafka::demo::{DemoResult, Pass};
 use crate::methods::Method;
 use crate::model::{self, HopFacts};
 use crate::size::{format_bytes, group_digits};
 use crate::text::kafka as t;
-
-// ---- serve: one line per fetch ----
-
-/// One fetch line, language-free.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FetchLine {
-    pub client: String,
-    pub topic: String,
-    pub partition: i32,
-    pub offset: i64,
-    pub other_partitions: usize,
-    pub record_bytes: u64,
-    pub method: Method,
-    pub header_writes: u64,
-    pub header_bytes: u64,
-    pub sendfile_calls: u64,
-    pub read_calls: u64,
-    pub write_calls: u64,
-    pub lseek_calls: u64,
-    /// Record bytes that passed through the broker's user space (own
-    /// count): in by read(), out by write().
-    pub user_space_record_bytes: u64,
-    /// Of those: record bytes read() put into the user buffer.
-    pub bytes_into_user: u64,
-    /// Of those: record bytes write() took from the user buffer.
-    pub bytes_out_of_user: u64,
-    /// 2 per system call (derived from the own count).
-    pub mode_switches: u64,
-    /// `syscr`/`syscw` of the serving thread's `/proc/.../io` across the send.
-    pub proc_syscr: Option<u64>,
-    pub proc_syscw: Option<u64>,
-    pub proc_rchar: Option<u64>,
-    pub proc_wchar: Option<u64>,
-    pub cpu_us: u64,
-    pub send_us: u64,
-    pub waited_ms: u64,
-    pub high_watermark: i64,
-    pub tid: i32,
-}
-
-pub fn fetch_line(e: &FetchEvent) -> FetchLine {
-    let r = &e.calls.records;
-    FetchLine {
-        client: e.client.clone(),
-        topic: e.topic.clone(),
-        partition: e.partition,
-        offset: e.offset,
-        other_partitions: e.other_partitions,
-        record_bytes: e.record_bytes,
-        method: e.method,
-        header_writes: e.calls.header_writes,
-        header_bytes: e.calls.header_bytes,
-        sendfile_calls: r.sendfile,
-        read_calls: r.read,
-        write_calls: r.write,
-        lseek_calls: e.calls.lseeks,
-        user_space_record_bytes: r.user_copy_bytes(),
-        bytes_into_user: r.bytes_into_user,
-        bytes_out_of_user: r.bytes_out_of_user,
-        mode_switches: 2 * e.calls.syscalls(),
-        proc_syscr: e.proc.map(|p| p.syscr),
-        proc_syscw: e.proc.map(|p| p.syscw),
-        proc_rchar: e.proc.map(|p| p.rchar),
-        proc_wchar: e.proc.map(|p| p.wchar),
-        // schedstat's exact on-CPU time when /proc was read; getrusage
-        // (tick-sampled) otherwise.
-        cpu_us: e
-            .proc
-            .map(|p| p.sum_exec_runtime / 1000)
-            .filter(|&us| us > 0)
-            .unwrap_or_else(|| e.cpu.total_us()),
-        send_us: e.send_time.as_micros() as u64,
-        waited_ms: e.waited.as_millis() as u64,
-        high_watermark: e.high_watermark,
-        tid: e.tid,
-    }
-}
-
-/// The calls of a fetch, as `write ×1 + sendfile ×1`.
-fn calls_text(l: &FetchLine) -> String {
-    let mut parts = vec![format!("write ×{} ({} B)", l.header_writes, l.header_bytes)];
-    if l.lseek_calls > 0 {
-        parts.push(format!("lseek ×{}", l.lseek_calls));
-    }
-    if l.sendfile_calls > 0 {
-        parts.push(format!("sendfile ×{}", l.sendfile_calls));
-    }
-    if l.read_calls > 0 {
-        parts.push(format!("read ×{}", l.read_calls));
-    }
-    if l.write_calls > 0 {
-        parts.push(format!("write ×{}", l.write_calls));
-    }
-    parts.join(" + ")
-}
-
-pub fn render_fetch_line(l: &FetchLine, ctx: &Ctx) -> String {
-    let more = if l.other_partitions > 0 {
-        format!(" (+{})", l.other_partitions)
-    } else {
-        String::new()
-    };
-    let proc = match (l.proc_syscr, l.proc_syscw) {
-        (Some(r), Some(w)) => ctx.f(t::FETCH_PROC, &[("syscr", &r), ("syscw", &w)]),
-        _ => String::new(),
-    };
-    ctx.f(
-        t::FETCH_LINE,
-        &[
-            ("partition", &format!("{}-{}{more}", l.topic, l.partition)),
-            ("offset", &l.offset),
-            ("bytes", &format_bytes(l.record_bytes)),
-            ("client", &l.client),
-            ("calls", &calls_text(l)),
-            ("user", &format_bytes(l.user_space_record_bytes)),
-            ("switches", &l.mode_switches),
-            ("proc", &proc),
-            ("ms", &format!("{:.2}", l.send_us as f64 / 1000.0)),
-        ],
-    )
-}
-
-// ---- sample --dump ----
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct DumpView {
-    pub path: String,
-    pub file_bytes: u64,
-    pub batch_count: usize,
-    /// (position, base offset, last offset, records, bytes, crc valid, compression)
-    pub rows: Vec<(u64, i64, i64, i32, u64, bool, &'static str)>,
-    pub hidden_rows: usize,
-    pub records_total: u64,
-    pub crc_failures: u64,
-    pub first_records: Vec<(i64, i64, String, String)>,
-    pub stopped: Option<(u64, String)>,
-}
-
-const DUMP_ROWS: usize = 8;
-
-pub fn dump_view(d: &Dump, path: &str) -> DumpView {
-    let mut rows: Vec<_> = d
-        .batches
-        .iter()
-        .map(|b| {
-            (
-                b.position,
-                b.base_offset,
-                b.last_offset,
-                b.records,
-                b.bytes,
-                b.crc_valid,
-                b.compression,
-            )
-        })
-        .collect();
-    let hidden = rows.len().saturating_sub(DUMP_ROWS);
-    if hidden > 0 {
-        // The first rows, then the last one.
-        let last = rows[rows.len() - 1];
-        rows.truncate(DUMP_ROWS - 1);
-        rows.push(last);
-    }
-    DumpView {
-        path: path.to_string(),
-        file_bytes: d.file_bytes,
-        batch_count: d.batches.len(),
-        rows,
-        hidden_rows: hidden,
-        records_total: d.records_total,
-        crc_failures: d.crc_failures,
-        first_records: d
-            .first_records
-            .iter()
-            .map(|r| {
-                (
-                    r.offset,
-                    r.timestamp,
-                    r.key.clone().unwrap_or_else(|| "null".into()),
-                    r.value.clone().unwrap_or_else(|| "null".into()),
-                )
-            })
-            .collect(),
-        stopped: d.stopped_at.zip(d.stopped_why.clone()),
-    }
-}
-
-pub fn render_dump(v: &DumpView, ctx: &Ctx) -> String {
-    let mut out = String::new();
-    let crc = if v.crc_failures == 0 {
-        ctx.t(t::DUMP_CRC_OK).to_string()
-    } else {
-        ctx.f(t::DUMP_CRC_BAD, &[("n", &v.crc_failures)])
-    };
-    let title = ctx.f(
-        t::DUMP_TITLE,
-        &[
-            ("path", &v.path),
-            ("size", &format_bytes(v.file_bytes)),
-            ("batches", &group_digits(v.batch_count as u64)),
-            ("records", &group_digits(v.records_total)),
-            ("crc", &crc),
-        ],
-    );
-    let _ = writeln!(out, "{}", ctx.wrap(&title, "", 0));
-    let head = [
-        ctx.t(t::DUMP_HEAD_POSITION),
-        "baseOffset",
-        "lastOffset",
-        ctx.t(t::DUMP_HEAD_RECORDS),
-        ctx.t(t::DUMP_HEAD_BYTES),
-        "CRC",
-        ctx.t(t::DUMP_HEAD_COMPRESSION),
-    ];
-    let mut table =
-        crate::report::layout::condensed_table(ctx, head.iter().map(Cell::new).collect());
-    for (i, r) in v.rows.iter().enumerate() {
-        if v.hidden_rows > 0 && i == v.rows.len() - 1 {
-            table.add_row(vec![Cell::new(
-                ctx.f(t::DUMP_MORE, &[("n", &v.hidden_rows)]),
-            )]);
-        }
-        table.add_row(vec![
-            Cell::new(group_digits(r.0)),
-            Cell::new(r.1),
-            Cell::new(r.2),
-            Cell::new(r.3),
-            Cell::new(group_digits(r.4)),
-            Cell::new(ctx.t(if r.5 { t::DUMP_VALID } else { t::DUMP_WRONG })),
-            Cell::new(r.6),
-        ]);
-    }
-    let _ = writeln!(out, "{table}");
-    if let Some((pos, why)) = &v.stopped {
-        let _ = writeln!(
-            out,
-            "{}",
-            ctx.f(t::DUMP_STOPPED, &[("pos", pos), ("why", why)])
-        );
-    }
-    if !v.first_records.is_empty() {
-        let _ = writeln!(out, "{}", ctx.t(t::DUMP_FIRST));
-        for (off, ts, k, val) in &v.first_records {
-            let line = format!("offset={off} timestamp={ts} key={k} value={val}");
-            let _ = writeln!(out, "{}", ctx.wrap(&line, "  ", 4));
-        }
-    }
-    out
-}
-
-// ---- zclab kafka: the demo ----
 
 /// One column of the four-row table: a method's median pass, per fetch.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -408,7 +153,14 @@ pub fn render_demo(v: &DemoView, ctx: &Ctx) -> String {
         &[("passes", &passes), ("verdict", &verdict)],
     );
     let _ = writeln!(out, "{}\n", ctx.wrap(&fetched, "", 3));
+    let _ = writeln!(out, "{}", four_rows(v, ctx));
+    out.push_str(&per_fetch(v, ctx));
+    out.push_str(&what_happened(v, ctx));
+    out
+}
 
+/// The four rows of the broker's fetch path, one column per method.
+fn four_rows(v: &DemoView, ctx: &Ctx) -> crate::report::layout::Grid {
     let mut header = vec![Cell::new(ctx.t(t::DEMO_HEAD))];
     header.extend(v.columns.iter().map(|c| {
         Cell::new(ctx.t(match c.method {
@@ -467,8 +219,12 @@ pub fn render_demo(v: &DemoView, ctx: &Ctx) -> String {
     table.add_row(row(ctx.t(crate::text::compare::ROW_THROUGHPUT), &|c| {
         ctx.f(t::DEMO_THROUGHPUT, &[("mib_s", &format!("{:.0}", c.mib_s))])
     }));
-    let _ = writeln!(out, "{table}");
+    table
+}
 
+/// Per-fetch averages of each method.
+fn per_fetch(v: &DemoView, ctx: &Ctx) -> String {
+    let mut out = String::new();
     let _ = writeln!(out, "{}", ctx.t(t::DEMO_PER_FETCH));
     for c in &v.columns {
         let f = c.fetches.max(1);
@@ -500,6 +256,12 @@ pub fn render_demo(v: &DemoView, ctx: &Ctx) -> String {
         let _ = writeln!(out, "{}", ctx.wrap(&line, "  ", 4));
     }
     let _ = writeln!(out);
+    out
+}
+
+/// "What just happened", in the article's terms, with this run's figures.
+fn what_happened(v: &DemoView, ctx: &Ctx) -> String {
+    let mut out = String::new();
     let rw = v.columns.iter().find(|c| c.method == Method::ReadWrite);
     let sf = v.columns.iter().find(|c| c.method == Method::Sendfile);
     if let (Some(rw), Some(sf)) = (rw, sf) {
