@@ -165,7 +165,10 @@ fn the_stranger_warning_speaks_chinese_in_a_chinese_locale() {
         .collect();
     assert_eq!(warnings.len(), 2, "{stderr}");
     for w in warnings {
-        assert!(w.contains("它不是 zclab 自己的连接（127.0.0.1:"), "{w}");
+        assert!(
+            w.contains("这不是 zclab 自己的连接（后者来自 127.0.0.1:"),
+            "{w}"
+        );
         assert!(!w.contains("closed a connection"), "{w}");
     }
 }

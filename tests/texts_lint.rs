@@ -29,6 +29,16 @@ const ALLOWED: &[(&str, &[Rule], &str)] = &[
         "the kafka lane is moving its texts into text/kafka.rs",
     ),
     (
+        "src/lesson/",
+        &[Rule::AuthorEnglish],
+        "the course checker's diagnostics are for lesson authors (`zclab lesson --check`, ZCLAB_LESSONS_DIR), in English; a student never sees them",
+    ),
+    (
+        "src/commands/lesson.rs",
+        &[Rule::AuthorEnglish],
+        "the course checker's diagnostics are for lesson authors, in English",
+    ),
+    (
         "src/lang.rs",
         &[Rule::Pair],
         "defines Lang::t, still used by the kafka lane",
@@ -39,9 +49,9 @@ const ALLOWED: &[(&str, &[Rule], &str)] = &[
         "the English --help ends with one Chinese line that tells a Chinese reader zclab speaks Chinese",
     ),
     (
-        "src/report/mod.rs",
+        "src/report/wrap.rs",
         &[Rule::Chinese],
-        "full-width punctuation classes for line breaking (data, not words)",
+        "line-breaking data: full-width punctuation classes and the Chinese units a number is never parted from (data, not words)",
     ),
     (
         "src/lesson/render.rs",
@@ -65,6 +75,9 @@ enum Rule {
     Pair,
     Chinese,
     English,
+    /// An English message in a lesson author's diagnostic
+    /// (`Diagnostic::new(file, line, "…")`).
+    AuthorEnglish,
 }
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -226,6 +239,21 @@ fn check(rel: &str, text: &str) -> Vec<(Rule, String)> {
             }
         }
     }
+    // A diagnostic's message may be any argument of the call.
+    let mut from = 0;
+    while let Some(at) = joined[from..].find("Diagnostic::new(") {
+        let start = from + at + "Diagnostic::new(".len();
+        from = start;
+        let arg: String = joined[start..].chars().take(600).collect();
+        let arg = arg.split(';').next().unwrap_or("");
+        if literals(arg).iter().any(|l| has_words(l)) {
+            let line = joined[..start].matches('\n').count() + 1;
+            found.push((
+                Rule::AuthorEnglish,
+                format!("{rel}:{line}: Diagnostic::new(…)"),
+            ));
+        }
+    }
     found
 }
 
@@ -285,6 +313,14 @@ fn the_lint_sees_what_it_must() {
         rules.iter().filter(|r| **r == Rule::Chinese).count(),
         1,
         "{found:?}"
+    );
+    let diag = "fn g() {\n    errs.push(Diagnostic::new(\n        file,\n        n,\n        \"the lesson has no steps\",\n    ));\n}\n";
+    assert_eq!(
+        check("z.rs", diag)
+            .iter()
+            .map(|(r, _)| *r)
+            .collect::<Vec<_>>(),
+        [Rule::AuthorEnglish]
     );
     let good = "fn f() {\n    eprintln!(\"{}{}\", a, b);\n    let s = ctx.t(text::X);\n    x.context_t(t::CANNOT, &[])?;\n    // bail!(\"a comment\")\n    Lang::Zh => \"zh\",\n}\n";
     assert!(check("y.rs", good).is_empty(), "{:?}", check("y.rs", good));

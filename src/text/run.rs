@@ -21,7 +21,7 @@ texts! {
     /// A warning: the run goes on.
     STRANGER {
         en: "{what}: closed a connection from {from}, which is not zclab's own ({peer}); another local process connected to zclab's port",
-        zh: "{what}：已关闭来自 {from} 的连接，它不是 zclab 自己的连接（{peer}）；本机另有进程连上了 zclab 的端口",
+        zh: "{what}：已关闭来自 {from} 的连接：这不是 zclab 自己的连接（后者来自 {peer}），而是本机另一个进程连上了 zclab 的端口",
     }
     LISTENER_ADDRESS { en: "cannot read the listener's address", zh: "无法读取监听 Socket 的地址" }
     CONNECT { en: "{what}: cannot connect to {addr}", zh: "{what}：无法连接到 {addr}" }

@@ -9,7 +9,7 @@ texts! {
     }
     SOMETHING_ELSE {
         en: "--verify: the traced re-run of {method} measured something else ({diffs}), so its counts cannot confirm these; nothing was verified",
-        zh: "--verify：在跟踪下重跑的 {method} 测的不是同一回事（{diffs}），它的计数无法印证这里的结果；什么也没有核对",
+        zh: "--verify：在跟踪下重跑的 {method} 测的不是同一回事（{diffs}），它的计数无法印证这里的结果，因此这次没有做任何核对",
     }
     /// Between the differences listed in [`SOMETHING_ELSE`].
     DIFF_SEPARATOR { en: ", ", zh: "；" }
