@@ -83,27 +83,9 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
     let fail = |tally: Tally, error: anyhow::Error| Err(TransferError { tally, error });
     let sock = t.socket.as_raw_fd();
 
-    let call = Call::IoUringSetup { entries: ENTRIES };
-    observer.before(&call);
-    let ring = IoUring::new(ENTRIES);
-    tally.io_uring_setup += 1;
-    observer.after(
-        &call,
-        ring.as_ref()
-            .map(|r| r.as_raw_fd() as usize)
-            .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(0))),
-    );
-    let mut ring = match ring {
+    let mut ring = match setup(observer, &mut tally) {
         Ok(r) => r,
-        Err(e) => {
-            return fail(
-                tally,
-                fail_t(
-                    text::CALL_FAILED,
-                    &[("call", &"io_uring_setup()"), ("reason", &e)],
-                ),
-            );
-        }
+        Err(e) => return fail(tally, e),
     };
     let mut u = Uring {
         ring: &mut ring,
@@ -131,47 +113,16 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
             let id = next_id;
             next_id += 1;
             slots.used_by(i, id);
-            // SAFETY: the slot stays untouched until this send's
-            // notification has arrived (see `zc_slots`).
-            let ptr = unsafe { slots.slot_ptr(i).add(sent) };
-            let entry = opcode::SendZc::new(types::Fd(sock), ptr, (n - sent) as u32)
-                .flags(nix::libc::MSG_WAITALL)
-                .zc_flags(IORING_SEND_ZC_REPORT_USAGE)
-                .build()
-                .user_data(id);
-            // SAFETY: the buffer outlives the send (see above).
-            if unsafe { u.ring.submission().push(&entry) }.is_err() {
-                return fail(tally, fail_t(text::URING_FULL, &[]));
-            }
-            let mut submit = Some(n - sent);
-            let result = loop {
-                match u.enter(observer, &mut tally, submit.take()) {
-                    Err(e) => return fail(tally, e),
-                    Ok(Some((done_id, res))) if done_id == id => break res,
-                    Ok(_) => {}
-                }
-            };
-            let w = match result {
-                Ok(0) => {
-                    return fail(
-                        tally,
-                        fail_t(text::SOCKET_ZERO, &[("call", &"IORING_OP_SEND_ZC")]),
-                    );
-                }
+            // SAFETY: `sent < n` and n is at most the slot's size, so the
+            // n - sent bytes from `sent` lie in the slot, which stays
+            // untouched until this send's notification has arrived (see
+            // `zc_slots`).
+            let w = match unsafe {
+                let ptr = slots.slot_ptr(i).add(sent);
+                u.send(sock, ptr, n - sent, id, observer, &mut tally)
+            } {
                 Ok(w) => w,
-                Err(Errno::EINTR) => {
-                    tally.interrupted += 1;
-                    0
-                }
-                Err(e) => {
-                    return fail(
-                        tally,
-                        fail_t(
-                            text::SOCKET_FAILED,
-                            &[("call", &"IORING_OP_SEND_ZC"), ("reason", &e)],
-                        ),
-                    );
-                }
+                Err(e) => return fail(tally, e),
             };
             tally.zerocopy.sent += u64::from(w > 0);
             sent += w;
@@ -184,6 +135,26 @@ pub fn run<O: Observer>(t: &Transfer<'_>, observer: &mut O) -> Result<Tally, Tra
         slot += 1;
     }
     zc_slots::finish(t, tally, &mut u, next_id, observer)
+}
+
+/// `io_uring_setup`: the ring, observed and counted.
+fn setup<O: Observer>(observer: &mut O, tally: &mut Tally) -> anyhow::Result<IoUring> {
+    let call = Call::IoUringSetup { entries: ENTRIES };
+    observer.before(&call);
+    let ring = IoUring::new(ENTRIES);
+    tally.io_uring_setup += 1;
+    observer.after(
+        &call,
+        ring.as_ref()
+            .map(|r| r.as_raw_fd() as usize)
+            .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(0))),
+    );
+    ring.map_err(|e| {
+        fail_t(
+            text::CALL_FAILED,
+            &[("call", &"io_uring_setup()"), ("reason", &e)],
+        )
+    })
 }
 
 struct Uring<'a> {
@@ -206,6 +177,53 @@ impl Notifications for Uring<'_> {
 }
 
 impl Uring<'_> {
+    /// One `IORING_OP_SEND_ZC` of `len` bytes from `ptr` on `sock`,
+    /// numbered `id`: queued, submitted, and waited for until its own
+    /// result arrives. Returns the bytes sent (0 when a signal interrupted
+    /// it: counted, to be sent again).
+    ///
+    /// # Safety
+    /// `ptr` must point to `len` readable bytes that stay unchanged until
+    /// the send's notification has arrived.
+    unsafe fn send<O: Observer>(
+        &mut self,
+        sock: i32,
+        ptr: *const u8,
+        len: usize,
+        id: u64,
+        observer: &mut O,
+        tally: &mut Tally,
+    ) -> anyhow::Result<usize> {
+        let entry = opcode::SendZc::new(types::Fd(sock), ptr, len as u32)
+            .flags(nix::libc::MSG_WAITALL)
+            .zc_flags(IORING_SEND_ZC_REPORT_USAGE)
+            .build()
+            .user_data(id);
+        // SAFETY: the buffer outlives the send (the caller's promise).
+        if unsafe { self.ring.submission().push(&entry) }.is_err() {
+            return Err(fail_t(text::URING_FULL, &[]));
+        }
+        let mut submit = Some(len);
+        let result = loop {
+            match self.enter(observer, tally, submit.take())? {
+                Some((done_id, res)) if done_id == id => break res,
+                _ => {}
+            }
+        };
+        match result {
+            Ok(0) => Err(fail_t(text::SOCKET_ZERO, &[("call", &"IORING_OP_SEND_ZC")])),
+            Ok(w) => Ok(w),
+            Err(Errno::EINTR) => {
+                tally.interrupted += 1;
+                Ok(0)
+            }
+            Err(e) => Err(fail_t(
+                text::SOCKET_FAILED,
+                &[("call", &"IORING_OP_SEND_ZC"), ("reason", &e)],
+            )),
+        }
+    }
+
     /// One `io_uring_enter`: submits what is queued (`send`: the length of
     /// the send queued, if any) and waits for at least one completion,
     /// then reaps them all. Returns the send result among them, if any,
