@@ -160,7 +160,7 @@ fn trace_sweep_kafka_and_lessons_in_chinese_at_80_columns() {
         "kafka",
         &run_zh(home.path(), &["kafka", "--size", "1MiB", "--runs", "1"]),
     );
-    for lesson in ["1", "8", "10"] {
+    for lesson in ["1", "8", "9", "10"] {
         assert_typeset(
             &format!("lesson {lesson}"),
             &run_zh(home.path(), &["lesson", lesson, "--no-pause"]),

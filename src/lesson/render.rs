@@ -560,6 +560,20 @@ mod tests {
     }
 
     #[test]
+    fn a_number_keeps_its_unit() {
+        let text = "nginx 把文件一段一段地读进它的 `output_buffers`（默认 2 个 32 KiB 的缓冲区），再写出 4 KiB。";
+        for width in 40..=60 {
+            let r = markdown(text, width, false);
+            for line in r.lines() {
+                assert!(
+                    !line.starts_with("KiB") && !line.starts_with('个'),
+                    "{width}:\n{r}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn chinese_typography() {
         // No space next to full-width punctuation, across source lines too.
         assert_eq!(join_lines(&["日志段，", "4 KiB"]), "日志段，4 KiB");

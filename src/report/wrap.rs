@@ -236,7 +236,7 @@ pub(crate) fn unit_at(rest: &str) -> Option<usize> {
         let after = rest.strip_prefix(u)?;
         let after = after.strip_prefix("/s").unwrap_or(after);
         let next = after.chars().next();
-        (!next.is_some_and(|c| c.is_alphanumeric() || c == '_')).then_some(1)
+        (!next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(1)
     })
 }
 
@@ -384,6 +384,10 @@ mod tests {
         assert_eq!(wrap("sent 2.0 MiB", 10, "", 0), "sent\n2.0 MiB");
         assert_eq!(wrap("发送 2.0 MiB", 10, "", 0), "发送\n2.0 MiB");
         assert_eq!(wrap("总共 4 次", 7, "", 0), "总共\n4 次");
+        assert_eq!(
+            wrap("默认 32 KiB的缓冲区", 10, "", 0),
+            "默认\n32 KiB的缓\n冲区"
+        );
         // Not units: a word that only starts like one.
         assert_eq!(wrap("page 4 steps", 7, "", 0), "page 4\nsteps");
     }
