@@ -175,7 +175,7 @@ pub fn message(err: &anyhow::Error, lang: Lang) -> String {
             }
         })
         .collect::<Vec<_>>()
-        .join(": ")
+        .join(crate::text::errors::CHAIN.get(lang))
 }
 
 /// A copy of `err` (its whole message, in both languages, and its exit
@@ -226,5 +226,43 @@ pub fn print_stdout(text: &str) -> anyhow::Result<()> {
             Err(anyhow::Error::new(StdoutClosed))
         }
         Err(e) => Err(wrap_t(e, crate::text::errors::STDOUT_WRITE, &[])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{errors, run};
+
+    #[test]
+    fn a_wrapped_cause_keeps_its_words_and_its_exit_code_in_both_languages() {
+        let cause = input_t(errors::BUF_RANGE, &[("text", &"0")]);
+        let err: anyhow::Result<()> = Err(cause);
+        let err = err
+            .context_t(run::CANNOT_READ, &[("path", &"f.log")])
+            .expect_err("an error");
+        assert_eq!(
+            message(&err, Lang::En),
+            "cannot read f.log: --buf 0: the buffer must be between 1 byte and 64 MiB (the article uses 4096)"
+        );
+        assert_eq!(
+            message(&err, Lang::Zh),
+            "无法读取 f.log：--buf 0：缓冲区大小须在 1 字节到 64 MiB 之间（文章用的是 4096）"
+        );
+        // The cause was bad input: so is the whole.
+        assert_eq!(exit_code(&err), EXIT_USAGE);
+        let copied = copy(&err);
+        assert_eq!(message(&copied, Lang::Zh), message(&err, Lang::Zh));
+        assert_eq!(exit_code(&copied), EXIT_USAGE);
+        // A foreign cause (the kernel's) stays as it is, after ours.
+        let io = std::io::Error::from_raw_os_error(2);
+        let err = wrap_t(io, run::CANNOT_READ, &[("path", &"f.log")]);
+        assert!(message(&err, Lang::Zh).starts_with("无法读取 f.log："));
+        assert_eq!(exit_code(&err), EXIT_FAILURE);
+        let none: Option<u8> = None;
+        let err = none
+            .context_t(run::SENDER_NO_REPORT, &[])
+            .expect_err("none");
+        assert_eq!(message(&err, Lang::Zh), "发送线程结束了，却没有交回结果");
     }
 }

@@ -4,6 +4,8 @@ use crate::texts;
 
 texts! {
     PREFIX { en: "zclab: ", zh: "zclab：" }
+    /// Between an error and its cause, outermost first.
+    CHAIN { en: ": ", zh: "：" }
     /// After [`PREFIX`], before a warning (the run goes on).
     WARNING { en: "warning: ", zh: "警告：" }
     STDOUT_WRITE { en: "cannot write to standard output", zh: "无法写入标准输出" }
