@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::Global;
 use crate::cli::{KafkaArgs, KafkaCommand, ServeArgs};
-use crate::error::{Localized, input_t, print_stdout};
+use crate::error::{ContextT, Localized, input_t, print_stdout};
 use crate::kafka::broker::{Broker, Config, Event, MAX_FRAME_BYTES};
 use crate::kafka::demo::{self, DemoOptions};
 use crate::kafka::view;
@@ -25,8 +25,7 @@ fn stop_flag() -> Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
     crate::cleanup::signals_handled_by_caller();
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))
-            .context("cannot install the Ctrl-C handler")?;
+        signal_hook::flag::register(sig, Arc::clone(&stop)).context_t(t::CTRL_C_HANDLER, &[])?;
     }
     Ok(stop)
 }
@@ -204,7 +203,7 @@ pub fn demo_for_lesson(
     let result = demo::run(&opts, Arc::new(AtomicBool::new(false)), &mut NoProgress)?;
     let v = view::demo_view(&result);
     if !v.verified {
-        anyhow::bail!("the consumer did not get every record intact");
+        return Err(crate::error::fail_t(t::DEMO_NOT_INTACT, &[]));
     }
     let mut json = serde_json::to_value(&v)?;
     json["passes"] = serde_json::to_value(&result.passes)?;

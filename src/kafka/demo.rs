@@ -12,14 +12,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::broker::{Broker, Config, Event, FetchCalls, MAX_FRAME_BYTES};
 use super::client::Client;
 use super::segment::Generator;
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
+use crate::error::{ContextT, fail_t};
 use crate::methods::Method;
+use crate::text::kafka as t;
 
 /// The topic the demo produces to.
 pub const TOPIC: &str = "demo";
@@ -169,7 +171,7 @@ impl Session {
         drain(&events);
         let segment = broker
             .segment_path(TOPIC)
-            .context("the broker has no segment for the demo topic")?;
+            .ok_or_else(|| fail_t(t::DEMO_NO_SEGMENT, &[]))?;
         let resident = resident(&segment);
         Ok(Session {
             broker,
@@ -222,7 +224,7 @@ pub fn run(
         };
         for method in order {
             if stop.load(Ordering::SeqCst) {
-                bail!("interrupted");
+                return Err(fail_t(t::DEMO_STOPPED, &[]));
             }
             progress.fetching(method, run);
             passes.push(session.pass(method)?);
@@ -257,13 +259,13 @@ fn produce(
     let mut request = Vec::with_capacity(PRODUCE_BYTES);
     while produced.bytes < size {
         if stop.load(Ordering::SeqCst) {
-            bail!("interrupted");
+            return Err(fail_t(t::DEMO_STOPPED, &[]));
         }
         request.clear();
         while request.len() < PRODUCE_BYTES && produced.bytes + (request.len() as u64) < size {
             let left = size - produced.bytes - request.len() as u64;
             let b = g.batch(super::segment::next_batch_size(left));
-            let h = super::batch::BatchHeader::parse(&b).context("generated batch")?;
+            let h = super::batch::BatchHeader::parse(&b).context_t(t::DEMO_BAD_BATCH, &[])?;
             produced.batches += 1;
             produced.records += h.records_count as u64;
             request.extend_from_slice(&b);
@@ -295,7 +297,7 @@ fn serving_thread(events: &Receiver<Event>, addr: &str, timeout: Duration) -> Re
         match events.recv_timeout(left) {
             Ok(Event::Connected { client, tid }) if client == addr => return Ok(tid),
             Ok(_) => {}
-            Err(_) => bail!("the broker did not report the consumer's connection"),
+            Err(_) => return Err(fail_t(t::DEMO_NO_CONNECTION, &[])),
         }
     }
 }
@@ -339,11 +341,10 @@ fn pass(
             Ok(Event::Fetch(f)) => {
                 seen += 1;
                 if f.method != method {
-                    bail!(
-                        "a fetch was served with {} during the {} pass",
-                        f.method.name(),
-                        method.name()
-                    );
+                    return Err(fail_t(
+                        t::DEMO_WRONG_METHOD,
+                        &[("served", &f.method.name()), ("method", &method.name())],
+                    ));
                 }
                 add_calls(&mut p.calls, &f.calls);
                 p.cpu.user_us += f.cpu.user_us;
@@ -351,10 +352,12 @@ fn pass(
                 p.send_time += f.send_time;
             }
             Ok(_) => {}
-            Err(_) => bail!(
-                "the broker did not report {} of its fetches",
-                c.fetches - seen
-            ),
+            Err(_) => {
+                return Err(fail_t(
+                    t::DEMO_FETCHES_MISSING,
+                    &[("n", &(c.fetches - seen))],
+                ));
+            }
         }
     }
     // The serving thread is back waiting for a request (snapshot waits

@@ -35,6 +35,37 @@ texts! {
     }
     WARNING { en: "warning: {what}", zh: "警告：{what}" }
 
+    // ---- the demo's failures (exit 1) ----
+    CTRL_C_HANDLER {
+        en: "cannot install the Ctrl-C handler",
+        zh: "无法安装 Ctrl-C 处理程序",
+    }
+    DEMO_NOT_INTACT {
+        en: "the consumer did not get every record intact",
+        zh: "Consumer 没有完整无误地收到每一条记录",
+    }
+    DEMO_NO_SEGMENT {
+        en: "the broker has no segment for the demo topic",
+        zh: "Broker 没有演示主题的日志段",
+    }
+    DEMO_STOPPED { en: "interrupted", zh: "已中断" }
+    DEMO_BAD_BATCH {
+        en: "the generator made a batch zclab cannot read",
+        zh: "生成器产生了一个 zclab 读不了的批次",
+    }
+    DEMO_NO_CONNECTION {
+        en: "the broker did not report the consumer's connection",
+        zh: "Broker 没有报告 Consumer 的连接",
+    }
+    DEMO_WRONG_METHOD {
+        en: "a fetch was served with {served} during the {method} pass",
+        zh: "在 {method} 这一遍中，有一次 Fetch 是用 {served} 发送的",
+    }
+    DEMO_FETCHES_MISSING {
+        en: "the broker did not report {n} of its fetches",
+        zh: "Broker 有 {n} 次 Fetch 没有报告",
+    }
+
     // ---- bad input (exit 2) ----
     PORT_IN_USE {
         en: "port {port} on 127.0.0.1 is in use: choose another with --port (0 takes any free port)",
