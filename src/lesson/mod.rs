@@ -14,6 +14,7 @@ mod diag;
 pub mod embedded;
 mod lint;
 mod manifest;
+mod md_table;
 mod parse;
 mod render;
 pub mod runner;

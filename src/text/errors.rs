@@ -96,6 +96,9 @@ texts! {
         zh: "zclab 本身正被 {tracer}（pid {pid}）跟踪，它也接管了要跟踪的命令：一个进程只能有一个跟踪者；请在 {tracer} 之外运行 zclab count，或跟踪 zclab 时不跟随子进程（strace 不加 -f）",
     }
     TRACER_OS { en: "tracer: {what} failed: {reason}", zh: "跟踪器：{what} 失败：{reason}" }
+    /// [`TRACER_OS`] for a step worded in the catalogue rather than a
+    /// system call's name.
+    TRACER_STEP { en: "tracer: {what} failed: {reason}", zh: "跟踪器：{what}时出错：{reason}" }
     FLAG { en: "{flag}: {reason}", zh: "{flag}：{reason}" }
     BUF_RANGE {
         en: "--buf {text}: the buffer must be between 1 byte and 64 MiB (the article uses 4096)",

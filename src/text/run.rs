@@ -146,6 +146,10 @@ texts! {
         zh: "从映射区偏移 {offset} 处调用 write() 失败，返回 EFAULT（地址无效）：文件是否在运行期间被改动过？",
     }
 
+    // The tracer's own steps (`tracer/`), after "tracer:" / "跟踪器：".
+    TRACER_START_CHILD { en: "starting the traced child", zh: "启动被跟踪的子进程" }
+    TRACER_WAIT_COMMAND { en: "waiting for the traced command", zh: "等待被跟踪的命令结束" }
+
     // The counters (`counters.rs`) and the page cache (`cache.rs`).
     PROC_SELF {
         en: "cannot open /proc/self: is /proc mounted?",

@@ -61,7 +61,8 @@ pub(super) fn run(argv: &[OsString], opts: &TraceOptions) -> Result<TraceOutcome
     let elapsed = started.elapsed();
 
     launched.exec_failure()?;
-    let status = root_status.ok_or_else(|| os("waiting for the traced command", Errno::ECHILD))?;
+    let status =
+        root_status.ok_or_else(|| os_t(crate::text::run::TRACER_WAIT_COMMAND, Errno::ECHILD))?;
     Ok(state.into_outcome(status, elapsed))
 }
 
@@ -82,7 +83,21 @@ fn on_stop(state: &mut State, pid: i32, status: i32) -> i32 {
     }
 }
 
-pub(super) fn os(what: &'static str, errno: Errno) -> TraceError {
+/// A system call of the tracer failed; `call` is its name (the same in
+/// both languages).
+pub(super) fn os(call: &'static str, errno: Errno) -> TraceError {
+    os_t(
+        crate::text::Text {
+            key: "call",
+            en: call,
+            zh: call,
+        },
+        errno,
+    )
+}
+
+/// A step of the tracer failed, worded in the catalogue.
+pub(super) fn os_t(what: crate::text::Text, errno: Errno) -> TraceError {
     TraceError::Os { what, errno }
 }
 

@@ -14,7 +14,7 @@ use nix::libc;
 use nix::sys::ptrace;
 use nix::unistd::{ForkResult, fork, pipe2};
 
-use super::engine::{os, wait_for};
+use super::engine::{os, os_t, wait_for};
 use super::state::read_comm;
 use super::{TraceError, TraceOptions};
 
@@ -111,7 +111,7 @@ fn traceme_refused(report: &OwnedFd) -> TraceError {
             }
         }
         Some((_, errno)) => os("ptrace(PTRACE_TRACEME)", errno),
-        None => os("starting the traced child", Errno::ECHILD),
+        None => os_t(crate::text::run::TRACER_START_CHILD, Errno::ECHILD),
     }
 }
 

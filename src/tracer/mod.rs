@@ -210,7 +210,10 @@ pub enum TraceError {
     /// our child first: a process can have only one tracer.
     AlreadyTraced { tracer_pid: i32, tracer: String },
     /// An OS call of the tracer itself failed.
-    Os { what: &'static str, errno: Errno },
+    Os {
+        what: crate::text::Text,
+        errno: Errno,
+    },
 }
 
 impl TraceError {
@@ -251,9 +254,17 @@ impl TraceError {
                 t::ALREADY_TRACED,
                 &[("tracer", tracer), ("pid", tracer_pid)],
             ),
-            TraceError::Os { what, errno } => {
-                Localized::new(t::TRACER_OS, &[("what", what), ("reason", &errno.desc())])
-            }
+            TraceError::Os { what, errno } => Localized::around(
+                // A system call's name is the same in both languages.
+                if what.key == "call" {
+                    t::TRACER_OS
+                } else {
+                    t::TRACER_STEP
+                },
+                "what",
+                &Localized::new(*what, &[]),
+                &[("reason", &errno.desc())],
+            ),
         }
     }
 }
@@ -463,4 +474,30 @@ pub fn attach(
     on_ready: &mut dyn FnMut(&[AttachedTarget]),
 ) -> Result<AttachOutcome, AttachError> {
     attach::run(pids, opts.duration, opts.stop, on_ready)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+
+    #[test]
+    fn a_failed_tracer_step_is_worded_in_both_languages() {
+        let call = engine::os("waitpid", Errno::ECHILD).message();
+        assert!(call.get(Lang::En).starts_with("tracer: waitpid failed: "));
+        assert!(call.get(Lang::Zh).starts_with("跟踪器：waitpid 失败："));
+        let step = engine::os_t(crate::text::run::TRACER_START_CHILD, Errno::ECHILD);
+        assert_eq!(
+            step.to_string(),
+            format!(
+                "tracer: starting the traced child failed: {}",
+                Errno::ECHILD.desc()
+            )
+        );
+        assert!(
+            step.message()
+                .get(Lang::Zh)
+                .starts_with("跟踪器：启动被跟踪的子进程时出错：")
+        );
+    }
 }
