@@ -226,14 +226,33 @@ fn the_demo_verifies_every_batch_both_ways() {
     assert_eq!(cols.len(), 2);
     for c in cols {
         assert_eq!(c["record_bytes"], 4 << 20);
+        // The serving thread's /proc counters, read once before and once
+        // after the pass, agree with the broker's own count: its requests
+        // arrive by recvfrom, which /proc/…/io does not count, so only the
+        // fetches' calls show (sendfile counts as a read and a write).
+        let n = |k: &str| common::u(&c[k]);
         match c["method"].as_str() {
             Some("sendfile") => {
                 assert_eq!(c["user_space_bytes"], 0);
                 assert_eq!(c["sendfile_calls"], c["fetches"]);
+                assert_eq!(
+                    n("proc_syscalls"),
+                    n("header_writes") + 2 * n("sendfile_calls"),
+                    "{c}"
+                );
+                assert_eq!(n("proc_rchar"), 4 << 20, "{c}");
+                assert_eq!(n("proc_wchar"), n("header_bytes") + (4 << 20), "{c}");
             }
             Some("read-write") => {
                 assert_eq!(c["user_space_bytes"], 8 << 20);
                 assert_eq!(c["sendfile_calls"], 0);
+                assert_eq!(
+                    n("proc_syscalls"),
+                    n("header_writes") + n("read_calls") + n("write_calls"),
+                    "{c}"
+                );
+                assert_eq!(n("proc_rchar"), 4 << 20, "{c}");
+                assert_eq!(n("proc_wchar"), n("header_bytes") + (4 << 20), "{c}");
             }
             m => panic!("unexpected method {m:?}"),
         }
