@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use crate::error::ContextT;
-use crate::report::layout::{Cell, CellAlignment};
+use crate::report::layout::{Cell, CellAlignment, Grid};
 use colored::Colorize;
 use serde::Serialize;
 
@@ -17,6 +17,7 @@ use crate::ctx::Ctx;
 use crate::report::count::counts_doc;
 use crate::report::layout::condensed_table as table;
 use crate::size::{format_bytes, group_digits};
+use crate::text::Text;
 use crate::text::demo as t;
 use crate::tracer::group_of;
 use crate::view::count::{CountsView as CountsDoc, byte_flows};
@@ -91,7 +92,31 @@ pub fn demo_text(o: &DemoOutcome, ctx: &Ctx) -> String {
         "\n{}",
         ctx.f(t::CALLS_HEADING, &[("n", &o.requests)]).bold()
     );
-    let mut header = vec![ctx.t(t::HEAD_CALL).to_string()];
+    let _ = writeln!(out, "{}", calls_table(o, ctx));
+
+    let _ = writeln!(out, "\n{}", ctx.t(t::TABLE_HEADING).bold());
+    let _ = writeln!(out, "{}", four_table(o, ctx));
+
+    let verified: u64 = o
+        .runs
+        .iter()
+        .map(|r| r.plain.responses + r.traced.responses)
+        .sum();
+    let mut notes = vec![ctx.f(t::VERIFIED, &[("n", &verified)])];
+    notes.push(ctx.t(t::NOTE_ON).to_string());
+    notes.push(ctx.t(t::NOTE_OFF).to_string());
+    notes.push(ctx.t(t::NOTE_TRACED).to_string());
+    let _ = writeln!(out);
+    for (i, n) in notes.iter().enumerate() {
+        let _ = writeln!(out, "{}", ctx.wrap(n, &format!("  {}. ", i + 1), 5));
+    }
+    out
+}
+
+/// A header: `first`, one column per setting (sendfile on or off), and
+/// `last` if given.
+fn setting_header(o: &DemoOutcome, ctx: &Ctx, first: Text, last: Option<Text>) -> Vec<Cell> {
+    let mut header = vec![ctx.t(first).to_string()];
     for r in &o.runs {
         header.push(if r.sendfile {
             ctx.t(t::HEAD_ON).to_string()
@@ -99,7 +124,14 @@ pub fn demo_text(o: &DemoOutcome, ctx: &Ctx) -> String {
             ctx.t(t::HEAD_OFF).to_string()
         });
     }
-    let mut calls = table(ctx, header.iter().map(Cell::new).collect());
+    header.extend(last.map(|l| ctx.t(l).to_string()));
+    header.iter().map(Cell::new).collect()
+}
+
+/// The system calls of each setting, per response.
+fn calls_table(o: &DemoOutcome, ctx: &Ctx) -> Grid {
+    let header = setting_header(o, ctx, t::HEAD_CALL, None);
+    let mut calls = table(ctx, header);
     for name in rows(o) {
         let mut row = vec![Cell::new(&name)];
         for r in &o.runs {
@@ -118,19 +150,13 @@ pub fn demo_text(o: &DemoOutcome, ctx: &Ctx) -> String {
         }
         calls.add_row(row);
     }
-    let _ = writeln!(out, "{calls}");
+    calls
+}
 
-    let _ = writeln!(out, "\n{}", ctx.t(t::TABLE_HEADING).bold());
-    let mut header = vec![ctx.t(t::HEAD_ROW).to_string()];
-    for r in &o.runs {
-        header.push(if r.sendfile {
-            ctx.t(t::HEAD_ON).to_string()
-        } else {
-            ctx.t(t::HEAD_OFF).to_string()
-        });
-    }
-    header.push(ctx.t(t::HEAD_HOW).to_string());
-    let mut four = table(ctx, header.iter().map(Cell::new).collect());
+/// The article's four figures for each setting, and how each is known.
+fn four_table(o: &DemoOutcome, ctx: &Ctx) -> Grid {
+    let header = setting_header(o, ctx, t::HEAD_ROW, Some(t::HEAD_HOW));
+    let mut four = table(ctx, header);
     let m = four_rows(o);
     let labels = [
         (t::ROW_COPIES, t::HOW_COPIES),
@@ -162,22 +188,7 @@ pub fn demo_text(o: &DemoOutcome, ctx: &Ctx) -> String {
         row.push(Cell::new(ctx.t(*how)));
         four.add_row(row);
     }
-    let _ = writeln!(out, "{four}");
-
-    let verified: u64 = o
-        .runs
-        .iter()
-        .map(|r| r.plain.responses + r.traced.responses)
-        .sum();
-    let mut notes = vec![ctx.f(t::VERIFIED, &[("n", &verified)])];
-    notes.push(ctx.t(t::NOTE_ON).to_string());
-    notes.push(ctx.t(t::NOTE_OFF).to_string());
-    notes.push(ctx.t(t::NOTE_TRACED).to_string());
-    let _ = writeln!(out);
-    for (i, n) in notes.iter().enumerate() {
-        let _ = writeln!(out, "{}", ctx.wrap(n, &format!("  {}. ", i + 1), 5));
-    }
-    out
+    four
 }
 
 /// The four rows for one setting, as numbers.
