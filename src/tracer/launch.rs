@@ -54,11 +54,12 @@ pub(super) fn launch(argv: &[OsString], opts: &TraceOptions) -> Result<Launched,
     c_argv.push(std::ptr::null());
 
     let (report, report_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| os("pipe2", e))?;
+    let parent = nix::unistd::getpid().as_raw();
 
     // SAFETY: the child branch only makes async-signal-safe calls on memory
     // prepared before the fork (see `exec_child`), then execs or _exits.
     let child = match unsafe { fork() }.map_err(|e| os("fork", e))? {
-        ForkResult::Child => exec_child(&c_argv, report_w.as_raw_fd(), opts),
+        ForkResult::Child => exec_child(&c_argv, report_w.as_raw_fd(), opts, parent),
         ForkResult::Parent { child } => child,
     };
     // Only the child may hold the write end, so that EOF means "exec worked".
@@ -137,10 +138,19 @@ impl Launched {
 
 /// The child between fork and exec. Only async-signal-safe libc calls, no
 /// allocation, no Rust std that might take a lock.
-fn exec_child(argv: &[*const c_char], report_fd: RawFd, opts: &TraceOptions) -> ! {
+fn exec_child(argv: &[*const c_char], report_fd: RawFd, opts: &TraceOptions, parent: i32) -> ! {
     // SAFETY: plain syscalls on valid pointers prepared before fork; argv is
     // NULL-terminated and its strings outlive this function (it never returns).
     unsafe {
+        // If zclab is killed before it has set PTRACE_O_EXITKILL, nothing
+        // else would end this child: it would stop itself below and stay
+        // stopped for ever. So it dies with the thread that forked it, and
+        // gives up at once if that already happened (its parent is then
+        // someone else).
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        if libc::getppid() != parent {
+            libc::_exit(127);
+        }
         // Before the handshake stop, so the tracer does not count them.
         if let Some(fd) = opts.stdout {
             libc::dup2(fd, 1);
