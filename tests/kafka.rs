@@ -215,6 +215,55 @@ fn bad_frames_are_refused_and_the_broker_keeps_serving() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// The broker's stderr, once a line starts with `start` (10 s at most).
+fn stderr_once(b: &Broker, start: &str) -> String {
+    let since = Instant::now();
+    while !b.err().iter().any(|l| l.starts_with(start)) {
+        assert!(since.elapsed() < Duration::from_secs(10), "{:?}", b.err());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    b.err().join("\n")
+}
+
+/// The broker's log lines come from the catalogue too: under a Chinese
+/// locale the recovery of a torn segment and a refused frame are told in
+/// Chinese, with the same numbers as in English.
+#[test]
+fn the_broker_warns_and_refuses_in_chinese() {
+    let home = common::temp_home();
+    let logs = home.path().join("logs");
+    let seg = logs.join("torn-0").join("00000000000000000000.log");
+    std::fs::create_dir_all(seg.parent().expect("parent")).expect("mkdir");
+    // 20 bytes: less than one batch header, as after a crash mid-append.
+    std::fs::write(&seg, [0u8; 20]).expect("write");
+    let zh: [std::ffi::OsString; 2] = ["env".into(), "LANG=zh_CN.UTF-8".into()];
+    let b = Broker::start_under(home.path(), &logs, "sendfile", &zh);
+    let warned = stderr_once(&b, "警告：");
+    assert!(
+        warned.contains(&format!(
+            "警告：{}：最后一个完整批次之后、从第 0 字节起的 20 字节已截掉（",
+            seg.display()
+        )),
+        "{warned}"
+    );
+    assert!(warned.contains("Kafka 恢复日志时也是这样做的"), "{warned}");
+    // Kafka's recovery cut the torn tail: the segment is empty now.
+    assert_eq!(std::fs::metadata(&seg).expect("stat").len(), 0);
+    let mut huge = (200i32 << 20).to_be_bytes().to_vec();
+    huge.extend_from_slice(&[0; 16]);
+    assert!(closed_after(&b.addr(), &huge));
+    let err = stderr_once(&b, "拒绝 ");
+    assert!(
+        err.contains("：拒收 209715200 字节的帧（上限 ")
+            && err.contains("相当于 Kafka 的 socket.request.max.bytes）；已关闭连接"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("refused") && !err.contains("warning"),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_demo_verifies_every_batch_both_ways() {
     let home = common::temp_home();

@@ -281,3 +281,41 @@ fn command_line_errors_speak_chinese() {
         "{stderr}"
     );
 }
+
+/// The broker's own failures (src/kafka/log.rs) come from the catalogue:
+/// a log folder whose `demo-0` segment is a folder cannot be opened
+/// (EISDIR, even for root). `kafka serve` fails at start with exit 1, one
+/// line in the language asked for, and changes nothing in the folder.
+#[test]
+fn a_broken_log_folder_fails_the_broker_in_chinese() {
+    let home = temp_home();
+    let logs = home.path().join("logs");
+    let segment = logs.join("demo-0").join("00000000000000000000.log");
+    std::fs::create_dir_all(&segment).expect("mkdir");
+    let zh = says(
+        zclab(home.path())
+            .args(["--lang", "zh", "kafka", "serve", "--port", "0", "--log-dir"])
+            .arg(&logs),
+        1,
+        &[&format!("zclab：无法打开 {}：", segment.display())],
+    );
+    assert!(zh.contains("os error 21"), "the kernel's EISDIR:\n{zh}");
+    // The same failure in English, worded as before.
+    let out = zclab(home.path())
+        .args(["--lang", "en", "kafka", "serve", "--port", "0"])
+        .arg("--log-dir")
+        .arg(&logs)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("run zclab");
+    let en = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{en}");
+    assert!(
+        en.starts_with(&format!("zclab: cannot open {}: ", segment.display())),
+        "{en}"
+    );
+    assert_eq!(en.trim_end().lines().count(), 1, "{en}");
+    assert!(segment.is_dir(), "the folder is left as it was");
+    let left: Vec<_> = std::fs::read_dir(&segment).expect("list").collect();
+    assert!(left.is_empty(), "nothing written into it: {left:?}");
+}

@@ -19,26 +19,6 @@ use std::path::{Path, PathBuf};
 /// reason. Keep it short: a new entry needs a reason a reviewer accepts.
 const ALLOWED: &[(&str, &[Rule], &str)] = &[
     (
-        "src/kafka/broker/",
-        &[Rule::English],
-        "the broker's and the built-in client's failures, still to move into text/kafka.rs",
-    ),
-    (
-        "src/kafka/client.rs",
-        &[Rule::English],
-        "the broker's and the built-in client's failures, still to move into text/kafka.rs",
-    ),
-    (
-        "src/kafka/log.rs",
-        &[Rule::English],
-        "the broker's and the built-in client's failures, still to move into text/kafka.rs",
-    ),
-    (
-        "src/kafka/segment.rs",
-        &[Rule::English],
-        "the broker's and the built-in client's failures, still to move into text/kafka.rs",
-    ),
-    (
         "src/lesson/",
         &[Rule::AuthorEnglish],
         "the course checker's diagnostics are for lesson authors (`zclab lesson --check`, ZCLAB_LESSONS_DIR), in English; a student never sees them",

@@ -123,10 +123,12 @@ fn serve(global: &Global, args: ServeArgs) -> Result<ExitCode> {
                     } else {
                         t::REFUSED
                     },
-                    &[("client", &client), ("why", &why)],
+                    &[("client", &client), ("why", &why.get(ctx.lang))],
                 )
             ),
-            Ok(Event::Warning(w)) => eprintln!("{}", ctx.f(t::WARNING, &[("what", &w)])),
+            Ok(Event::Warning(w)) => {
+                eprintln!("{}", ctx.f(t::WARNING, &[("what", &w.get(ctx.lang))]))
+            }
             Ok(Event::Connected { .. }) => {}
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,

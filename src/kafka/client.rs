@@ -8,11 +8,13 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::Result;
 
 use super::batch;
 use super::wire::{self, Reader, Writer};
 use crate::counters::CpuTime;
+use crate::error::{ContextT, fail_t, wrap_t};
+use crate::text::kafka as t;
 
 pub struct Client {
     stream: TcpStream,
@@ -41,7 +43,7 @@ pub struct Consumed {
 impl Client {
     pub fn connect(addr: SocketAddr, timeout: Duration) -> Result<Client> {
         let stream = TcpStream::connect_timeout(&addr, timeout)
-            .with_context(|| format!("cannot connect to the broker at {addr}"))?;
+            .context_t(t::CONNECT_BROKER, &[("addr", &addr)])?;
         stream.set_read_timeout(Some(timeout)).ok();
         stream.set_write_timeout(Some(timeout)).ok();
         stream.set_nodelay(true).ok();
@@ -66,7 +68,7 @@ impl Client {
         w.buf[..4].copy_from_slice(&len.to_be_bytes());
         self.stream
             .write_all(&w.buf)
-            .context("cannot send a request to the broker")?;
+            .context_t(t::SEND_REQUEST, &[])?;
         Ok(self.correlation)
     }
 
@@ -77,19 +79,22 @@ impl Client {
         let mut head = [0u8; 8];
         self.stream
             .read_exact(&mut head)
-            .context("the broker did not answer")?;
+            .context_t(t::NO_ANSWER, &[])?;
         let n = i32::from_be_bytes([head[0], head[1], head[2], head[3]]);
         if !(4..=1 << 30).contains(&n) {
-            bail!("the broker sent a frame of {n} bytes");
+            return Err(fail_t(t::ANSWER_FRAME_SIZE, &[("n", &n)]));
         }
         let got = i32::from_be_bytes([head[4], head[5], head[6], head[7]]);
         if got != corr {
-            bail!("the broker answered request {got}, expected {corr}");
+            return Err(fail_t(
+                t::ANSWER_WRONG_REQUEST,
+                &[("got", &got), ("corr", &corr)],
+            ));
         }
         buf.resize(n as usize - 4, 0);
         self.stream
             .read_exact(buf)
-            .context("the broker's answer was cut short")?;
+            .context_t(t::ANSWER_CUT_SHORT, &[])?;
         self.received_bytes += 4 + n as u64;
         Ok(())
     }
@@ -105,9 +110,7 @@ impl Client {
     /// The local address of this client's connection (the broker names
     /// its clients by it).
     pub fn local_addr(&self) -> Result<SocketAddr> {
-        self.stream
-            .local_addr()
-            .context("cannot read the client's own address")
+        self.stream.local_addr().context_t(t::CLIENT_ADDRESS, &[])
     }
 
     /// ApiVersions v0: checks that the broker serves what we use.
@@ -115,9 +118,11 @@ impl Client {
         let c = self.request(wire::API_VERSIONS, 0, &[])?;
         self.response(c)?;
         let mut r = Reader::new(&self.buf);
-        let err = r.i16("error").map_err(|e| anyhow!("{e}"))?;
+        let err = r
+            .i16("error")
+            .context_t(t::BAD_RESPONSE, &[("api", &"ApiVersions")])?;
         if err != wire::NONE {
-            bail!("ApiVersions error {err}");
+            return Err(fail_t(t::API_VERSIONS_ERROR, &[("err", &err)]));
         }
         Ok(())
     }
@@ -132,7 +137,7 @@ impl Client {
         let c = self.request(wire::PRODUCE, 7, &w.buf)?;
         self.response(c)?;
         let mut r = Reader::new(&self.buf);
-        let e = |e: wire::DecodeError| anyhow!("bad Produce response: {e}");
+        let e = |e: wire::DecodeError| wrap_t(e, t::BAD_RESPONSE, &[("api", &"Produce")]);
         r.array_len("topics", 1).map_err(e)?;
         r.string("topic").map_err(e)?;
         r.array_len("partitions", 1).map_err(e)?;
@@ -140,7 +145,7 @@ impl Client {
         let err = r.i16("error").map_err(e)?;
         let base = r.i64("base offset").map_err(e)?;
         if err != wire::NONE {
-            bail!("the broker refused the produced batch (error {err})");
+            return Err(fail_t(t::PRODUCE_REFUSED, &[("err", &err)]));
         }
         Ok(base)
     }
@@ -181,17 +186,17 @@ impl Client {
             let verifier = std::thread::Builder::new()
                 .name("zclab-verify".into())
                 .spawn_scoped(s, move || verify(full_rx, free_tx))
-                .context("cannot start the verifying thread")?;
+                .context_t(t::VERIFY_THREAD, &[])?;
             let consumed = self.fetch_all(topic, max_bytes, &free_rx, &mut |v: Verify| {
                 full_tx
                     .send(v)
-                    .map_err(|_| anyhow!("the verifying thread stopped"))
+                    .map_err(|_| fail_t(t::VERIFIER_STOPPED, &[]))
             });
             drop(full_tx);
             let cpu = CpuTime::of_this_thread().unwrap_or_default().since(&cpu0);
             let (failures, verifier_cpu) = verifier
                 .join()
-                .map_err(|_| anyhow!("the verifying thread panicked"))?;
+                .map_err(|_| fail_t(t::VERIFIER_PANICKED, &[]))?;
             consumed.map(|c| Consumed {
                 crc_failures: failures,
                 consumer_cpu_us: cpu.total_us() + verifier_cpu.total_us(),
@@ -213,15 +218,13 @@ impl Client {
         let mut offset = 0i64;
         let mut corr = self.fetch_request(topic, offset, max_bytes)?;
         loop {
-            let mut buf = free
-                .recv()
-                .map_err(|_| anyhow!("the verifying thread stopped"))?;
+            let mut buf = free.recv().map_err(|_| fail_t(t::VERIFIER_STOPPED, &[]))?;
             self.response_into(corr, &mut buf)?;
             c.fetches += 1;
             let (err, hw, records) =
-                parse_fetch_v11(&buf).map_err(|e| anyhow!("bad Fetch response: {e}"))?;
+                parse_fetch_v11(&buf).context_t(t::BAD_RESPONSE, &[("api", &"Fetch")])?;
             if err != wire::NONE {
-                bail!("the broker answered the fetch with error {err}");
+                return Err(fail_t(t::FETCH_ERROR, &[("err", &err)]));
             }
             let empty = records.is_empty();
             // Where the records sit in the buffer (a null or empty field
@@ -236,9 +239,10 @@ impl Client {
             let done = offset >= hw;
             if !done {
                 if empty {
-                    bail!(
-                        "the broker sent no records at offset {offset} below the high watermark {hw}"
-                    );
+                    return Err(fail_t(
+                        t::FETCH_EMPTY_BELOW_HW,
+                        &[("offset", &offset), ("hw", &hw)],
+                    ));
                 }
                 // The next fetch goes out before this response is checked.
                 corr = self.fetch_request(topic, offset, max_bytes)?;

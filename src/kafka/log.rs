@@ -14,10 +14,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::batch::{self, BatchError};
 use super::wire;
+use crate::error::{ContextT, Localized};
+use crate::text::errors::{CANNOT_CREATE, CANNOT_STAT};
+use crate::text::kafka as t;
+use crate::text::run::CANNOT_READ;
 
 /// Kafka's name of the first segment of a partition.
 pub const FIRST_SEGMENT: &str = "00000000000000000000.log";
@@ -64,29 +68,33 @@ pub fn valid_topic(name: &str) -> bool {
 }
 
 impl Partition {
-    fn open(dir: &Path) -> Result<(Partition, Option<String>)> {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    fn open(dir: &Path) -> Result<(Partition, Option<Localized>)> {
+        fs::create_dir_all(dir).context_t(CANNOT_CREATE, &[("path", &dir.display())])?;
         let path = dir.join(FIRST_SEGMENT);
         let file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
+            .context_t(t::CANNOT_OPEN, &[("path", &path.display())])?;
         let len = file
             .metadata()
-            .with_context(|| format!("cannot stat {}", path.display()))?
+            .context_t(CANNOT_STAT, &[("path", &path.display())])?
             .len();
         let scan = batch::scan_file(&file, len, false)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+            .context_t(CANNOT_READ, &[("path", &path.display())])?;
         let mut warning = None;
         if let Some((pos, why)) = &scan.stopped {
             file.set_len(scan.valid_bytes)
-                .with_context(|| format!("cannot cut the torn tail of {}", path.display()))?;
-            warning = Some(format!(
-                "{}: cut {} bytes after the last whole batch at byte {pos} ({why}), as Kafka's recovery does",
-                path.display(),
-                len - scan.valid_bytes
+                .context_t(t::CANNOT_CUT_TAIL, &[("path", &path.display())])?;
+            warning = Some(Localized::new(
+                t::TAIL_CUT,
+                &[
+                    ("path", &path.display()),
+                    ("bytes", &(len - scan.valid_bytes)),
+                    ("pos", pos),
+                    ("why", why),
+                ],
             ));
         }
         let mut p = Partition {
@@ -200,20 +208,14 @@ pub struct Log {
 impl Log {
     /// Opens (and creates) `dir`, rebuilding every `<topic>-0` it holds.
     /// Returns warnings about segments that needed recovery.
-    pub fn open(dir: &Path) -> Result<(Log, Vec<String>)> {
-        fs::create_dir_all(dir).with_context(|| {
-            format!(
-                "cannot create the log folder {}; choose another with --log-dir",
-                dir.display()
-            )
-        })?;
+    pub fn open(dir: &Path) -> Result<(Log, Vec<Localized>)> {
+        fs::create_dir_all(dir).context_t(t::LOG_DIR_CREATE, &[("path", &dir.display())])?;
         let mut log = Log {
             dir: dir.to_path_buf(),
             topics: BTreeMap::new(),
         };
         let mut warnings = Vec::new();
-        let entries =
-            fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+        let entries = fs::read_dir(dir).context_t(t::CANNOT_LIST, &[("path", &dir.display())])?;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let Some(topic) = name.strip_suffix("-0") else {

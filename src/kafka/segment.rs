@@ -12,10 +12,14 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::batch::{self, BatchHeader, NewRecord};
+use crate::error::ContextT;
 use crate::sample::{EVENTS, PAGES, XorShift};
+use crate::text::errors::CANNOT_STAT;
+use crate::text::kafka;
+use crate::text::run::CANNOT_READ;
 
 /// Bytes per batch, as the Java producer's default `batch.size`.
 pub const BATCH_BYTES: usize = 16 * 1024;
@@ -260,13 +264,13 @@ fn text(b: &Option<Vec<u8>>) -> Option<String> {
 /// decodes the first `show_records` records.
 pub fn dump(path: &Path, show_records: usize) -> Result<Dump> {
     use std::os::unix::fs::FileExt;
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file = File::open(path).context_t(kafka::CANNOT_OPEN, &[("path", &path.display())])?;
     let len = file
         .metadata()
-        .with_context(|| format!("cannot stat {}", path.display()))?
+        .context_t(CANNOT_STAT, &[("path", &path.display())])?
         .len();
-    let scan = batch::scan_file(&file, len, false)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let scan =
+        batch::scan_file(&file, len, false).context_t(CANNOT_READ, &[("path", &path.display())])?;
     let mut out = Dump {
         file_bytes: len,
         batches: Vec::new(),
@@ -281,7 +285,7 @@ pub fn dump(path: &Path, show_records: usize) -> Result<Dump> {
         let h: BatchHeader = f.header;
         buf.resize(h.size() as usize, 0);
         file.read_exact_at(&mut buf, f.position)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+            .context_t(CANNOT_READ, &[("path", &path.display())])?;
         let crc_valid = batch::check_crc(&buf).is_ok();
         if !crc_valid {
             out.crc_failures += 1;

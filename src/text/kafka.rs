@@ -161,4 +161,130 @@ texts! {
     }
     DEMO_PRODUCING { en: "producing", zh: "生产中" }
     DEMO_FETCHING { en: "fetching with {method}, run {run}", zh: "拉取：{method}，第 {run} 遍" }
+
+    // ---- the broker's and the built-in client's failures ----
+    LISTEN_PORT {
+        en: "cannot listen on 127.0.0.1:{port}",
+        zh: "无法在 127.0.0.1:{port} 上监听",
+    }
+    LISTENER_NONBLOCKING {
+        en: "cannot make the listener non-blocking",
+        zh: "无法把监听 Socket 设为非阻塞",
+    }
+    COUNTER_THREAD {
+        en: "cannot start the counter thread",
+        zh: "无法启动读取计数器的线程",
+    }
+    ACCEPT_THREAD {
+        en: "cannot start the accept thread",
+        zh: "无法启动接受连接的线程",
+    }
+    CONNECTION_THREAD {
+        en: "cannot start a thread for {peer}: {reason}; connection dropped",
+        zh: "无法为 {peer} 启动线程：{reason}；已断开这个连接",
+    }
+    ACCEPT_FAILED { en: "accept failed: {reason}", zh: "accept() 失败：{reason}" }
+    CONNECTION_ERROR { en: "connection error: {reason}", zh: "连接出错：{reason}" }
+    FRAME_TOO_LARGE {
+        en: "frame of {size} bytes refused (limit {limit} bytes, like Kafka's socket.request.max.bytes)",
+        zh: "拒收 {size} 字节的帧（上限 {limit} 字节，相当于 Kafka 的 socket.request.max.bytes）",
+    }
+    FRAME_TRUNCATED {
+        en: "truncated frame: {reason} after {at} of {size} bytes",
+        zh: "帧不完整：共 {size} 字节，收到 {at} 字节后出错：{reason}",
+    }
+    BAD_REQUEST { en: "{why}", zh: "请求无法处理：{why}" }
+    PRODUCE_FAILED {
+        en: "produce to {topic}: {reason}",
+        zh: "向 {topic} 生产失败：{reason}",
+    }
+    CLIENT_WRITE_ZERO {
+        en: "write() to the client returned 0",
+        zh: "向客户端调用 write() 返回了 0",
+    }
+    CLIENT_CALL_FAILED {
+        en: "{call} to the client failed: {reason}",
+        zh: "向客户端调用 {call} 失败：{reason}",
+    }
+    SEGMENT_SHRANK {
+        en: "{path} ended at byte {offset} while the index says {end}: was it changed by another program?",
+        zh: "{path} 在第 {offset} 字节就结束了，索引记下的结尾却是 {end}：它是不是被别的程序改动过？",
+    }
+    SEGMENT_ENDED_EARLY {
+        en: "{path} ended early: was it changed by another program?",
+        zh: "{path} 提前结束了：它是不是被别的程序改动过？",
+    }
+    SEGMENT_READ_FAILED {
+        en: "read() from {path} failed: {reason}",
+        zh: "调用 read() 读取 {path} 失败：{reason}",
+    }
+    CANNOT_OPEN { en: "cannot open {path}", zh: "无法打开 {path}" }
+    CANNOT_SEEK { en: "cannot seek in {path}", zh: "无法在 {path} 中移动读写位置" }
+    CANNOT_LIST { en: "cannot list {path}", zh: "无法列出 {path} 中的内容" }
+    CANNOT_CUT_TAIL {
+        en: "cannot cut the torn tail of {path}",
+        zh: "无法截掉 {path} 末尾不完整的批次",
+    }
+    TAIL_CUT {
+        en: "{path}: cut {bytes} bytes after the last whole batch at byte {pos} ({why}), as Kafka's recovery does",
+        zh: "{path}：最后一个完整批次之后、从第 {pos} 字节起的 {bytes} 字节已截掉（{why}），Kafka 恢复日志时也是这样做的",
+    }
+    LOG_DIR_CREATE {
+        en: "cannot create the log folder {path}; choose another with --log-dir",
+        zh: "无法创建日志目录 {path}；请用 --log-dir 另选一个",
+    }
+    CONNECT_BROKER {
+        en: "cannot connect to the broker at {addr}",
+        zh: "无法连接 {addr} 上的 Broker",
+    }
+    SEND_REQUEST {
+        en: "cannot send a request to the broker",
+        zh: "无法向 Broker 发送请求",
+    }
+    NO_ANSWER { en: "the broker did not answer", zh: "Broker 没有应答" }
+    ANSWER_FRAME_SIZE {
+        en: "the broker sent a frame of {n} bytes",
+        zh: "Broker 发来了一个 {n} 字节的帧",
+    }
+    ANSWER_WRONG_REQUEST {
+        en: "the broker answered request {got}, expected {corr}",
+        zh: "Broker 应答的是请求 {got}，等待的却是请求 {corr}",
+    }
+    ANSWER_CUT_SHORT {
+        en: "the broker's answer was cut short",
+        zh: "Broker 的应答不完整",
+    }
+    CLIENT_ADDRESS {
+        en: "cannot read the client's own address",
+        zh: "无法读取客户端自己的地址",
+    }
+    BAD_RESPONSE { en: "bad {api} response", zh: "{api} 响应的格式不对" }
+    API_VERSIONS_ERROR {
+        en: "ApiVersions error {err}",
+        zh: "ApiVersions 返回错误码 {err}",
+    }
+    PRODUCE_REFUSED {
+        en: "the broker refused the produced batch (error {err})",
+        zh: "Broker 拒收了生产的批次（错误码 {err}）",
+    }
+    FETCH_ERROR {
+        en: "the broker answered the fetch with error {err}",
+        zh: "Broker 对 Fetch 返回了错误码 {err}",
+    }
+    FETCH_EMPTY_BELOW_HW {
+        en: "the broker sent no records at offset {offset} below the high watermark {hw}",
+        zh: "偏移量 {offset} 低于高水位 {hw}，Broker 却没有发来任何记录",
+    }
+    VERIFY_THREAD {
+        en: "cannot start the verifying thread",
+        zh: "无法启动校验线程",
+    }
+    VERIFIER_STOPPED {
+        en: "the verifying thread stopped",
+        zh: "校验线程已经停止",
+    }
+    VERIFIER_PANICKED {
+        en: "the verifying thread panicked",
+        zh: "校验线程崩溃了（panic）",
+    }
 }

@@ -135,7 +135,13 @@ impl Connection {
                                 (wire::NONE, base)
                             }
                             Err(e) => {
-                                self.refuse(format!("produce to {topic}: {e}"), false);
+                                self.refuse(
+                                    crate::error::Localized::new(
+                                        crate::text::kafka::PRODUCE_FAILED,
+                                        &[("topic", &topic), ("reason", &e)],
+                                    ),
+                                    false,
+                                );
                                 (wire::CORRUPT_MESSAGE, -1)
                             }
                         }

@@ -13,13 +13,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use nix::errno::Errno;
 
 use super::fetch::Counting;
 use super::{Event, Shared, TICK, WRITE_TIMEOUT};
+use crate::error::{Localized, fail_t};
 use crate::kafka::wire::{self, Refusal, Request, Writer};
+use crate::lang::Lang;
 use crate::methods::{Call, Observer};
+use crate::text::kafka as t;
 
 /// A produced partition: topic, partition, and where its records sit in
 /// the frame (start, length).
@@ -57,7 +60,7 @@ impl Connection {
         }
     }
 
-    pub(super) fn refuse(&self, why: String, closed: bool) {
+    pub(super) fn refuse(&self, why: Localized, closed: bool) {
         self.shared.emit(Event::Refused {
             client: self.client(),
             why,
@@ -80,7 +83,12 @@ impl Connection {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(e) => {
-                    self.refuse(format!("{e:#}"), true);
+                    let why = Localized {
+                        en: crate::error::message(&e, Lang::En),
+                        zh: crate::error::message(&e, Lang::Zh),
+                        usage: false,
+                    };
+                    self.refuse(why, true);
                     return;
                 }
             }
@@ -95,16 +103,19 @@ impl Connection {
             Ok(true) => {}
             Ok(false) => return false, // closed between requests, or stopping
             Err(e) => {
-                self.refuse(format!("connection error: {e}"), true);
+                self.refuse(Localized::new(t::CONNECTION_ERROR, &[("reason", &e)]), true);
                 return false;
             }
         }
         let size = i32::from_be_bytes(len);
         if size < 0 || size as usize > self.shared.config.max_frame_bytes {
             self.refuse(
-                format!(
-                    "frame of {size} bytes refused (limit {} bytes, like Kafka's socket.request.max.bytes)",
-                    self.shared.config.max_frame_bytes
+                Localized::new(
+                    t::FRAME_TOO_LARGE,
+                    &[
+                        ("size", &size),
+                        ("limit", &self.shared.config.max_frame_bytes),
+                    ],
                 ),
                 true,
             );
@@ -122,7 +133,10 @@ impl Connection {
                 Ok(false) => return false,
                 Err(e) => {
                     self.refuse(
-                        format!("truncated frame: {e} after {at} of {size} bytes"),
+                        Localized::new(
+                            t::FRAME_TRUNCATED,
+                            &[("reason", &e), ("at", &at), ("size", &size)],
+                        ),
                         true,
                     );
                     return false;
@@ -176,10 +190,15 @@ impl Connection {
             let r = nix::unistd::write(self.stream.as_fd(), &bytes[done..]);
             obs.after(&call, r);
             match r {
-                Ok(0) => return Err(anyhow!("write() to the client returned 0")),
+                Ok(0) => return Err(fail_t(t::CLIENT_WRITE_ZERO, &[])),
                 Ok(n) => done += n,
                 Err(Errno::EINTR) => {}
-                Err(e) => return Err(anyhow!("write() to the client failed: {e}")),
+                Err(e) => {
+                    return Err(fail_t(
+                        t::CLIENT_CALL_FAILED,
+                        &[("call", &"write()"), ("reason", &e)],
+                    ));
+                }
             }
         }
         Ok(())
@@ -196,7 +215,7 @@ impl Connection {
                 return Ok(true);
             }
             Err(Refusal::Close(why)) => {
-                self.refuse(why, true);
+                self.refuse(Localized::new(t::BAD_REQUEST, &[("why", &why)]), true);
                 return Ok(false);
             }
         };

@@ -10,15 +10,17 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 use nix::errno::Errno;
 
 use super::connection::Connection;
 use super::{Event, FetchCalls, FetchEvent, TICK};
 use crate::counters::{CpuTime, Snapshot};
+use crate::error::{ContextT, fail_t};
 use crate::kafka::log::{Log, Slice};
 use crate::kafka::wire::{self, Writer};
 use crate::methods::{Call, Flow, Method, Observer};
+use crate::text::kafka as t;
 
 /// Counts the calls of one fetch's send, as the methods' observers do.
 #[derive(Default)]
@@ -297,13 +299,22 @@ impl Connection {
             obs.after(&call, r);
             match r {
                 Ok(0) => {
-                    return Err(anyhow!(
-                        "{} ended at byte {offset} while the index says {end}: was it changed by another program?",
-                        s.path.display()
+                    return Err(fail_t(
+                        t::SEGMENT_SHRANK,
+                        &[
+                            ("path", &s.path.display()),
+                            ("offset", &offset),
+                            ("end", &end),
+                        ],
                     ));
                 }
                 Ok(_) | Err(Errno::EINTR) => {}
-                Err(e) => return Err(anyhow!("sendfile() to the client failed: {e}")),
+                Err(e) => {
+                    return Err(fail_t(
+                        t::CLIENT_CALL_FAILED,
+                        &[("call", &"sendfile()"), ("reason", &e)],
+                    ));
+                }
             }
         }
         Ok(())
@@ -314,17 +325,17 @@ impl Connection {
         if self.buf.len() != buf_len {
             self.buf = vec![0u8; buf_len];
         }
-        if !self.files.contains_key(&s.path) {
-            let f =
-                File::open(&s.path).with_context(|| format!("cannot open {}", s.path.display()))?;
-            self.files.insert(s.path.clone(), (f, 0));
-        }
-        let Some((file, pos)) = self.files.get_mut(&s.path) else {
-            return Err(anyhow!("file handle vanished"));
+        let (file, pos) = match self.files.entry(s.path.clone()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let f = File::open(&s.path)
+                    .context_t(t::CANNOT_OPEN, &[("path", &s.path.display())])?;
+                v.insert((f, 0))
+            }
         };
         if *pos != s.position {
             file.seek(SeekFrom::Start(s.position))
-                .with_context(|| format!("cannot seek in {}", s.path.display()))?;
+                .context_t(t::CANNOT_SEEK, &[("path", &s.path.display())])?;
             obs.calls.lseeks += 1;
             *pos = s.position;
         }
@@ -340,14 +351,19 @@ impl Connection {
             obs.after(&call, r);
             let n = match r {
                 Ok(0) => {
-                    return Err(anyhow!(
-                        "{} ended early: was it changed by another program?",
-                        s.path.display()
+                    return Err(fail_t(
+                        t::SEGMENT_ENDED_EARLY,
+                        &[("path", &s.path.display())],
                     ));
                 }
                 Ok(n) => n,
                 Err(Errno::EINTR) => continue,
-                Err(e) => return Err(anyhow!("read() from {} failed: {e}", s.path.display())),
+                Err(e) => {
+                    return Err(fail_t(
+                        t::SEGMENT_READ_FAILED,
+                        &[("path", &s.path.display()), ("reason", &e)],
+                    ));
+                }
             };
             *pos += n as u64;
             left -= n as u64;
@@ -361,10 +377,15 @@ impl Connection {
                 let r = nix::unistd::write(self.stream.as_fd(), &self.buf[done..n]);
                 obs.after(&call, r);
                 match r {
-                    Ok(0) => return Err(anyhow!("write() to the client returned 0")),
+                    Ok(0) => return Err(fail_t(t::CLIENT_WRITE_ZERO, &[])),
                     Ok(w) => done += w,
                     Err(Errno::EINTR) => {}
-                    Err(e) => return Err(anyhow!("write() to the client failed: {e}")),
+                    Err(e) => {
+                        return Err(fail_t(
+                            t::CLIENT_CALL_FAILED,
+                            &[("call", &"write()"), ("reason", &e)],
+                        ));
+                    }
                 }
             }
         }

@@ -27,12 +27,14 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::log::Log;
 use crate::counters::{CpuTime, Snapshot, ThreadCounters};
+use crate::error::{ContextT, Localized, wrap_t};
 use crate::methods::{Method, Tally};
+use crate::text::kafka as t;
 
 mod answers;
 mod connection;
@@ -122,13 +124,14 @@ pub enum Event {
         base_offset: i64,
         records: u64,
     },
-    /// A frame refused, and why; the connection was closed unless said.
+    /// A frame refused, and why (in both languages); the connection was
+    /// closed unless said.
     Refused {
         client: String,
-        why: String,
+        why: Localized,
         closed: bool,
     },
-    Warning(String),
+    Warning(Localized),
 }
 
 /// The log shared by the connections, and its "data arrived" signal.
@@ -177,15 +180,15 @@ impl Broker {
             if e.kind() == io::ErrorKind::AddrInUse {
                 crate::error::input_t(crate::text::kafka::PORT_IN_USE, &[("port", &config.port)])
             } else {
-                anyhow::Error::new(e).context(format!("cannot listen on 127.0.0.1:{}", config.port))
+                wrap_t(e, t::LISTEN_PORT, &[("port", &config.port)])
             }
         })?;
         listener
             .set_nonblocking(true)
-            .context("cannot make the listener non-blocking")?;
+            .context_t(t::LISTENER_NONBLOCKING, &[])?;
         let addr = listener
             .local_addr()
-            .context("cannot read the listening address")?;
+            .context_t(crate::text::run::LISTENER_ADDRESS, &[])?;
         let (events, rx) = mpsc::channel();
         for w in warnings {
             let _ = events.send(Event::Warning(w));
@@ -206,7 +209,7 @@ impl Broker {
                         let _ = reply.send(snap);
                     }
                 })
-                .context("cannot start the counter thread")?;
+                .context_t(t::COUNTER_THREAD, &[])?;
             (Some(tx), Some(h))
         } else {
             (None, None)
@@ -230,7 +233,7 @@ impl Broker {
         let accept = std::thread::Builder::new()
             .name("zclab-accept".into())
             .spawn(move || accept_loop(listener, s))
-            .context("cannot start the accept thread")?;
+            .context_t(t::ACCEPT_THREAD, &[])?;
         Ok((
             Broker {
                 addr,
@@ -287,8 +290,9 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                     .spawn(move || Connection::new(stream, peer, s).serve())
                 {
                     Ok(h) => conns.push(h),
-                    Err(e) => shared.emit(Event::Warning(format!(
-                        "cannot start a thread for {peer}: {e}; connection dropped"
+                    Err(e) => shared.emit(Event::Warning(Localized::new(
+                        t::CONNECTION_THREAD,
+                        &[("peer", &peer), ("reason", &e)],
                     ))),
                 }
                 conns.retain(|h| !h.is_finished());
@@ -296,7 +300,10 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::sleep(TICK / 4),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
-                shared.emit(Event::Warning(format!("accept failed: {e}")));
+                shared.emit(Event::Warning(Localized::new(
+                    t::ACCEPT_FAILED,
+                    &[("reason", &e)],
+                )));
                 std::thread::sleep(TICK);
             }
         }
