@@ -2,8 +2,8 @@
 //!
 //! The words themselves live in the catalogue (`crate::text`); renderers
 //! reach them through their `Ctx` (`tests/texts_lint.rs` fails on words
-//! written anywhere else). `Lang::t` is no longer called; it goes once the
-//! kafka lane's last branch has landed.
+//! written anywhere else): a `Lang` only chooses which text, never holds
+//! one.
 
 use serde::Serialize;
 
@@ -47,14 +47,6 @@ impl Lang {
             Lang::Zh
         } else {
             Lang::En
-        }
-    }
-
-    /// Picks the English or the Chinese text. New code uses the catalogue.
-    pub fn t<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
-        match self {
-            Lang::En => en,
-            Lang::Zh => zh,
         }
     }
 }
