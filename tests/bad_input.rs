@@ -3,23 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{file_of, temp_home, zclab};
-
-fn fails_with(cmd: &mut assert_cmd::Command, code: i32, needles: &[&str]) -> String {
-    let out = cmd
-        .timeout(Duration::from_secs(60))
-        .output()
-        .expect("cannot run zclab");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(code), "stderr:\n{stderr}");
-    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "missing {n:?} in:\n{stderr}");
-    }
-    stderr
-}
+use common::{fails_with, file_of, temp_home, zclab};
 
 #[test]
 fn missing_file() {

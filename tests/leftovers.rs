@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{temp_home, zclab};
+use common::{more_than_free_space, temp_home, zclab};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
@@ -170,13 +170,10 @@ fn sizes_over_one_tib_are_refused_at_once() {
 #[test]
 fn a_sample_that_does_not_fit_is_refused_with_the_numbers() {
     let home = temp_home();
-    let st = nix::sys::statvfs::statvfs(home.path()).expect("statvfs");
-    let free = st.blocks_available() * st.fragment_size();
-    let size = free + (1 << 30);
-    if size > 1 << 40 {
+    let Some(size) = more_than_free_space(home.path()) else {
         eprintln!("skipped: more than 1 TiB free here, the size cap answers first");
         return;
-    }
+    };
     let out = zclab(home.path())
         .args(["sample", "--size", &size.to_string(), "-o", "big.log"])
         .timeout(Duration::from_secs(30))

@@ -8,21 +8,12 @@ mod common;
 
 use std::time::Duration;
 
-use common::{file_of, temp_home, zclab};
+use common::{fails_with, file_of, more_than_free_space, temp_home, zclab};
 
 /// Runs `cmd`, requires exit `code`, one line on stderr holding every
 /// needle, no English sentence of zclab's, and no panic. Returns stderr.
 fn says(cmd: &mut assert_cmd::Command, code: i32, needles: &[&str]) -> String {
-    let out = cmd
-        .timeout(Duration::from_secs(120))
-        .output()
-        .expect("cannot run zclab");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(code), "stderr:\n{stderr}");
-    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "missing {n:?} in:\n{stderr}");
-    }
+    let stderr = fails_with(cmd, code, needles);
     assert!(
         stderr.starts_with("zclab："),
         "the Chinese prefix:\n{stderr}"
@@ -79,13 +70,10 @@ fn the_sample_size_cap_speaks_chinese() {
 #[test]
 fn a_sample_that_does_not_fit_is_refused_in_chinese() {
     let home = temp_home();
-    let st = nix::sys::statvfs::statvfs(home.path()).expect("statvfs");
-    let free = st.blocks_available() * st.fragment_size();
-    let size = free + (1 << 30);
-    if size > 1 << 40 {
+    let Some(size) = more_than_free_space(home.path()) else {
         eprintln!("skipped: more than 1 TiB free here, the size cap answers first");
         return;
-    }
+    };
     let err = says(
         zclab(home.path()).args([
             "--lang",

@@ -166,3 +166,28 @@ pub fn on_a_pty(
     let out = output.join().expect("reader thread");
     (status, out, after.local_flags == before.local_flags)
 }
+
+/// Runs `cmd` (at most 120 s), requires exit `code`, no panic and every
+/// needle on stderr; returns stderr.
+pub fn fails_with(cmd: &mut Command, code: i32, needles: &[&str]) -> String {
+    let out = cmd
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("cannot run zclab");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "panic:\n{stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "missing {n:?} in:\n{stderr}");
+    }
+    stderr
+}
+
+/// A size that does not fit in `dir`'s free space (free space + 1 GiB, by
+/// statvfs), or `None` when that is over 1 TiB (the size cap answers
+/// first there).
+pub fn more_than_free_space(dir: &Path) -> Option<u64> {
+    let st = nix::sys::statvfs::statvfs(dir).expect("statvfs");
+    let size = st.blocks_available() * st.fragment_size() + (1 << 30);
+    (size <= 1 << 40).then_some(size)
+}
