@@ -40,23 +40,32 @@ use zclab::methods::{Method, Quiet};
 /// The same transfer with nothing counted and nothing checked: no tally,
 /// no progress, no observer, no /proc, no barriers, no digest. With `pin`,
 /// the sender runs on the first CPU and the consumer on the second.
-fn bare_run(method: Method, path: &Path, size: u64, buf_bytes: usize, pin: bool) -> Result<f64> {
+/// Returns the seconds to the consumer's last byte and its `read()` calls.
+fn bare_run(
+    method: Method,
+    path: &Path,
+    size: u64,
+    buf_bytes: usize,
+    pin: bool,
+) -> Result<(f64, u64)> {
     let cpus = zclab::cpus::allowed();
     let cpu = |i: usize| cpus.get(i % cpus.len().max(1)).copied();
     let listener = TcpListener::bind(("127.0.0.1", 0))?;
     let sender = TcpStream::connect(listener.local_addr()?)?;
     let (mut receiver, _) = listener.accept()?;
     let consumer_cpu = cpu(1);
-    let reader = std::thread::spawn(move || -> std::io::Result<(u64, Instant)> {
+    let reader = std::thread::spawn(move || -> std::io::Result<(u64, Instant, u64)> {
         if let (true, Some(c)) = (pin, consumer_cpu) {
             zclab::cpus::pin_this_thread(c);
         }
         let mut buf = vec![0u8; harness::RECEIVER_BUFFER_BYTES];
         let mut got = 0u64;
+        let mut reads = 0u64;
         loop {
             let n = receiver.read(&mut buf)?;
+            reads += 1;
             if n == 0 {
-                return Ok((got, Instant::now()));
+                return Ok((got, Instant::now(), reads));
             }
             got += n as u64;
         }
@@ -108,13 +117,13 @@ fn bare_run(method: Method, path: &Path, size: u64, buf_bytes: usize, pin: bool)
         .join()
         .map_err(|_| anyhow::anyhow!("sender panicked"))??;
     sender.shutdown(Shutdown::Both)?;
-    let (got, end) = reader
+    let (got, end, reads) = reader
         .join()
         .map_err(|_| anyhow::anyhow!("receiver panicked"))??;
     if got != size {
         bail!("bare run received {got} of {size} bytes");
     }
-    Ok((end - start).as_secs_f64())
+    Ok(((end - start).as_secs_f64(), reads))
 }
 
 /// mmap the whole file, write it from the mapping in `buf` chunks.
@@ -389,6 +398,7 @@ fn main() -> Result<()> {
         for &method in &chosen {
             let mut got: [Vec<f64>; 4] = Default::default();
             let mut cpu: [Vec<f64>; 4] = Default::default();
+            let mut reads: [Vec<f64>; 4] = Default::default();
             let sent = AtomicU64::new(0);
             for round in 0..runs {
                 for k in 0..4 {
@@ -414,9 +424,12 @@ fn main() -> Result<()> {
                         if !out.verified {
                             bail!("instrumented run not verified");
                         }
+                        reads[variant].push(out.receiver_reads as f64);
                         out.elapsed.as_secs_f64()
                     } else {
-                        bare_run(method, &path, size, buf, pin)?
+                        let (secs, n) = bare_run(method, &path, size, buf, pin)?;
+                        reads[variant].push(n as f64);
+                        secs
                     };
                     got[variant].push(mib / secs);
                     cpu[variant].push(process_cpu_ms()? - cpu0);
@@ -434,6 +447,11 @@ fn main() -> Result<()> {
                     let v: Vec<String> = v.iter().map(|x| format!("{x:.0}")).collect();
                     eprintln!("    {name:<13} MiB/s {}", v.join(" "));
                 }
+                eprintln!(
+                    "    consumer read() calls, median: zclab {:.0}, bare {:.0}",
+                    median(reads[0].clone()),
+                    median(reads[1].clone())
+                );
             }
             let paired: Vec<f64> = got[0].iter().zip(&got[1]).map(|(z, b)| z / b).collect();
             costs.push((
