@@ -180,28 +180,7 @@ impl Connection {
     }
 
     pub(super) fn write_all_mem(&mut self, bytes: &[u8], obs: &mut Counting) -> Result<()> {
-        let mut done = 0;
-        while done < bytes.len() {
-            let call = Call::Write {
-                fd: self.stream.as_raw_fd(),
-                len: bytes.len() - done,
-            };
-            obs.before(&call);
-            let r = nix::unistd::write(self.stream.as_fd(), &bytes[done..]);
-            obs.after(&call, r);
-            match r {
-                Ok(0) => return Err(fail_t(t::CLIENT_WRITE_ZERO, &[])),
-                Ok(n) => done += n,
-                Err(Errno::EINTR) => {}
-                Err(e) => {
-                    return Err(fail_t(
-                        t::CLIENT_CALL_FAILED,
-                        &[("call", &"write()"), ("reason", &e)],
-                    ));
-                }
-            }
-        }
-        Ok(())
+        write_all_counted(&self.stream, bytes, obs)
     }
 
     /// Serves one frame. `Ok(false)` closes the connection.
@@ -268,4 +247,35 @@ impl Connection {
         self.write_all_mem(&wire::frame(corr, &body), &mut obs)?;
         Ok(true)
     }
+}
+
+/// Writes all of `bytes` to `stream` with `write(2)`, every call seen by
+/// `obs`: the response headers, and read-write's chunks of records.
+pub(super) fn write_all_counted(
+    stream: &TcpStream,
+    bytes: &[u8],
+    obs: &mut Counting,
+) -> Result<()> {
+    let mut done = 0;
+    while done < bytes.len() {
+        let call = Call::Write {
+            fd: stream.as_raw_fd(),
+            len: bytes.len() - done,
+        };
+        obs.before(&call);
+        let r = nix::unistd::write(stream.as_fd(), &bytes[done..]);
+        obs.after(&call, r);
+        match r {
+            Ok(0) => return Err(fail_t(t::CLIENT_WRITE_ZERO, &[])),
+            Ok(n) => done += n,
+            Err(Errno::EINTR) => {}
+            Err(e) => {
+                return Err(fail_t(
+                    t::CLIENT_CALL_FAILED,
+                    &[("call", &"write()"), ("reason", &e)],
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -367,27 +367,7 @@ impl Connection {
             };
             *pos += n as u64;
             left -= n as u64;
-            let mut done = 0;
-            while done < n {
-                let call = Call::Write {
-                    fd: self.stream.as_raw_fd(),
-                    len: n - done,
-                };
-                obs.before(&call);
-                let r = nix::unistd::write(self.stream.as_fd(), &self.buf[done..n]);
-                obs.after(&call, r);
-                match r {
-                    Ok(0) => return Err(fail_t(t::CLIENT_WRITE_ZERO, &[])),
-                    Ok(w) => done += w,
-                    Err(Errno::EINTR) => {}
-                    Err(e) => {
-                        return Err(fail_t(
-                            t::CLIENT_CALL_FAILED,
-                            &[("call", &"write()"), ("reason", &e)],
-                        ));
-                    }
-                }
-            }
+            super::connection::write_all_counted(&self.stream, &self.buf[..n], obs)?;
         }
         Ok(())
     }
