@@ -10,7 +10,6 @@ mod helpers;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -97,20 +96,7 @@ fn kafka_python_round_trip_and_across_clients() {
 #[test]
 fn a_generated_segment_is_served_whole_and_kafka_python_validates_every_batch() {
     let home = common::temp_home();
-    let logs = home.path().join("logs");
-    let dir = logs.join("seg-0");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let seg: PathBuf = dir.join("00000000000000000000.log");
-    common::zclab(home.path())
-        .args(["sample", "--kafka", "--size", "3MiB", "-o"])
-        .arg(&seg)
-        .assert()
-        .success();
-    let dump = common::json_of(
-        common::zclab(home.path())
-            .args(["sample", "--json", "--dump"])
-            .arg(&seg),
-    );
+    let (logs, seg, dump) = generated_topic(home.path());
     let records = dump["records_total"].as_u64().expect("records");
     assert_eq!(dump["crc_failures"], 0);
     assert_eq!(dump["batches"].as_array().map(|a| a.len()), Some(192));
@@ -466,20 +452,7 @@ fn strace_on_the_broker_agrees_with_every_fetch_line() {
     }
     for method in ["sendfile", "read-write"] {
         let home = common::temp_home();
-        let logs = home.path().join("logs");
-        let dir = logs.join("seg-0");
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let seg = dir.join("00000000000000000000.log");
-        common::zclab(home.path())
-            .args(["sample", "--kafka", "--size", "3MiB", "-o"])
-            .arg(&seg)
-            .assert()
-            .success();
-        let dump = common::json_of(
-            common::zclab(home.path())
-                .args(["sample", "--json", "--dump"])
-                .arg(&seg),
-        );
+        let (logs, _seg, dump) = generated_topic(home.path());
         let prefix = home.path().join("trace");
         let wrapper: Vec<std::ffi::OsString> = vec![
             "strace".into(),

@@ -269,3 +269,23 @@ pub fn py(script: &str, args: &[&str], stdin: Option<&str>) -> String {
     );
     String::from_utf8(out.stdout).expect("utf8")
 }
+
+/// A 3 MiB segment made by `zclab sample --kafka` as topic `seg`'s log in
+/// `home/logs`, and its `sample --dump --json`: (log folder, segment, dump).
+pub fn generated_topic(home: &Path) -> (std::path::PathBuf, std::path::PathBuf, Value) {
+    let logs = home.join("logs");
+    let dir = logs.join("seg-0");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let seg = dir.join("00000000000000000000.log");
+    common::zclab(home)
+        .args(["sample", "--kafka", "--size", "3MiB", "-o"])
+        .arg(&seg)
+        .assert()
+        .success();
+    let dump = common::json_of(
+        common::zclab(home)
+            .args(["sample", "--json", "--dump"])
+            .arg(&seg),
+    );
+    (logs, seg, dump)
+}
