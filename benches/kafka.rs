@@ -34,6 +34,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+
+mod common;
+use common::{load, median, range, size_and_runs};
 use zclab::harness;
 use zclab::input::open_regular;
 use zclab::kafka::demo::{self, DemoOptions, Session};
@@ -44,27 +47,6 @@ struct NoProgress;
 impl demo::Progress for NoProgress {
     fn producing(&mut self, _: u64, _: u64) {}
     fn fetching(&mut self, _: Method, _: u32) {}
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
-}
-
-fn range(v: &[f64]) -> (f64, f64) {
-    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = v.iter().copied().fold(0.0, f64::max);
-    (lo, hi)
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn have_kcat() -> bool {
@@ -124,14 +106,7 @@ impl Variant {
 }
 
 fn main() -> Result<()> {
-    let size = zclab::size::parse_size(
-        &std::env::var("ZCLAB_BENCH_SIZE").unwrap_or_else(|_| "256MiB".into()),
-    )
-    .map_err(anyhow::Error::msg)?;
-    let runs: usize = std::env::var("ZCLAB_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
+    let (size, runs) = size_and_runs()?;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kafka-bench-logs");
     let _ = std::fs::remove_dir_all(&dir);
     let opts = DemoOptions {

@@ -33,6 +33,9 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+
+mod common;
+use common::{load, median, range, size_and_runs};
 use zclab::harness;
 use zclab::input::open_regular;
 use zclab::methods::{Method, Quiet};
@@ -337,27 +340,14 @@ fn process_cpu_ms() -> Result<f64> {
     Ok(ms(r.user_time()) + ms(r.system_time()))
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 /// (max − min) / median, in %.
 fn spread(v: &[f64]) -> f64 {
-    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = v.iter().copied().fold(0.0, f64::max);
-    (hi - lo) / median(v.to_vec()) * 100.0
+    let (lo, hi) = range(v);
+    (hi - lo) / median(v) * 100.0
 }
 
 fn main() -> Result<()> {
-    let size = zclab::size::parse_size(
-        &std::env::var("ZCLAB_BENCH_SIZE").unwrap_or_else(|_| "256MiB".into()),
-    )
-    .map_err(anyhow::Error::msg)?;
-    let runs: usize = std::env::var("ZCLAB_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
+    let (size, runs) = size_and_runs()?;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join(format!("bench-{size}.log"));
     if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(size) {
@@ -367,15 +357,11 @@ fn main() -> Result<()> {
     let input = open_regular(&path)?;
     let expected = harness::digest_file(&input).context("warming the page cache")?;
     let mib = size as f64 / (1024.0 * 1024.0);
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "file {} ({size} bytes), {runs} interleaved runs per variant, warm page cache, loopback TCP, {} CPUs, load average before: {}",
         path.display(),
         zclab::cpus::allowed().len(),
-        load.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
+        load()
     );
     // Per (buffer, method): medians of zclab, bare, zclab pinned, bare
     // pinned (MiB/s) and the spreads.
@@ -449,18 +435,18 @@ fn main() -> Result<()> {
                 }
                 eprintln!(
                     "    consumer read() calls, median: zclab {:.0}, bare {:.0}",
-                    median(reads[0].clone()),
-                    median(reads[1].clone())
+                    median(&reads[0]),
+                    median(&reads[1])
                 );
             }
             let paired: Vec<f64> = got[0].iter().zip(&got[1]).map(|(z, b)| z / b).collect();
             costs.push((
                 buf,
                 method,
-                [median(cpu[0].clone()), median(cpu[1].clone())],
-                median(paired),
+                [median(&cpu[0]), median(&cpu[1])],
+                median(&paired),
             ));
-            let med = [0, 1, 2, 3].map(|i| median(got[i].clone()));
+            let med = [0, 1, 2, 3].map(|i| median(&got[i]));
             let spr = [0, 1, 2, 3].map(|i| spread(&got[i]));
             eprintln!(
                 "  {:<12} {:>6}: zclab {:.0}, bare {:.0}, pinned zclab {:.0}, pinned bare {:.0} MiB/s",
@@ -474,14 +460,7 @@ fn main() -> Result<()> {
             table.push((buf, method, med, spr));
         }
     }
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!(
-        "load average after: {}",
-        load.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    println!("load average after: {}", load());
     println!();
     println!(
         "{:<12} {:>7} | {:>8} {:>8} {:>6} | {:>7} {:>7} | {:>8} {:>8} {:>6} | {:>7} {:>7}",
