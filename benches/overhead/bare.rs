@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::Read;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::fd::AsFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::Instant;
 
@@ -94,7 +95,11 @@ pub fn bare_run(
         if let (true, Some(c)) = (pin, sender_cpu) {
             zclab::cpus::pin_this_thread(c);
         }
-        let file = File::open(&path)?;
+        // Opened as zclab opens its input (`input::open_regular`).
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_CLOEXEC)
+            .open(&path)?;
         let _ = ready_tx.send(());
         let _ = go_rx.recv();
         let cpu0 = thread_cpu_ns();
