@@ -46,6 +46,24 @@ use zclab::methods::{Method, Quiet};
 
 #[path = "overhead/bare.rs"]
 mod bare;
+/// The machine's TCP segments sent so far (`Tcp: OutSegs` in
+/// `/proc/net/snmp`): on a quiet machine, a run's delta counts its data
+/// segments and its ACKs, both directions of the loopback connection.
+/// 0 if it cannot be read.
+fn tcp_out_segs() -> u64 {
+    let Ok(s) = std::fs::read_to_string("/proc/net/snmp") else {
+        return 0;
+    };
+    let tcp: Vec<&str> = s.lines().filter(|l| l.starts_with("Tcp:")).collect();
+    let [names, values] = tcp[..] else { return 0 };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(n, _)| *n == "OutSegs")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+}
+
 /// CPU time of this whole process so far (every thread, user + system),
 /// in ms: what a run cost the machine, whichever thread spent it.
 fn process_cpu_ms() -> Result<f64> {
@@ -70,6 +88,7 @@ struct Cell {
     mibs: [Vec<f64>; 4],
     cpu_ms: [Vec<f64>; 4],
     reads: [Vec<f64>; 4],
+    segs: [Vec<f64>; 4],
     /// The sending and the consuming thread's CPU ms (schedstat).
     threads_ms: [Vec<(f64, f64)>; 4],
 }
@@ -99,6 +118,7 @@ fn run_variant(b: &Bench, v: usize, method: Method, buf: usize) -> Result<Sample
     } = b;
     let (size, expected, work) = (*size, *expected, *work);
     let pin = v >= 2;
+    let segs0 = tcp_out_segs();
     let cpu0 = process_cpu_ms()?;
     let (secs, reads, threads) = if matches!(v, 0 | 2) {
         let sent = AtomicU64::new(0);
@@ -118,6 +138,7 @@ fn run_variant(b: &Bench, v: usize, method: Method, buf: usize) -> Result<Sample
     };
     let mib = size as f64 / (1024.0 * 1024.0);
     Ok(Sample {
+        segs: tcp_out_segs().saturating_sub(segs0) as f64,
         mibs: mib / secs,
         cpu_ms: process_cpu_ms()? - cpu0,
         reads: reads as f64,
@@ -127,6 +148,7 @@ fn run_variant(b: &Bench, v: usize, method: Method, buf: usize) -> Result<Sample
 
 /// One run's figures.
 struct Sample {
+    segs: f64,
     mibs: f64,
     cpu_ms: f64,
     reads: f64,
@@ -182,6 +204,7 @@ fn main() -> Result<()> {
                 mibs: Default::default(),
                 cpu_ms: Default::default(),
                 reads: Default::default(),
+                segs: Default::default(),
                 threads_ms: Default::default(),
             });
         }
@@ -195,6 +218,7 @@ fn main() -> Result<()> {
                 cells[c].mibs[v].push(s.mibs);
                 cells[c].cpu_ms[v].push(s.cpu_ms);
                 cells[c].reads[v].push(s.reads);
+                cells[c].segs[v].push(s.segs);
                 cells[c].threads_ms[v].push(s.threads_ms);
             }
             eprint!("\r  buffer {buf}: round {}/{runs}", round + 1);
@@ -218,9 +242,11 @@ fn main() -> Result<()> {
                 eprintln!("    {name:<13} MiB/s {}", v.join(" "));
             }
             eprintln!(
-                "    consumer read() calls, median: zclab {:.0}, bare {:.0}",
+                "    consumer read() calls, median: zclab {:.0}, bare {:.0}; TCP segments sent (Tcp OutSegs, data and ACKs, both ends): zclab {:.0}, bare {:.0}",
                 median(&c.reads[0]),
-                median(&c.reads[1])
+                median(&c.reads[1]),
+                median(&c.segs[0]),
+                median(&c.segs[1])
             );
             let part = |v: usize, f: fn(&(f64, f64)) -> f64| {
                 median(&c.threads_ms[v].iter().map(f).collect::<Vec<_>>())
