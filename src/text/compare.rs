@@ -88,6 +88,11 @@ texts! {
         zh: "一句话：sendfile 发送同一个文件，{switches}，{cpu}，{speed}。",
     }
     VERDICT_SWITCHES { en: "{x}× fewer mode switches", zh: "用户态/内核态切换少到前者的 1/{x}" }
+    VERDICT_SWITCHES_COUNTS { en: "{a} → {b} mode switches", zh: "用户态/内核态切换从 {a} 次变为 {b} 次" }
+    VERDICT_EMPTY {
+        en: "In short: the file is empty, so nothing was sent and there is nothing to compare; read() + write() still made {a} mode switches to find the end of the file, sendfile {b}.",
+        zh: "一句话：文件是空的，什么也没有发送，无从比较；传统方式为了读到文件末尾仍有 {a} 次用户态/内核态切换，sendfile 为 {b} 次。",
+    }
     VERDICT_CPU_LESS { en: "{pct}% less CPU", zh: "CPU 时间少 {pct}%" }
     VERDICT_CPU_MORE { en: "MORE CPU ({x}×)", zh: "CPU 时间反而多（{x} 倍）" }
     VERDICT_CPU_SHORT { en: "CPU times too short to compare", zh: "CPU 时间太短无法比较" }
