@@ -9,7 +9,7 @@
 //!
 //! Each round runs every method as every variant once (zclab, bare, and
 //! both again with the sender and consumer pinned to different CPUs), in
-//! an order that rotates every round, so that the runs of one round share
+//! a new random order every round (fixed seed), so that the runs of one round share
 //! the machine's conditions and can be paired: per round, zclab ÷ bare for
 //! each method, and (zclab sendfile ÷ zclab read-write) ÷ (bare sendfile ÷
 //! bare read-write). It prints the medians with a 95 % bootstrap interval,
@@ -39,7 +39,7 @@ use std::sync::atomic::AtomicU64;
 use anyhow::{Context, Result, bail};
 
 mod common;
-use common::{bootstrap_median_ci, load, median, range, size_and_runs};
+use common::{Rng, bootstrap_median_ci, load, median, range, size_and_runs};
 use zclab::harness;
 use zclab::input::open_regular;
 use zclab::methods::{Method, Quiet};
@@ -103,6 +103,10 @@ struct Bench {
     expected: harness::Expected,
     size: u64,
     work: bare::BareWork,
+    /// `ZCLAB_BENCH_AA=1`: the "zclab" variants run the bare loop too, so
+    /// the bench compares the bare loop with itself and its figures show
+    /// the bench's own resolution.
+    aa: bool,
 }
 
 /// One run of `method` as variant `v` (see [`VARIANTS`]): its MiB/s, the
@@ -115,12 +119,13 @@ fn run_variant(b: &Bench, v: usize, method: Method, buf: usize) -> Result<Sample
         expected,
         size,
         work,
+        aa,
     } = b;
     let (size, expected, work) = (*size, *expected, *work);
     let pin = v >= 2;
     let segs0 = tcp_out_segs();
     let cpu0 = process_cpu_ms()?;
-    let (secs, reads, threads) = if matches!(v, 0 | 2) {
+    let (secs, reads, threads) = if matches!(v, 0 | 2) && !*aa {
         let sent = AtomicU64::new(0);
         let opts = harness::RunOptions {
             pin,
@@ -168,6 +173,7 @@ fn main() -> Result<()> {
     let pinned_too = std::env::var("ZCLAB_BENCH_PIN").map_or(true, |v| v != "0");
     let verbose = std::env::var("ZCLAB_BENCH_VERBOSE").is_ok();
     let work = bare::bare_work()?;
+    let aa = std::env::var("ZCLAB_BENCH_AA").is_ok_and(|v| v == "1");
     // ZCLAB_BENCH_METHODS=all (default) or a comma list of method names.
     let chosen: Vec<Method> = match std::env::var("ZCLAB_BENCH_METHODS").ok().as_deref() {
         None | Some("all") => Method::EVERY.to_vec(),
@@ -182,9 +188,14 @@ fn main() -> Result<()> {
         vec![0, 1]
     };
     println!(
-        "file {} ({size} bytes), {runs} rounds, each running every method as every variant once, in an order that rotates every round; warm page cache, loopback TCP, {} CPUs, bare consumer: {work:?}, load average before: {}",
+        "file {} ({size} bytes), {runs} rounds, each running every method as every variant once, in a new random order every round; warm page cache, loopback TCP, {} CPUs, bare consumer: {work:?}{}, load average before: {}",
         path.display(),
         zclab::cpus::allowed().len(),
+        if aa {
+            "; A/A: the \"zclab\" columns are the bare loop too"
+        } else {
+            ""
+        },
         load()
     );
     let bench = Bench {
@@ -193,8 +204,10 @@ fn main() -> Result<()> {
         expected,
         size,
         work,
+        aa,
     };
     let mut cells: Vec<Cell> = Vec::new();
+    let mut rng = Rng::new(0x5eed_2026_1128);
     for buf in [4096usize, 128 * 1024] {
         let first = cells.len();
         for &method in &chosen {
@@ -208,12 +221,16 @@ fn main() -> Result<()> {
                 threads_ms: Default::default(),
             });
         }
-        let jobs: Vec<(usize, usize)> = (first..cells.len())
+        let mut jobs: Vec<(usize, usize)> = (first..cells.len())
             .flat_map(|c| variants.iter().map(move |&v| (c, v)))
             .collect();
         for round in 0..runs {
-            for j in 0..jobs.len() {
-                let (c, v) = jobs[(j + round) % jobs.len()];
+            // A new order every round: a run can be faster or slower for
+            // what ran just before it (an A/A bench, the bare loop against
+            // itself, showed 7 % between two fixed positions), so no
+            // variant may keep one predecessor.
+            rng.shuffle(&mut jobs);
+            for &(c, v) in &jobs {
                 let s = run_variant(&bench, v, cells[c].method, buf)?;
                 cells[c].mibs[v].push(s.mibs);
                 cells[c].cpu_ms[v].push(s.cpu_ms);

@@ -40,28 +40,49 @@ pub fn load() -> String {
         .join(" ")
 }
 
+/// A small deterministic generator (xorshift64), so that a bench's
+/// shuffles and resamples can be repeated exactly.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A uniform index below `n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// Shuffles `v` in place (Fisher–Yates).
+    #[allow(dead_code)] // only the overhead bench shuffles its runs
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            v.swap(i, self.below(i + 1));
+        }
+    }
+}
+
 /// A 95 % percentile-bootstrap interval of the median of `v`: the median
-/// of 2,000 resamples drawn with replacement (a fixed-seed xorshift, so a
-/// bench's figures can be recomputed), their 2.5th and 97.5th percentiles.
-/// (0, 0) for no values.
+/// of 2,000 resamples drawn with replacement (fixed seed), their 2.5th and
+/// 97.5th percentiles. (0, 0) for no values.
 #[allow(dead_code)] // only the overhead bench pairs its runs
 pub fn bootstrap_median_ci(v: &[f64]) -> (f64, f64) {
     const RESAMPLES: usize = 2000;
     if v.is_empty() {
         return (0.0, 0.0);
     }
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
     let mut medians: Vec<f64> = (0..RESAMPLES)
         .map(|_| {
-            let sample: Vec<f64> = (0..v.len())
-                .map(|_| v[(next() % v.len() as u64) as usize])
-                .collect();
+            let sample: Vec<f64> = (0..v.len()).map(|_| v[rng.below(v.len())]).collect();
             median(&sample)
         })
         .collect();
