@@ -38,14 +38,14 @@ use std::sync::atomic::AtomicU64;
 
 use anyhow::{Context, Result, bail};
 
+#[path = "overhead/bare.rs"]
+mod bare;
 mod common;
 use common::{Rng, bootstrap_median_ci, load, median, range, size_and_runs};
 use zclab::harness;
 use zclab::input::open_regular;
 use zclab::methods::{Method, Quiet};
 
-#[path = "overhead/bare.rs"]
-mod bare;
 /// The machine's TCP segments sent so far (`Tcp: OutSegs` in
 /// `/proc/net/snmp`): on a quiet machine, a run's delta counts its data
 /// segments and its ACKs, both directions of the loopback connection.
