@@ -84,6 +84,16 @@ pub fn format_cpu_ns(ns: u64) -> String {
     }
 }
 
+/// Formats a wall-clock duration given in seconds so a short run never
+/// reads as 0: `0.324 s` from 10 ms on, `1.39 ms` and `0.14 ms` below.
+pub fn format_secs(secs: f64) -> String {
+    if secs >= 0.01 {
+        format!("{secs:.3} s")
+    } else {
+        format!("{:.2} ms", secs * 1e3)
+    }
+}
+
 /// Formats an integer with thousands separators: `131,073`.
 pub fn group_digits(n: u64) -> String {
     let s = n.to_string();
@@ -144,5 +154,9 @@ mod tests {
         assert_eq!(format_cpu_ns(141_000_000), "141 ms");
         assert_eq!(format_cpu_ns(747_872), "0.748 ms");
         assert_eq!(format_cpu_ns(12_340_000), "12.3 ms");
+        assert_eq!(format_secs(0.3241), "0.324 s");
+        assert_eq!(format_secs(0.01), "0.010 s");
+        assert_eq!(format_secs(0.001_391), "1.39 ms");
+        assert_eq!(format_secs(0.000_141), "0.14 ms");
     }
 }

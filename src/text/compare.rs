@@ -66,7 +66,7 @@ texts! {
     THROUGHPUT_MEDIAN { en: "{rate} [median of {runs}]", zh: "{rate}［{runs} 次的中位数］" }
     THROUGHPUT_STOPPED { en: "none: the run was stopped\nbefore the end of the file", zh: "无：运行在文件结束前\n被停止" }
     THROUGHPUT_NOTHING { en: "none: nothing was sent", zh: "无：没有发送任何数据" }
-    THROUGHPUT_RANGE { en: "range {lo}–{hi}, {secs} s", zh: "范围 {lo}–{hi}，用时 {secs} s" }
+    THROUGHPUT_RANGE { en: "range {lo}–{hi}, {time}", zh: "范围 {lo}–{hi}，用时 {time}" }
     CLAIM_THROUGHPUT_READ_WRITE { en: "low (CPU-bound)", zh: "低（受 CPU 限制）" }
     CLAIM_THROUGHPUT_SENDFILE { en: "high", zh: "高" }
 
@@ -77,7 +77,7 @@ texts! {
     VS_CPU_MORE { en: "sendfile used MORE here\n({x}× as much)", zh: "本次 sendfile 反而更多\n（{x} 倍）" }
     VS_FASTER { en: "sendfile {x}× the throughput", zh: "sendfile 的吞吐量\n是前者的 {x} 倍" }
     VS_SLOWER { en: "sendfile SLOWER here\n({x}× the throughput)", zh: "本次 sendfile 反而更慢\n（吞吐量是前者的 {x} 倍）" }
-    TOO_SHORT { en: "too short to compare", zh: "时间太短，无法比较" }
+    SPEED_TOO_SHORT { en: "too short to compare\n(a run took < {ms} ms)", zh: "时间太短，无法比较\n（有一次运行不到 {ms} ms）" }
     VS_CPU_SENDER { en: "sender: {verdict}", zh: "发送端：{verdict}" }
     VS_CPU_BOTH { en: "sender + consumer:\n{verdict}", zh: "发送端 + 消费端：\n{verdict}" }
     CPU_TOO_SHORT { en: "too short to compare (< 1 ms)", zh: "时间太短，无法比较（< 1 ms）" }
@@ -98,7 +98,7 @@ texts! {
     VERDICT_CPU_SHORT { en: "CPU times too short to compare", zh: "CPU 时间太短无法比较" }
     VERDICT_FASTER { en: "{x}× the throughput of read() + write()", zh: "吞吐量是传统方式的 {x} 倍" }
     VERDICT_SLOWER { en: "LESS throughput ({x}×) this time", zh: "本次吞吐量反而更低（{x} 倍）" }
-    VERDICT_SPEED_SHORT { en: "runs too short to compare speeds", zh: "运行时间太短无法比较速度" }
+    VERDICT_SPEED_SHORT { en: "runs too short to compare speeds (under {ms} ms)", zh: "运行时间太短（不到 {ms} ms），无法比较速度" }
     VERDICT_SPEED_NONE { en: "no throughput to compare", zh: "没有可比较的吞吐量" }
     VERIFIED_ALL { en: "All {n} runs verified: the consumer got every byte (CRC-32 {crc}).", zh: "全部 {n} 次运行通过校验：消费端收到了每一个字节（CRC-32 {crc}）。" }
     MORE_DETAILS {

@@ -140,7 +140,7 @@ fn verdict(vs: &Versus, empty_file: bool, ctx: &Ctx) -> String {
         SpeedVerdict::Slower { factor } => {
             ctx.f(t::VERDICT_SLOWER, &[("x", &format!("{factor:.2}"))])
         }
-        SpeedVerdict::TooShort => ctx.t(t::VERDICT_SPEED_SHORT).to_string(),
+        SpeedVerdict::TooShort => ctx.f(t::VERDICT_SPEED_SHORT, &[("ms", &table::speed_min_ms())]),
         SpeedVerdict::NoFigure => ctx.t(t::VERDICT_SPEED_NONE).to_string(),
     };
     let line = ctx.f(

@@ -8,7 +8,7 @@ use crate::ctx::Ctx;
 use crate::harness::NoThroughput;
 use crate::methods::Method;
 use crate::report::layout::{head, method_title, new_table};
-use crate::size::{format_bytes, format_cpu_ns, format_rate, group_digits};
+use crate::size::{format_bytes, format_cpu_ns, format_rate, format_secs, group_digits};
 use crate::text::{Text, common, compare as t};
 use crate::view::compare::{CompareView, CpuVerdict, MethodView, SpeedVerdict, Unit, Versus};
 
@@ -224,7 +224,7 @@ fn throughput(m: &MethodView, runs: u32, ctx: &Ctx) -> String {
             &[
                 ("lo", &format_rate(lo)),
                 ("hi", &format_rate(hi)),
-                ("secs", &format!("{:.3}", m.elapsed_s)),
+                ("time", &format_secs(m.elapsed_s)),
             ],
         ),
         article(
@@ -281,8 +281,14 @@ fn versus_cells(vs: &Versus, ctx: &Ctx) -> [String; 4] {
     let speed = match vs.throughput {
         SpeedVerdict::Faster { factor } => ctx.f(t::VS_FASTER, &[("x", &format!("{factor:.2}"))]),
         SpeedVerdict::Slower { factor } => ctx.f(t::VS_SLOWER, &[("x", &format!("{factor:.2}"))]),
-        SpeedVerdict::TooShort => ctx.t(t::TOO_SHORT).to_string(),
+        SpeedVerdict::TooShort => ctx.f(t::SPEED_TOO_SHORT, &[("ms", &speed_min_ms())]),
         SpeedVerdict::NoFigure => ctx.t(t::VS_NO_FIGURE).to_string(),
     };
     [copies, switches, cpu, speed]
+}
+
+/// The shortest run whose speed is compared, in ms, as the verdicts
+/// print it.
+pub(super) fn speed_min_ms() -> String {
+    format!("{}", crate::measure::SPEED_COMPARE_MIN_NS as f64 / 1e6)
 }

@@ -202,6 +202,60 @@ fn json_carries_the_verdicts() {
     assert_eq!(doc["page_cache"], "warm");
 }
 
+/// Runs under 0.5 ms are not compared for speed (nearly all fixed cost),
+/// in both languages, in the table and in the one-line verdict; at 0.5 ms
+/// they are.
+#[test]
+fn speeds_of_runs_under_half_a_millisecond_are_not_compared() {
+    let rw = method(
+        Method::ReadWrite,
+        &[("read", 2), ("write", 1)],
+        50,
+        0.000_180,
+    );
+    let sf = method(Method::Sendfile, &[("sendfile", 2)], 40, 0.000_120);
+    let versus = Versus::new(&rw, &sf);
+    assert!(matches!(versus.throughput, SpeedVerdict::TooShort));
+    let mut view = sample_view();
+    view.methods = vec![rw.clone(), sf];
+    view.versus = Some(versus);
+    for (lang, cell, line) in [
+        (
+            Lang::En,
+            "(a run took < 0.5 ms)",
+            "too short to compare speeds (under 0.5 ms)",
+        ),
+        (
+            Lang::Zh,
+            "（有一次运行不到 0.5 ms）",
+            "运行时间太短（不到 0.5 ms），无法比较速度",
+        ),
+    ] {
+        let text = render(
+            &view,
+            &Ctx::plain(lang, 120),
+            "zclab compare",
+            Detail::Brief,
+        );
+        let flat: String = text.split_whitespace().collect();
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        assert!(flat.contains(&squeeze(cell)), "{text}");
+        assert!(flat.contains(&squeeze(line)), "{text}");
+        assert!(text.contains("0.18 ms"), "{text}");
+    }
+    let rw_at_limit = method(
+        Method::ReadWrite,
+        &[("read", 2), ("write", 1)],
+        50,
+        0.000_600,
+    );
+    let sf_at_limit = method(Method::Sendfile, &[("sendfile", 2)], 40, 0.000_500);
+    assert!(matches!(
+        Versus::new(&rw_at_limit, &sf_at_limit).throughput,
+        SpeedVerdict::Faster { .. }
+    ));
+}
+
 /// The same 1 MiB file sent by all six methods (`--method all`), each road
 /// with its own evidence as the kernel would give it over loopback.
 fn six_view() -> CompareView {

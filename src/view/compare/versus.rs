@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::MethodView;
-use crate::measure::CPU_COMPARE_MIN_NS;
+use crate::measure::{CPU_COMPARE_MIN_NS, SPEED_COMPARE_MIN_NS};
 use crate::methods::Method;
 
 /// The second method against the first (sendfile against read-write).
@@ -44,13 +44,10 @@ pub enum CpuVerdict {
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum SpeedVerdict {
     /// Its throughput was `factor` × the baseline's (≥ 1).
-    Faster {
-        factor: f64,
-    },
+    Faster { factor: f64 },
     /// Its throughput was `factor` × the baseline's (< 1).
-    Slower {
-        factor: f64,
-    },
+    Slower { factor: f64 },
+    /// A run was shorter than [`SPEED_COMPARE_MIN_NS`] (or a figure was 0).
     TooShort,
     /// A run has no throughput (stopped early, or nothing sent).
     NoFigure,
@@ -84,7 +81,11 @@ impl Versus {
         let cpu = CpuVerdict::of(baseline.cpu_ns, other.cpu_ns);
         let cpu_with_consumer =
             CpuVerdict::of(baseline.cpu_ns_with_consumer, other.cpu_ns_with_consumer);
+        let shortest_ns = baseline.elapsed_s.min(other.elapsed_s) * 1e9;
         let throughput = match (other.throughput_mib_s, baseline.throughput_mib_s) {
+            (Some(_), Some(_)) if shortest_ns < SPEED_COMPARE_MIN_NS as f64 => {
+                SpeedVerdict::TooShort
+            }
             (Some(o), Some(b)) => match ratio(o, b) {
                 Some(x) if x >= 1.0 => SpeedVerdict::Faster { factor: x },
                 Some(x) => SpeedVerdict::Slower { factor: x },
