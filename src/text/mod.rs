@@ -38,6 +38,7 @@ pub mod errors;
 pub mod help;
 pub mod kafka;
 pub mod lesson;
+pub mod lesson_check;
 pub mod roads;
 pub mod run;
 pub mod sample;
@@ -118,7 +119,7 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 16] = [
+    let parts: [(&str, &[Text]); 17] = [
         ("attach", attach::ALL),
         ("cli", cli::ALL),
         ("common", common::ALL),
@@ -129,6 +130,7 @@ pub fn all() -> Vec<(&'static str, Text)> {
         ("help", help::ALL),
         ("kafka", kafka::ALL),
         ("lesson", lesson::ALL),
+        ("lesson_check", lesson_check::ALL),
         ("roads", roads::ALL),
         ("run", run::ALL),
         ("sample", sample::ALL),
