@@ -39,6 +39,7 @@ pub mod help;
 pub mod kafka;
 pub mod lesson;
 pub mod lesson_check;
+pub mod protocol;
 pub mod roads;
 pub mod run;
 pub mod sample;
@@ -119,7 +120,7 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 17] = [
+    let parts: [(&str, &[Text]); 18] = [
         ("attach", attach::ALL),
         ("cli", cli::ALL),
         ("common", common::ALL),
@@ -131,6 +132,7 @@ pub fn all() -> Vec<(&'static str, Text)> {
         ("kafka", kafka::ALL),
         ("lesson", lesson::ALL),
         ("lesson_check", lesson_check::ALL),
+        ("protocol", protocol::ALL),
         ("roads", roads::ALL),
         ("run", run::ALL),
         ("sample", sample::ALL),
