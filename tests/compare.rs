@@ -451,6 +451,24 @@ fn an_empty_file_sends_nothing_and_says_so() {
             assert!(!text.contains(&format!("{kind} ［实测］")), "{text}");
         }
         assert!(!text.contains("MiB/s"), "{lang}: {text}");
+        // The one-line verdict says why there is nothing to compare, and
+        // counts the one read() that found the end (2 mode switches).
+        // (Compared without whitespace: wrapped lines may break anywhere.)
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        let verdict = squeeze(&text);
+        let (empty, counts) = match lang {
+            "en" => (
+                "the file is empty",
+                "made 2 mode switches to find the end of the file, sendfile 0.",
+            ),
+            _ => (
+                "文件是空的",
+                "仍有 2 次用户态/内核态切换，sendfile 为 0 次。",
+            ),
+        };
+        assert!(verdict.contains(&squeeze(empty)), "{lang}: {text}");
+        assert!(verdict.contains(&squeeze(counts)), "{lang}: {text}");
+        assert!(!text.contains("moved the file"), "{lang}: {text}");
         if lang == "en" {
             assert!(text.contains("CPU copies 0 → 0"), "{text}");
             let details = zclab(home.path())

@@ -50,7 +50,7 @@ pub fn render(v: &CompareView, ctx: &Ctx, heading: &str, detail: Detail) -> Stri
     match detail {
         Detail::Brief | Detail::Table => {
             if let Some(vs) = &v.versus {
-                out.push_str(&ctx.wrap(&verdict(vs, ctx), "", 0));
+                out.push_str(&ctx.wrap(&verdict(vs, v.file.bytes == 0, ctx), "", 0));
                 out.push('\n');
             }
             out.push_str(&verification(v, ctx, false));
@@ -106,20 +106,23 @@ pub fn cannot_evict(why: &CannotEvict, ctx: &Ctx) -> String {
     }
 }
 
-/// One sentence: what sendfile saved against read + write.
-fn verdict(vs: &Versus, ctx: &Ctx) -> String {
+/// One sentence: what sendfile saved against read + write (for an empty
+/// file: that nothing was sent, and the calls made to find its end).
+fn verdict(vs: &Versus, empty_file: bool, ctx: &Ctx) -> String {
+    let (a, b) = (
+        group_digits(vs.mode_switches[0]),
+        group_digits(vs.mode_switches[1]),
+    );
+    let counts: [(&str, &dyn std::fmt::Display); 2] = [("a", &a), ("b", &b)];
+    if empty_file {
+        return paint(ctx, &ctx.f(t::VERDICT_EMPTY, &counts), Paint::Bold);
+    }
     let switches = match vs.mode_switches_ratio {
         Some(x) => ctx.f(
             t::VERDICT_SWITCHES,
             &[("x", &group_digits(x.round() as u64))],
         ),
-        None => ctx.f(
-            t::VS_SWITCHES_PLAIN,
-            &[
-                ("a", &group_digits(vs.mode_switches[0])),
-                ("b", &group_digits(vs.mode_switches[1])),
-            ],
-        ),
+        None => ctx.f(t::VERDICT_SWITCHES_COUNTS, &counts),
     };
     let cpu = match vs.cpu {
         CpuVerdict::Less { percent, .. } => {
