@@ -458,13 +458,18 @@ pub enum MethodArg {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
+    /// English
     En,
+    /// Chinese
     Zh,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
+    /// Colour when standard output is a terminal, TERM is not dumb and NO_COLOR is unset
     Auto,
+    /// Always colour, even into a pipe or a file
     Always,
+    /// Never colour
     Never,
 }

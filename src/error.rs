@@ -62,15 +62,58 @@ impl Localized {
         inner: &Localized,
         args: &[(&str, &dyn fmt::Display)],
     ) -> Localized {
-        let fill = |lang, inner: &str| {
+        Localized::compose(text, &[(name, inner)], args)
+    }
+
+    /// `text` with several inner messages (each `{name}` gets its inner
+    /// message in the same language), plus plain `args`. Bad input if any
+    /// inner message is.
+    pub fn compose(
+        text: Text,
+        inners: &[(&str, &Localized)],
+        args: &[(&str, &dyn fmt::Display)],
+    ) -> Localized {
+        let fill = |lang| {
+            let words: Vec<(&str, &str)> = inners.iter().map(|(n, l)| (*n, l.get(lang))).collect();
             let mut all: Vec<(&str, &dyn fmt::Display)> = args.to_vec();
-            all.push((name, &inner));
+            for (n, w) in &words {
+                all.push((*n, w));
+            }
             text.fill(lang, &all)
         };
         Localized {
-            en: fill(Lang::En, &inner.en),
-            zh: fill(Lang::Zh, &inner.zh),
-            usage: inner.usage,
+            en: fill(Lang::En),
+            zh: fill(Lang::Zh),
+            usage: inners.iter().any(|(_, l)| l.usage),
+        }
+    }
+
+    /// Words that come from outside zclab (the kernel's `strerror`, a
+    /// parser's message): the same in both languages.
+    pub fn foreign(words: impl Into<String>) -> Localized {
+        let words = words.into();
+        Localized {
+            en: words.clone(),
+            zh: words,
+            usage: false,
+        }
+    }
+
+    /// An I/O error's words: a catalogue message carried inside it, else
+    /// the kernel's (`strerror`), the same in both languages.
+    pub fn io(err: &std::io::Error) -> Localized {
+        match err.get_ref().and_then(|e| e.downcast_ref::<Localized>()) {
+            Some(l) => l.clone(),
+            None => Localized::foreign(err.to_string()),
+        }
+    }
+
+    /// The whole message of `err` in both languages (see [`message`]).
+    pub fn of(err: &anyhow::Error) -> Localized {
+        Localized {
+            en: message(err, Lang::En),
+            zh: message(err, Lang::Zh),
+            usage: exit_code(err) == EXIT_USAGE,
         }
     }
 
@@ -166,7 +209,7 @@ impl<T> ContextT<T> for Option<T> {
 pub fn message(err: &anyhow::Error, lang: Lang) -> String {
     err.chain()
         .map(|e| {
-            if let Some(l) = e.downcast_ref::<Localized>() {
+            if let Some(l) = localized_in(e) {
                 l.get(lang).to_string()
             } else if let Some(c) = e.downcast_ref::<LocalizedContext>() {
                 c.msg.get(lang).to_string()
@@ -178,14 +221,21 @@ pub fn message(err: &anyhow::Error, lang: Lang) -> String {
         .join(crate::text::errors::CHAIN.get(lang))
 }
 
+/// A catalogue message, as the error itself or carried inside an I/O
+/// error (`io::Error::new(kind, Localized)`, for code that must return
+/// `io::Result`).
+fn localized_in<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a Localized> {
+    e.downcast_ref::<Localized>().or_else(|| {
+        e.downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<Localized>())
+    })
+}
+
 /// A copy of `err` (its whole message, in both languages, and its exit
 /// code) for an error that is borrowed and cannot be moved.
 pub fn copy(err: &anyhow::Error) -> anyhow::Error {
-    anyhow::Error::new(Localized {
-        en: message(err, Lang::En),
-        zh: message(err, Lang::Zh),
-        usage: exit_code(err) == EXIT_USAGE,
-    })
+    anyhow::Error::new(Localized::of(err))
 }
 
 /// Standard output was closed under us (e.g. `zclab compare | head -1`).
@@ -207,7 +257,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         0
     } else if err
         .chain()
-        .any(|e| e.is::<InputError>() || e.downcast_ref::<Localized>().is_some_and(|l| l.usage))
+        .any(|e| e.is::<InputError>() || localized_in(e).is_some_and(|l| l.usage))
     {
         EXIT_USAGE
     } else {
@@ -259,6 +309,14 @@ mod tests {
         let err = wrap_t(io, run::CANNOT_READ, &[("path", &"f.log")]);
         assert!(message(&err, Lang::Zh).starts_with("无法读取 f.log："));
         assert_eq!(exit_code(&err), EXIT_FAILURE);
+        // A catalogue message inside an I/O error is found there too.
+        let io = std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            Localized::new(run::CANNOT_READ, &[("path", &"g.log")]).usage(),
+        );
+        let err = wrap_t(io, run::CANNOT_READ, &[("path", &"f.log")]);
+        assert_eq!(message(&err, Lang::Zh), "无法读取 f.log：无法读取 g.log");
+        assert_eq!(exit_code(&err), EXIT_USAGE);
         let none: Option<u8> = None;
         let err = none
             .context_t(run::SENDER_NO_REPORT, &[])

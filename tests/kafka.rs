@@ -233,6 +233,12 @@ fn the_broker_warns_and_refuses_in_chinese() {
         "{warned}"
     );
     assert!(warned.contains("Kafka 恢复日志时也是这样做的"), "{warned}");
+    // Why the tail was cut is a typed reason, worded in Chinese too: 20
+    // zero bytes carry magic 0 at byte 16.
+    assert!(
+        warned.contains("（magic 为 0，不是 2（旧的消息格式））"),
+        "{warned}"
+    );
     // Kafka's recovery cut the torn tail: the segment is empty now.
     assert_eq!(std::fs::metadata(&seg).expect("stat").len(), 0);
     let mut huge = (200i32 << 20).to_be_bytes().to_vec();
@@ -244,6 +250,18 @@ fn the_broker_warns_and_refuses_in_chinese() {
             && err.contains("相当于 Kafka 的 socket.request.max.bytes）；已关闭连接"),
         "{err}"
     );
+    // A request that does not decode: the protocol detail in Chinese, with
+    // the numbers of the frame.
+    let unknown = [0, 0, 0, 8, 0x7f, 0x7f, 0, 0, 0, 0, 0, 1];
+    assert!(closed_after(&b.addr(), &unknown));
+    let since = Instant::now();
+    let want = "请求无法处理：未知的 API key 32639（版本 0）";
+    while !b.err().iter().any(|l| l.contains(want)) {
+        assert!(since.elapsed() < Duration::from_secs(10), "{:?}", b.err());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let err = b.err().join("\n");
+    assert!(!err.contains("unknown API key"), "{err}");
     assert!(
         !err.contains("refused") && !err.contains("warning"),
         "{err}"
@@ -392,6 +410,32 @@ fn dump_tells_a_segment_from_other_bytes() {
         .expect("dump");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("stopped at byte 0"));
+    // Why it stopped is a typed reason: in the reader's language on
+    // screen, its English words in JSON (a stable string).
+    let out = common::zclab(home.path())
+        .args(["--lang", "zh", "sample", "--dump"])
+        .arg(&text_sample)
+        .output()
+        .expect("dump");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("读到第 0 字节停止：magic 为 ") && text.contains("不是 2（旧的消息格式）"),
+        "{text}"
+    );
+    assert!(!text.contains("old message format"), "{text}");
+    let out = common::zclab(home.path())
+        .args(["--lang", "zh", "sample", "--json", "--dump"])
+        .arg(&text_sample)
+        .output()
+        .expect("dump");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["stopped_at"], 0);
+    let why = doc["stopped_why"].as_str().expect("a reason");
+    assert!(
+        why.starts_with("magic ") && why.ends_with(", not 2 (an old message format)"),
+        "{why}"
+    );
     // A missing file is bad input.
     common::zclab(home.path())
         .args(["sample", "--dump", "nope.log"])

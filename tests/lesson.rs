@@ -186,6 +186,74 @@ fn a_malformed_lesson_file_is_reported_with_file_and_line() {
     }
 }
 
+/// The course checker speaks the author's language: under `--lang zh` (or
+/// a Chinese locale) the same `file:line:` with the message in Chinese, and
+/// no English sentence left in it.
+#[test]
+fn check_reports_in_chinese() {
+    let home = temp_home();
+    let dir = copy_course(home.path());
+    let mut quiz_lines = Vec::new();
+    for lang in ["en", "zh"] {
+        let file = dir.join(lang).join("03-four-optimizations.md");
+        let mut text = std::fs::read_to_string(&file).expect("read lesson");
+        quiz_lines.push(text.lines().count() + 2);
+        text.push_str(
+            "\n```quiz\nquestion: Q\n- [x] A\n  feedback: a\n- [x] B\n  feedback: b\n```\n",
+        );
+        std::fs::write(&file, text).expect("write lesson");
+    }
+    let check = |args: &[&str], locale: Option<&str>| {
+        let mut cmd = zclab(home.path());
+        cmd.env("ZCLAB_LESSONS_DIR", &dir).args(args);
+        if let Some(l) = locale {
+            cmd.env("LANG", l);
+        }
+        let (success, stdout, stderr) = run(&mut cmd);
+        assert!(!success, "{args:?} passed on a broken course\n{stdout}");
+        stderr
+    };
+    for (args, locale) in [
+        (&["--lang", "zh", "lesson", "--check"][..], None),
+        (&["lesson", "--check"][..], Some("zh_CN.UTF-8")),
+    ] {
+        let stderr = check(args, locale);
+        assert!(stderr.contains("课程有 2 处问题："), "{args:?}:\n{stderr}");
+        for (lang, line) in ["en", "zh"].iter().zip(&quiz_lines) {
+            let want = format!(
+                "{lang}/03-four-optimizations.md:{line}: 测验必须有且只有一个用 [x] 标出的正确选项，这里有 2 个"
+            );
+            assert!(
+                stderr.contains(&want),
+                "{args:?}: expected `{want}` in\n{stderr}"
+            );
+        }
+        for english in ["a quiz needs", "the course has", "problems"] {
+            assert!(
+                !stderr.contains(english),
+                "{args:?}: `{english}` in\n{stderr}"
+            );
+        }
+    }
+    // The manifest is checked first, in Chinese too.
+    let manifest = dir.join("course.toml");
+    let toml = std::fs::read_to_string(&manifest).expect("read course.toml");
+    let (line, first) = toml
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("sample = "))
+        .expect("a sample line");
+    let broken = toml.replacen(first, "sample = \"kafka.log\"", 1);
+    std::fs::write(&manifest, broken).expect("write course.toml");
+    let stderr = check(&["--lang", "zh", "lesson", "--check"], None);
+    let want = format!(
+        "course.toml:{}: 样本“kafka.log”必须是 samples/ 下的路径（例如 samples/kafka-segment-16KiB.log）",
+        line + 1
+    );
+    assert!(stderr.contains("课程有 1 处问题："), "{stderr}");
+    assert!(stderr.contains(&want), "expected `{want}` in\n{stderr}");
+}
+
 #[test]
 fn a_malformed_manifest_and_mismatched_languages_are_reported() {
     let home = temp_home();

@@ -201,8 +201,16 @@ fn help_speaks_chinese_where_clap_allows_it() {
         "打印帮助",
         "［默认：4096］",
         "［可选值：read-write、sendfile、mmap",
+        // What each value means (clap's per-value help), in Chinese too.
+        "各个取值的含义：",
+        "- sendfile：用 sendfile(2) 把文件直接送到 Socket",
+        "- all：全部六种方式（仅限 compare）",
+        "- never：从不着色",
     ] {
         assert!(help.contains(zh), "missing {zh:?} in:\n{help}");
+    }
+    for en in ["straight to the socket", "All six methods", "Never colour"] {
+        assert!(!help.contains(en), "English {en:?} in:\n{help}");
     }
     for en in [
         "Usage:",
@@ -230,6 +238,10 @@ fn help_speaks_chinese_where_clap_allows_it() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("Usage: zclab compare"), "{help}");
     assert!(help.contains("[default: 4096]"), "{help}");
+    assert!(
+        help.contains("sendfile(2) from the file straight to the socket"),
+        "{help}"
+    );
 }
 
 /// clap's own errors (an unknown flag, a value not in the list, no

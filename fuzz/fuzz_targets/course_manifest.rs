@@ -4,6 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use zclab::error::Localized;
 use zclab::lesson::{self, Source};
 
 const BODY: &str = "# A lesson\n\nSome text.\n\n```run\ncompare --method sendfile --runs 1\n```\n";
@@ -11,13 +12,13 @@ const BODY: &str = "# A lesson\n\nSome text.\n\n```run\ncompare --method sendfil
 struct Manifest<'a>(&'a str);
 
 impl Source for Manifest<'_> {
-    fn read(&self, rel: &str) -> Result<String, String> {
+    fn read(&self, rel: &str) -> Result<String, Localized> {
         if rel == "course.toml" {
             Ok(self.0.to_string())
         } else if rel.ends_with(".md") {
             Ok(BODY.to_string())
         } else {
-            Err("no such file".to_string())
+            Err(Localized::foreign("no such file"))
         }
     }
     fn list(&self) -> Vec<String> {
@@ -32,8 +33,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let ok = |_: &[String]| -> Result<(), String> { Ok(()) };
+    let ok = |_: &[String]| -> Result<(), Localized> { Ok(()) };
     if let Err(diags) = lesson::load(&Manifest(text), &ok) {
-        let _ = diags.to_string();
+        let _ = diags.render(zclab::lang::Lang::Zh);
     }
 });

@@ -5,6 +5,7 @@
 
 use clap::Parser;
 use libfuzzer_sys::fuzz_target;
+use zclab::error::Localized;
 use zclab::lesson::{self, Source};
 
 const MANIFEST: &str = r#"format_version = 1
@@ -20,11 +21,11 @@ sample = "samples/kafka-segment-16KiB.log"
 struct OneLesson<'a>(&'a str);
 
 impl Source for OneLesson<'_> {
-    fn read(&self, rel: &str) -> Result<String, String> {
+    fn read(&self, rel: &str) -> Result<String, Localized> {
         match rel {
             "course.toml" => Ok(MANIFEST.to_string()),
             "en/01-fuzz.md" | "zh/01-fuzz.md" => Ok(self.0.to_string()),
-            _ => Err("no such file".to_string()),
+            _ => Err(Localized::foreign("no such file")),
         }
     }
     fn list(&self) -> Vec<String> {
@@ -40,13 +41,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // The real command-line parser validates run lines, as in zclab.
-    let validate = |args: &[String]| -> Result<(), String> {
+    let validate = |args: &[String]| -> Result<(), Localized> {
         let argv = std::iter::once("zclab".to_string()).chain(args.iter().cloned());
         zclab::cli::Cli::try_parse_from(argv)
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| Localized::foreign(e.to_string()))
     };
     if let Err(diags) = lesson::load(&OneLesson(text), &validate) {
-        let _ = diags.to_string();
+        let _ = diags.render(zclab::lang::Lang::Zh);
     }
 });

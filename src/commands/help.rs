@@ -7,7 +7,7 @@ use clap::{Arg, Command, CommandFactory};
 use crate::cli::Cli;
 use crate::lang::Lang;
 use crate::text::cli;
-use crate::text::help::{EXAMPLES, PLACES};
+use crate::text::help::{EXAMPLES, PLACES, VALUE_LINE, VALUES, VALUES_HEAD};
 
 /// `--lang zh` / `--lang=zh` on the command line, before clap has parsed
 /// it (help is printed during parsing); else the environment's language.
@@ -117,15 +117,21 @@ fn clap_arg(a: Arg) -> Arg {
     if takes_value && !defaults.is_empty() && !a.is_hide_default_value_set() {
         notes.push_str(&cli::DEFAULT.fill(Lang::Zh, &[("value", &defaults.join(" "))]));
     }
-    let values: Vec<String> = a
+    let possible: Vec<clap::builder::PossibleValue> = a
         .get_possible_values()
-        .iter()
+        .into_iter()
         .filter(|v| !v.is_hide_set())
-        .map(|v| v.get_name().to_string())
         .collect();
-    if takes_value && !values.is_empty() && !a.is_hide_possible_values_set() {
-        let list = values.join(crate::text::common::LIST_SEPARATOR.zh);
+    // The long help also says what each value means, as clap's English
+    // "Possible values:" list does.
+    let mut meanings = String::new();
+    if takes_value && !possible.is_empty() && !a.is_hide_possible_values_set() {
+        let names: Vec<&str> = possible.iter().map(|v| v.get_name()).collect();
+        let list = names.join(crate::text::common::LIST_SEPARATOR.zh);
         notes.push_str(&cli::POSSIBLE.fill(Lang::Zh, &[("values", &list)]));
+        if possible.iter().any(|v| v.get_help().is_some()) {
+            meanings = value_meanings(&names);
+        }
     }
     if notes.is_empty() {
         return a;
@@ -134,7 +140,7 @@ fn clap_arg(a: Arg) -> Arg {
         format!("{}{notes}", h.map(|h| h.to_string()).unwrap_or_default())
     };
     let help = with(a.get_help());
-    let long_help = a.get_long_help().map(|h| with(Some(h)));
+    let long_help = a.get_long_help().map(|h| with(Some(h)) + &meanings);
     let a = a
         .help(help)
         .hide_default_value(true)
@@ -143,6 +149,22 @@ fn clap_arg(a: Arg) -> Arg {
         Some(l) => a.long_help(l),
         None => a,
     }
+}
+
+/// The values of a flag and what each means, in Chinese (clap's English
+/// "Possible values:" list).
+fn value_meanings(names: &[&str]) -> String {
+    let mut out = format!("\n\n{}", VALUES_HEAD.zh);
+    for name in names {
+        out.push('\n');
+        match VALUES.iter().find(|(n, _)| n == name) {
+            Some((_, text)) => {
+                out.push_str(&VALUE_LINE.fill(Lang::Zh, &[("name", name), ("meaning", &text.zh)]))
+            }
+            None => out.push_str(&format!("- {name}")),
+        }
+    }
+    out
 }
 
 /// Ends zclab with clap's error: in English as clap writes it; in Chinese
@@ -160,6 +182,23 @@ pub fn exit_with(err: clap::Error, lang: Lang) -> ! {
     }
     eprintln!("{}{}", crate::text::errors::PREFIX.zh, clap_error_zh(&err));
     std::process::exit(err.exit_code())
+}
+
+/// clap's error as one line in both languages (bad input): in English
+/// clap's own first line, in Chinese the catalogue's.
+pub fn clap_error_localized(err: &clap::Error) -> crate::error::Localized {
+    let rendered = err.to_string();
+    let en = rendered
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    crate::error::Localized {
+        en,
+        zh: clap_error_zh(err),
+        usage: true,
+    }
 }
 
 /// clap's error as one Chinese line.
@@ -312,6 +351,41 @@ mod tests {
             }
         }
         walk(&cmd, &mut Vec::new());
+    }
+
+    /// Every value with a doc comment in cli.rs has its meaning in the
+    /// catalogue, with the same English, so a changed value cannot leave a
+    /// stale translation behind.
+    #[test]
+    fn every_value_meaning_has_a_translation_matching_the_english() {
+        fn walk(c: &Command, seen: &mut Vec<(String, String)>) {
+            for a in c.get_arguments() {
+                for v in a.get_possible_values() {
+                    if let Some(h) = v.get_help() {
+                        seen.push((v.get_name().to_string(), h.to_string()));
+                    }
+                }
+            }
+            for sub in c.get_subcommands() {
+                walk(sub, seen);
+            }
+        }
+        let mut seen = Vec::new();
+        walk(&Cli::command(), &mut seen);
+        assert!(seen.iter().any(|(n, _)| n == "sendfile"), "{seen:?}");
+        for (name, en) in &seen {
+            let text = VALUES
+                .iter()
+                .find(|(n, _)| *n == name.as_str())
+                .unwrap_or_else(|| panic!("no meaning for the value {name}"));
+            assert_eq!(text.1.en, en.as_str(), "{name}: cli.rs changed");
+        }
+        for (name, _) in VALUES {
+            assert!(
+                seen.iter().any(|(n, _)| n.as_str() == *name),
+                "{name}: no such value in cli.rs"
+            );
+        }
     }
 
     #[test]

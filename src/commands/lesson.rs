@@ -12,7 +12,7 @@ use clap::Parser;
 
 use super::{Global, buffer_from, method_from};
 use crate::cli::{Cli, Command, LessonArgs};
-use crate::error::{self, ContextT, print_stdout};
+use crate::error::{self, ContextT, Localized, print_stdout};
 use crate::lang::Lang;
 use crate::lesson::runner::{Executor, Mode, Outcome, RunOutput, Session};
 use crate::lesson::{
@@ -23,6 +23,7 @@ use crate::methods::{Flow, Method};
 use crate::terminal::RawMode;
 use crate::text::errors as te;
 use crate::text::lesson as tl;
+use crate::text::lesson_check as tc;
 use crate::walk::{self, WalkOptions};
 use crate::{input, report};
 
@@ -68,7 +69,7 @@ fn target(args: &LessonArgs, lessons: usize) -> Result<Target> {
 
 /// Checks a run line the way the real command line would, with a stand-in
 /// sample path appended as the runner will.
-fn validate_run(args: &[String]) -> std::result::Result<(), String> {
+fn validate_run(args: &[String]) -> std::result::Result<(), Localized> {
     let mut argv: Vec<String> = vec!["zclab".into()];
     argv.extend(args.iter().cloned());
     // `kafka` makes its own topic: no sample.
@@ -81,24 +82,18 @@ fn validate_run(args: &[String]) -> std::result::Result<(), String> {
             // value clap accepts but zclab refuses (a bad --buf) fails here.
             Command::Compare(a) => super::compare_options(&a)
                 .map(|_| ())
-                .map_err(|e| format!("{e:#}")),
+                .map_err(|e| Localized::of(&e)),
             Command::Trace(a) => buffer_from(&a.buf)
                 .map(|_| ())
-                .map_err(|e| format!("{e:#}")),
+                .map_err(|e| Localized::of(&e)),
             Command::Kafka(a) if a.command.is_none() => {
                 super::kafka::demo_options(&a, PathBuf::new())
                     .map(|_| ())
-                    .map_err(|e| format!("{e:#}"))
+                    .map_err(|e| Localized::of(&e))
             }
-            _ => Err("lessons can run `compare`, `trace` or `kafka` (the demo)".into()),
+            _ => Err(Localized::new(tc::RUN_KINDS, &[])),
         },
-        Err(e) => Err(e
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or("invalid arguments")
-            .trim_start_matches("error: ")
-            .to_string()),
+        Err(e) => Err(super::help::clap_error_localized(&e)),
     }
 }
 
@@ -120,7 +115,7 @@ fn load_course(dir: Option<&Path>) -> Result<Course> {
             &validate_run,
         ),
     };
-    let course = result.map_err(anyhow::Error::new)?;
+    let course = result.map_err(|d| anyhow::Error::new(d.localized()))?;
     let manifest = match dir {
         Some(d) => d.join("course.toml").display().to_string(),
         None => "lessons/course.toml".to_string(),
@@ -133,15 +128,13 @@ fn load_course(dir: Option<&Path>) -> Result<Course> {
             Diagnostic::new(
                 &manifest,
                 l.meta.line,
-                format!(
-                    "sample '{}' is neither in this build nor on disk",
-                    l.meta.sample
-                ),
+                tc::SAMPLE_MISSING,
+                &[("sample", &l.meta.sample)],
             )
         })
         .collect();
     if !missing.is_empty() {
-        return Err(anyhow::Error::new(Diagnostics(missing)));
+        return Err(anyhow::Error::new(Diagnostics(missing).localized()));
     }
     Ok(course)
 }
@@ -221,7 +214,8 @@ impl Executor for InProcess {
         if args.first().map(String::as_str) != Some("kafka") {
             argv.push(sample.as_os_str().to_owned());
         }
-        let cli = Cli::try_parse_from(argv).map_err(|e| error::input(e.to_string()))?;
+        let cli = Cli::try_parse_from(argv)
+            .map_err(|e| anyhow::Error::new(super::help::clap_error_localized(&e)))?;
         match cli.command {
             Command::Kafka(a) if a.command.is_none() => {
                 let (text, json) = super::kafka::demo_for_lesson(&a, &self.ctx())?;

@@ -21,7 +21,7 @@ use anyhow::Result;
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
-use crate::error::{ContextT, fail_t, wrap_t};
+use crate::error::{ContextT, Localized, fail_t, wrap_t};
 use crate::text::demo as t;
 use crate::text::errors as te;
 
@@ -204,10 +204,12 @@ impl Nginx {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(Some(status)) = me.child.try_wait() {
-                return Err(fail_t(
+                return Err(anyhow::Error::new(Localized::around(
                     t::EXITED,
-                    &[("status", &status), ("error", &me.last_error(root))],
-                ));
+                    "error",
+                    &me.last_error(root),
+                    &[("status", &status)],
+                )));
             }
             if me.worker == 0 {
                 me.worker = children_of(master).into_iter().next().unwrap_or(0);
@@ -218,23 +220,27 @@ impl Nginx {
                 return Ok(me);
             }
             if Instant::now() > deadline {
-                return Err(fail_t(
+                return Err(anyhow::Error::new(Localized::around(
                     t::NO_ANSWER,
-                    &[("addr", &me.addr), ("error", &me.last_error(root))],
-                ));
+                    "error",
+                    &me.last_error(root),
+                    &[("addr", &me.addr)],
+                )));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 
-    fn last_error(&self, root: &Path) -> String {
+    /// nginx's own last error line (its words, the same in both
+    /// languages), or where to look for one.
+    fn last_error(&self, root: &Path) -> Localized {
         let mut text = fs::read_to_string(&self.error_log).unwrap_or_default();
         text.push_str(&fs::read_to_string(root.join("stderr.log")).unwrap_or_default());
         text.lines()
             .rev()
             .find(|l| l.contains("[emerg]") || l.contains("[crit]") || l.contains("[alert]"))
-            .unwrap_or("see nginx's error log")
-            .to_string()
+            .map(Localized::foreign)
+            .unwrap_or_else(|| Localized::new(t::SEE_ERROR_LOG, &[]))
     }
 
     /// Stops nginx and waits for the master; the worker is reaped by it.

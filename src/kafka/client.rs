@@ -120,6 +120,7 @@ impl Client {
         let mut r = Reader::new(&self.buf);
         let err = r
             .i16("error")
+            .map_err(|e| e.localized())
             .context_t(t::BAD_RESPONSE, &[("api", &"ApiVersions")])?;
         if err != wire::NONE {
             return Err(fail_t(t::API_VERSIONS_ERROR, &[("err", &err)]));
@@ -137,13 +138,14 @@ impl Client {
         let c = self.request(wire::PRODUCE, 7, &w.buf)?;
         self.response(c)?;
         let mut r = Reader::new(&self.buf);
-        let e = |e: wire::DecodeError| wrap_t(e, t::BAD_RESPONSE, &[("api", &"Produce")]);
+        let e =
+            |e: wire::DecodeError| wrap_t(e.localized(), t::BAD_RESPONSE, &[("api", &"Produce")]);
         r.array_len("topics", 1).map_err(e)?;
         r.string("topic").map_err(e)?;
         r.array_len("partitions", 1).map_err(e)?;
         r.i32("partition").map_err(e)?;
         let err = r.i16("error").map_err(e)?;
-        let base = r.i64("base offset").map_err(e)?;
+        let base = r.i64("base_offset").map_err(e)?;
         if err != wire::NONE {
             return Err(fail_t(t::PRODUCE_REFUSED, &[("err", &err)]));
         }
@@ -221,8 +223,9 @@ impl Client {
             let mut buf = free.recv().map_err(|_| fail_t(t::VERIFIER_STOPPED, &[]))?;
             self.response_into(corr, &mut buf)?;
             c.fetches += 1;
-            let (err, hw, records) =
-                parse_fetch_v11(&buf).context_t(t::BAD_RESPONSE, &[("api", &"Fetch")])?;
+            let (err, hw, records) = parse_fetch_v11(&buf)
+                .map_err(|e| e.localized())
+                .context_t(t::BAD_RESPONSE, &[("api", &"Fetch")])?;
             if err != wire::NONE {
                 return Err(fail_t(t::FETCH_ERROR, &[("err", &err)]));
             }
@@ -331,17 +334,17 @@ fn parse_fetch_v11(b: &[u8]) -> Result<(i16, i64, &[u8]), wire::DecodeError> {
     r.string("topic")?;
     r.array_len("partitions", 1)?;
     r.i32("partition")?;
-    let err = r.i16("partition error")?;
-    let hw = r.i64("high watermark")?;
-    r.i64("last stable offset")?;
-    r.i64("log start offset")?;
+    let err = r.i16("partition_error")?;
+    let hw = r.i64("high_watermark")?;
+    r.i64("last_stable_offset")?;
+    r.i64("log_start_offset")?;
     if let Some(n) = r.array_len("aborted", 16)? {
         for _ in 0..n {
             r.i64("producer")?;
-            r.i64("first offset")?;
+            r.i64("first_offset")?;
         }
     }
-    r.i32("preferred replica")?;
+    r.i32("preferred_replica")?;
     let records = r.nullable_bytes("records")?.unwrap_or(&[]);
     Ok((if top != 0 { top } else { err }, hw, records))
 }

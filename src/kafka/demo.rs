@@ -265,7 +265,9 @@ fn produce(
         while request.len() < PRODUCE_BYTES && produced.bytes + (request.len() as u64) < size {
             let left = size - produced.bytes - request.len() as u64;
             let b = g.batch(super::segment::next_batch_size(left));
-            let h = super::batch::BatchHeader::parse(&b).context_t(t::DEMO_BAD_BATCH, &[])?;
+            let h = super::batch::BatchHeader::parse(&b)
+                .map_err(|e| e.localized())
+                .context_t(t::DEMO_BAD_BATCH, &[])?;
             produced.batches += 1;
             produced.records += h.records_count as u64;
             request.extend_from_slice(&b);

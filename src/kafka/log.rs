@@ -36,6 +36,28 @@ pub struct Entry {
     pub max_timestamp: i64,
 }
 
+/// Why produced records were not appended.
+#[derive(Debug)]
+pub enum AppendError {
+    /// The records are not valid v2 batches.
+    Invalid(BatchError),
+    /// `write(2)` to the segment failed.
+    Write(std::io::Error),
+}
+
+impl AppendError {
+    /// The reason in both languages, from the catalogue (the kernel's own
+    /// words for a failed write).
+    pub fn localized(&self) -> Localized {
+        match self {
+            AppendError::Invalid(e) => e.localized(),
+            AppendError::Write(e) => {
+                Localized::new(crate::text::protocol::APPEND_FAILED, &[("reason", e)])
+            }
+        }
+    }
+}
+
 /// Partition 0 of a topic.
 pub struct Partition {
     pub path: PathBuf,
@@ -87,13 +109,14 @@ impl Partition {
         if let Some((pos, why)) = &scan.stopped {
             file.set_len(scan.valid_bytes)
                 .context_t(t::CANNOT_CUT_TAIL, &[("path", &path.display())])?;
-            warning = Some(Localized::new(
+            warning = Some(Localized::around(
                 t::TAIL_CUT,
+                "why",
+                &why.localized(),
                 &[
                     ("path", &path.display()),
                     ("bytes", &(len - scan.valid_bytes)),
                     ("pos", pos),
-                    ("why", why),
                 ],
             ));
         }
@@ -123,8 +146,8 @@ impl Partition {
     }
 
     /// Appends produced batches; returns the offset of the first one.
-    pub fn append(&mut self, records: &mut [u8]) -> Result<i64, BatchError> {
-        let batches = batch::split_batches(records)?;
+    pub fn append(&mut self, records: &mut [u8]) -> Result<i64, AppendError> {
+        let batches = batch::split_batches(records).map_err(AppendError::Invalid)?;
         let first = self.next_offset;
         let mut next = first;
         let mut entries = Vec::with_capacity(batches.len());
@@ -145,7 +168,7 @@ impl Partition {
         // cache, a CPU copy.
         (&*self.file)
             .write_all(records)
-            .map_err(|e| BatchError::Records(format!("cannot append to the segment: {e}")))?;
+            .map_err(AppendError::Write)?;
         self.index.extend(entries);
         self.end = position;
         self.next_offset = next;
@@ -275,9 +298,9 @@ mod tests {
             let p = log.topic("t", true).expect("io").expect("created");
             // Producers send baseOffset 0; the broker rewrites it.
             let mut b = encode_batch(0, &[rec(b"a"), rec(b"b")]);
-            assert_eq!(p.append(&mut b), Ok(0));
+            assert!(matches!(p.append(&mut b), Ok(0)));
             let mut b = encode_batch(0, &[rec(b"c")]);
-            assert_eq!(p.append(&mut b), Ok(2));
+            assert!(matches!(p.append(&mut b), Ok(2)));
             assert_eq!(p.next_offset, 3);
             let s = p.slice(2, 1).expect("in range").expect("data");
             assert_eq!(s.first_offset, 2);

@@ -14,8 +14,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::batch::{self, BatchHeader, NewRecord};
-use crate::error::ContextT;
+use super::batch::{self, BatchError, BatchHeader, NewRecord};
+use crate::error::{ContextT, Localized};
 use crate::sample::{EVENTS, PAGES, XorShift};
 use crate::text::errors::CANNOT_STAT;
 use crate::text::kafka;
@@ -197,11 +197,15 @@ pub fn write_segment(
     progress: &mut dyn FnMut(u64),
 ) -> io::Result<()> {
     if size != 0 && size < MIN_SEGMENT_BYTES {
+        // Worded from the catalogue inside the I/O error, so that
+        // `error::message` finds it in the user's language.
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!(
-                "a Kafka segment of {size} bytes cannot hold a record batch; ask for 0 or at least {MIN_SEGMENT_BYTES} bytes"
-            ),
+            Localized::new(
+                crate::text::protocol::SEGMENT_TOO_SMALL,
+                &[("size", &size), ("min", &MIN_SEGMENT_BYTES)],
+            )
+            .usage(),
         ));
     }
     let mut g = Generator::new();
@@ -251,9 +255,18 @@ pub struct Dump {
     pub records_total: u64,
     pub crc_failures: u64,
     pub first_records: Vec<DumpRecord>,
-    /// Where and why reading stopped before the end of the file.
+    /// Where and why reading stopped before the end of the file (in JSON
+    /// the reason is its English words, a stable string).
     pub stopped_at: Option<u64>,
-    pub stopped_why: Option<String>,
+    #[serde(serialize_with = "english")]
+    pub stopped_why: Option<BatchError>,
+}
+
+fn english<S: serde::Serializer>(why: &Option<BatchError>, s: S) -> Result<S::Ok, S::Error> {
+    match why {
+        Some(e) => s.serialize_some(&e.localized().en),
+        None => s.serialize_none(),
+    }
 }
 
 fn text(b: &Option<Vec<u8>>) -> Option<String> {
@@ -278,7 +291,7 @@ pub fn dump(path: &Path, show_records: usize) -> Result<Dump> {
         crc_failures: 0,
         first_records: Vec::new(),
         stopped_at: scan.stopped.as_ref().map(|(p, _)| *p),
-        stopped_why: scan.stopped.as_ref().map(|(_, e)| e.to_string()),
+        stopped_why: scan.stopped.as_ref().map(|(_, e)| e.clone()),
     };
     let mut buf = Vec::new();
     for f in &scan.batches {

@@ -17,19 +17,21 @@ use super::parse::Step;
 use super::schema::RunShape;
 use super::source::Source;
 use super::{Course, LANGS, Lesson, manifest};
+use crate::error::Localized;
 use crate::lang::Lang;
+use crate::text::lesson_check as t;
 
 /// Validates a run's arguments (without the sample path) the way the real
 /// command line would; returns the parser's message on error.
-pub type RunValidator<'a> = &'a dyn Fn(&[String]) -> Result<(), String>;
+pub type RunValidator<'a> = &'a dyn Fn(&[String]) -> Result<(), Localized>;
 
 pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diagnostics> {
     let manifest_file = src.display("course.toml");
     let text = src.read("course.toml").map_err(|e| {
-        Diagnostics(vec![Diagnostic::new(
+        Diagnostics(vec![Diagnostic::of(
             &manifest_file,
             1,
-            format!("cannot read: {e}"),
+            Localized::around(t::CANNOT_READ, "reason", &e, &[]),
         )])
     })?;
     let metas = manifest::parse(&manifest_file, &text).map_err(Diagnostics)?;
@@ -44,7 +46,8 @@ pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diag
             errs.push(Diagnostic::new(
                 &src.display(&present),
                 1,
-                "not listed in course.toml (expected files are named NN-id.md after their [[lesson]] entry)".to_string(),
+                t::NOT_LISTED,
+                &[],
             ));
         }
     }
@@ -57,13 +60,18 @@ pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diag
             let shown = src.display(&rel);
             match src.read(&rel) {
                 Err(e) => {
-                    errs.push(Diagnostic::new(
+                    errs.push(Diagnostic::of(
                         &manifest_file,
                         meta.line,
-                        format!(
-                            "lesson '{}' has no {} file: {shown}: {e}",
-                            meta.id,
-                            super::lang_dir(lang)
+                        Localized::around(
+                            t::NO_LANG_FILE,
+                            "reason",
+                            &e,
+                            &[
+                                ("id", &meta.id),
+                                ("lang", &super::lang_dir(lang)),
+                                ("path", &shown),
+                            ],
                         ),
                     ));
                     per_lang.push(None);
@@ -106,22 +114,23 @@ pub fn load(src: &dyn Source, validate_run: RunValidator) -> Result<Course, Diag
 
 fn check_steps(file: &str, steps: &[Step], validate_run: RunValidator, errs: &mut Vec<Diagnostic>) {
     if !steps.iter().any(|s| matches!(s, Step::Run(_))) {
-        errs.push(Diagnostic::new(
-            file,
-            1,
-            "a lesson needs at least one ```run step: the machine is the proof",
-        ));
+        errs.push(Diagnostic::new(file, 1, t::NO_RUN, &[]));
     }
     for (i, step) in steps.iter().enumerate() {
         match step {
             Step::Run(r) => {
                 if let Err(e) = RunShape::from_args(&r.args) {
-                    errs.push(Diagnostic::new(file, r.line, e));
+                    errs.push(Diagnostic::of(file, r.line, e));
                 } else if let Err(e) = validate_run(&r.args) {
-                    errs.push(Diagnostic::new(
+                    errs.push(Diagnostic::of(
                         file,
                         r.line,
-                        format!("`zclab {}` is not a valid command: {e}", r.args.join(" ")),
+                        Localized::around(
+                            t::NOT_VALID_COMMAND,
+                            "reason",
+                            &e,
+                            &[("args", &r.args.join(" "))],
+                        ),
                     ));
                 }
             }
@@ -135,18 +144,19 @@ fn check_steps(file: &str, steps: &[Step], validate_run: RunValidator, errs: &mu
                         if let Ok(shape) = RunShape::from_args(&r.args)
                             && let Err(e) = shape.check_pointer(&p.figure)
                         {
-                            errs.push(Diagnostic::new(
+                            errs.push(Diagnostic::of(
                                 file,
                                 p.figure_line,
-                                format!("{e} (for the run at line {})", r.line),
+                                Localized::around(
+                                    t::FOR_THE_RUN,
+                                    "reason",
+                                    &e,
+                                    &[("line", &r.line)],
+                                ),
                             ));
                         }
                     }
-                    _ => errs.push(Diagnostic::new(
-                        file,
-                        p.line,
-                        "a predict must be followed by the ```run it predicts (only text or other predicts may come between)",
-                    )),
+                    _ => errs.push(Diagnostic::new(file, p.line, t::PREDICT_WITHOUT_RUN, &[])),
                 }
             }
             Step::Text(_) | Step::Quiz(_) => {}
@@ -165,34 +175,33 @@ fn compare_languages(
 ) {
     for (a, b) in en.iter().zip(zh) {
         let why = match (a, b) {
-            _ if a.kind() != b.kind() => Some(format!("is a {} step", b.kind())),
+            _ if a.kind() != b.kind() => Some(Localized::new(t::IS_KIND, &[("kind", &b.kind())])),
             (Step::Run(x), Step::Run(y)) if x.args != y.args => {
-                Some(format!("runs `{}`", y.args.join(" ")))
+                Some(Localized::new(t::RUNS, &[("args", &y.args.join(" "))]))
             }
             (Step::Predict(x), Step::Predict(y))
                 if x.figure != y.figure || x.tolerance != y.tolerance =>
             {
-                Some(format!("predicts {}", y.figure))
+                Some(Localized::new(t::PREDICTS, &[("figure", &y.figure)]))
             }
             (Step::Quiz(x), Step::Quiz(y))
                 if x.choices.len() != y.choices.len() || x.right() != y.right() =>
             {
-                Some(format!(
-                    "has {} choices with #{} right",
-                    y.choices.len(),
-                    y.right() + 1
+                Some(Localized::new(
+                    t::HAS_CHOICES,
+                    &[("choices", &y.choices.len()), ("right", &(y.right() + 1))],
                 ))
             }
             _ => None,
         };
         if let Some(why) = why {
-            errs.push(Diagnostic::new(
+            errs.push(Diagnostic::of(
                 zh_file,
                 b.line(),
-                format!(
-                    "differs from {en_file}:{}: this step {why}, the English one is {}",
-                    a.line(),
-                    describe(a)
+                Localized::compose(
+                    t::DIFFERS,
+                    &[("why", &why), ("what", &describe(a))],
+                    &[("en_file", &en_file), ("en_line", &a.line())],
                 ),
             ));
             // After the first divergence everything else would be noise.
@@ -208,24 +217,20 @@ fn compare_languages(
         errs.push(Diagnostic::new(
             file,
             longer[at].line(),
-            format!(
-                "the English file has {} steps and the Chinese file {}; this is the first step the other lacks",
-                en.len(),
-                zh.len()
-            ),
+            t::STEP_COUNTS,
+            &[("en", &en.len()), ("zh", &zh.len())],
         ));
     }
 }
 
-fn describe(s: &Step) -> String {
+fn describe(s: &Step) -> Localized {
     match s {
-        Step::Text(_) => "a text step".to_string(),
-        Step::Run(r) => format!("a run of `{}`", r.args.join(" ")),
-        Step::Predict(p) => format!("a predict of {}", p.figure),
-        Step::Quiz(q) => format!(
-            "a quiz with {} choices, #{} right",
-            q.choices.len(),
-            q.right() + 1
+        Step::Text(_) => Localized::new(t::A_TEXT, &[]),
+        Step::Run(r) => Localized::new(t::A_RUN, &[("args", &r.args.join(" "))]),
+        Step::Predict(p) => Localized::new(t::A_PREDICT, &[("figure", &p.figure)]),
+        Step::Quiz(q) => Localized::new(
+            t::A_QUIZ,
+            &[("choices", &q.choices.len()), ("right", &(q.right() + 1))],
         ),
     }
 }
@@ -239,7 +244,7 @@ mod tests {
     const EN: &str = "# One\n\nText.\n\n```predict\nquestion: How many reads?\nfigure: /totals/syscalls/read\nhint: EOF\nexplain: 5\n```\n\n```run\ntrace --method read-write --buf 4096\n```\n";
     const ZH: &str = "# 一\n\n文字。\n\n```predict\nquestion: 几次 read()？\nfigure: /totals/syscalls/read\nhint: EOF\nexplain: 5\n```\n\n```run\ntrace --method read-write --buf 4096\n```\n";
 
-    fn ok(_: &[String]) -> Result<(), String> {
+    fn ok(_: &[String]) -> Result<(), Localized> {
         Ok(())
     }
 
@@ -320,7 +325,7 @@ mod tests {
                     ("zh/01-one.md", ZH),
                 ],
             },
-            &|_: &[String]| Err("unexpected argument '--bogus'".to_string()),
+            &|_: &[String]| Err(Localized::foreign("unexpected argument '--bogus'")),
         )
         .expect_err("invalid");
         assert!(

@@ -14,15 +14,16 @@ use super::diag::Diagnostic;
 use super::parse::Step;
 use super::schema;
 use crate::lang::Lang;
+use crate::text::lesson_check as t;
 
 /// Words the Chinese text does not use, and what it writes instead.
 const ZH_TERMS: [(&str, &str); 6] = [
     ("模式切换", "用户态/内核态切换"),
     ("状态切换", "用户态/内核态切换"),
     ("冷启动", "冷缓存运行"),
-    ("证人", "第二路核对 / 两路计数"),
+    ("证人", "第二路核对/两路计数"),
     ("穿越", "切换"),
-    ("快了两倍", "“吞吐量是前者的 N 倍”或“耗时不到一半”"),
+    ("快了两倍", "吞吐量是前者的 N 倍（或：耗时不到一半）"),
 ];
 
 /// Checks the words of every step of one lesson file.
@@ -107,9 +108,8 @@ fn json_fields(file: &str, line: usize, text: &str, errs: &mut Vec<Diagnostic>) 
             errs.push(Diagnostic::new(
                 file,
                 line,
-                format!(
-                    "`{name}` is a --json field that the table on screen does not show: point at what the table shows (its row and label), or say that it is in `--json`"
-                ),
+                t::JSON_ONLY,
+                &[("name", &name)],
             ));
         }
     }
@@ -135,17 +135,19 @@ fn without_code(text: &str) -> String {
 
 fn zh_style(file: &str, line: usize, text: &str, errs: &mut Vec<Diagnostic>) {
     let prose = without_code(text);
-    let mut say = |msg: String| errs.push(Diagnostic::new(file, line, msg));
+    let mut say = |entry: crate::text::Text, args: &[(&str, &dyn std::fmt::Display)]| {
+        errs.push(Diagnostic::new(file, line, entry, args))
+    };
     if prose.contains('"') {
-        say("Chinese text quotes with “…”, not \"…\" (ZH-STYLE.md)".to_string());
+        say(t::ZH_QUOTES, &[]);
     }
     for (bad, good) in ZH_TERMS {
         if prose.contains(bad) {
-            say(format!("write {good}, not {bad} (ZH-STYLE.md)"));
+            say(t::ZH_TERM, &[("good", &good), ("bad", &bad)]);
         }
     }
     if has_word(&prose, "socket") {
-        say("write Socket with a capital S in Chinese text (ZH-STYLE.md)".to_string());
+        say(t::ZH_SOCKET, &[]);
     }
     // A line break after full-width punctuation joins without a space (the
     // renderer sees to it); a space written in the source is the mistake.
@@ -162,7 +164,7 @@ fn zh_style(file: &str, line: usize, text: &str, errs: &mut Vec<Diagnostic>) {
             .any(|w| (w[0] == ' ' && punct(w[1])) || (punct(w[0]) && w[1] == ' '))
     });
     if written {
-        say("no space next to full-width punctuation (，。：“”（） …) (ZH-STYLE.md)".to_string());
+        say(t::ZH_SPACE, &[]);
     }
 }
 

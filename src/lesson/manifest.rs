@@ -4,6 +4,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::diag::Diagnostic;
+use crate::error::Localized;
+use crate::text::lesson_check as t;
 
 /// The only manifest format this build understands. Bump it when a change
 /// would make an older zclab misread the course.
@@ -60,21 +62,28 @@ pub(crate) fn line_of(text: &str, byte: usize) -> usize {
 pub fn parse(file: &str, text: &str) -> Result<Vec<LessonMeta>, Vec<Diagnostic>> {
     let raw: RawManifest = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-        vec![Diagnostic::new(file, line, e.message().trim().to_string())]
+        // The parser's own words, inside a catalogue line.
+        let reason = Localized::foreign(e.message().trim());
+        vec![Diagnostic::of(
+            file,
+            line,
+            Localized::around(t::TOML, "reason", &reason, &[]),
+        )]
     })?;
     let mut errs = Vec::new();
     if *raw.format_version.get_ref() != FORMAT_VERSION {
         errs.push(Diagnostic::new(
             file,
             line_of(text, raw.format_version.span().start),
-            format!(
-                "format_version {} is not supported by this zclab (it reads version {FORMAT_VERSION})",
-                raw.format_version.get_ref()
-            ),
+            t::FORMAT_VERSION,
+            &[
+                ("found", raw.format_version.get_ref()),
+                ("want", &FORMAT_VERSION),
+            ],
         ));
     }
     if raw.lessons.is_empty() {
-        errs.push(Diagnostic::new(file, 1, "no [[lesson]] entries"));
+        errs.push(Diagnostic::new(file, 1, t::NO_LESSONS, &[]));
     }
     let mut out: Vec<LessonMeta> = Vec::new();
     for (i, l) in raw.lessons.into_iter().enumerate() {
@@ -85,10 +94,12 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<LessonMeta>, Vec<Diagnostic>>
             errs.push(Diagnostic::new(
                 file,
                 line_of(text, l.number.span().start),
-                format!(
-                    "lesson '{id}' has number {}, expected {expected}: lessons are numbered 1, 2, 3… in manifest order",
-                    l.number.get_ref()
-                ),
+                t::BAD_NUMBER,
+                &[
+                    ("id", &id),
+                    ("number", l.number.get_ref()),
+                    ("expected", &expected),
+                ],
             ));
         }
         let id_ok = !id.is_empty()
@@ -96,25 +107,13 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<LessonMeta>, Vec<Diagnostic>>
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !id_ok {
-            errs.push(Diagnostic::new(
-                file,
-                line,
-                format!("lesson id '{id}' must be non-empty lowercase ASCII letters, digits and '-' (it becomes a file name)"),
-            ));
+            errs.push(Diagnostic::new(file, line, t::BAD_ID, &[("id", &id)]));
         }
         if out.iter().any(|o| o.id == id) {
-            errs.push(Diagnostic::new(
-                file,
-                line,
-                format!("duplicate lesson id '{id}'"),
-            ));
+            errs.push(Diagnostic::new(file, line, t::DUPLICATE_ID, &[("id", &id)]));
         }
         if l.title_en.trim().is_empty() || l.title_zh.trim().is_empty() {
-            errs.push(Diagnostic::new(
-                file,
-                line,
-                format!("lesson '{id}' needs both title_en and title_zh"),
-            ));
+            errs.push(Diagnostic::new(file, line, t::NEEDS_TITLES, &[("id", &id)]));
         }
         let sample = l.sample.get_ref().clone();
         let sample_ok = sample.starts_with("samples/")
@@ -124,7 +123,8 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<LessonMeta>, Vec<Diagnostic>>
             errs.push(Diagnostic::new(
                 file,
                 line_of(text, l.sample.span().start),
-                format!("sample '{sample}' must be a path under samples/ (e.g. samples/kafka-segment-16KiB.log)"),
+                t::BAD_SAMPLE,
+                &[("sample", &sample)],
             ));
         }
         out.push(LessonMeta {
@@ -170,6 +170,6 @@ mod tests {
     fn unknown_key_is_an_error() {
         let t = "format_version = 1\n[[lesson]]\nid = \"a\"\nnumber = 1\ntitle_en = \"A\"\ntitle_zh = \"甲\"\nsample = \"samples/x\"\ntitle_fr = \"x\"\n";
         let e = parse("course.toml", t).expect_err("invalid");
-        assert!(e[0].message.contains("title_fr"), "{:?}", e);
+        assert!(e[0].message.en.contains("title_fr"), "{:?}", e);
     }
 }

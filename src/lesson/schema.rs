@@ -8,6 +8,9 @@
 //! lists must name a number in real `compare --json` and `trace --json`
 //! output (tests/lesson.rs).
 
+use crate::error::Localized;
+use crate::text::lesson_check as t;
+
 /// The subcommands a lesson may run and whose `--json` shape is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunKind {
@@ -40,17 +43,13 @@ fn known_method(name: &str) -> bool {
 const RUNNER_FLAGS: [&str; 4] = ["--json", "--lang", "--color", "--auto"];
 
 impl RunShape {
-    pub fn from_args(args: &[String]) -> Result<RunShape, String> {
+    pub fn from_args(args: &[String]) -> Result<RunShape, Localized> {
         let kind = match args.first().map(String::as_str) {
             Some("compare") => RunKind::Compare,
             Some("trace") => RunKind::Trace,
             Some("kafka") => RunKind::Kafka,
-            Some(other) => {
-                return Err(format!(
-                    "lessons can run `compare`, `trace` or `kafka`, not `{other}`"
-                ));
-            }
-            None => return Err("empty command".to_string()),
+            Some(other) => return Err(Localized::new(t::RUN_KIND, &[("other", &other)])),
+            None => return Err(Localized::new(t::EMPTY_COMMAND, &[])),
         };
         let mut methods = Vec::new();
         let mut it = args[1..].iter();
@@ -68,14 +67,10 @@ impl RunShape {
                 None => (a.as_str(), None),
             };
             if RUNNER_FLAGS.contains(&flag) {
-                return Err(format!(
-                    "`{flag}` is set by the lesson runner; leave it out of the lesson"
-                ));
+                return Err(Localized::new(t::RUNNER_FLAG, &[("flag", &flag)]));
             }
             if !flag.starts_with('-') {
-                return Err(format!(
-                    "`{a}`: a lesson run takes no file; the runner appends the lesson's sample"
-                ));
+                return Err(Localized::new(t::NO_FILE, &[("arg", a)]));
             }
             if flag == "--method" || flag == "-m" {
                 after_flag = false;
@@ -84,7 +79,7 @@ impl RunShape {
                     None => it
                         .next()
                         .cloned()
-                        .ok_or_else(|| "--method needs a value".to_string())?,
+                        .ok_or_else(|| Localized::new(t::METHOD_VALUE, &[]))?,
                 };
                 if v == "all" && kind == RunKind::Compare {
                     methods.extend(
@@ -95,9 +90,7 @@ impl RunShape {
                     continue;
                 }
                 if !known_method(&v) {
-                    return Err(format!(
-                        "unknown method `{v}` (read-write, sendfile, mmap, splice, msg-zerocopy or io-uring)"
-                    ));
+                    return Err(Localized::new(t::UNKNOWN_METHOD, &[("method", &v)]));
                 }
                 methods.push(v);
             }
@@ -108,7 +101,7 @@ impl RunShape {
             }
             RunKind::Trace if methods.is_empty() => methods.push("read-write".to_string()),
             RunKind::Trace if methods.len() > 1 => {
-                return Err("trace takes one --method".to_string());
+                return Err(Localized::new(t::TRACE_ONE_METHOD, &[]));
             }
             // The demo serves every pass both ways; its columns are in
             // this order.
@@ -175,10 +168,10 @@ impl RunShape {
     }
 
     /// Is `pointer` a number this run's `--json` output will contain?
-    pub fn check_pointer(&self, pointer: &str) -> Result<(), String> {
+    pub fn check_pointer(&self, pointer: &str) -> Result<(), Localized> {
         let segs: Vec<String> = pointer
             .strip_prefix('/')
-            .ok_or_else(|| format!("'{pointer}' is not a JSON pointer"))?
+            .ok_or_else(|| Localized::new(t::NOT_POINTER, &[("pointer", &pointer)]))?
             .split('/')
             .map(|s| s.replace("~1", "/").replace("~0", "~"))
             .collect();
@@ -197,10 +190,14 @@ impl RunShape {
                     .ok()
                     .and_then(|i| self.methods.get(i))
                     .ok_or_else(|| {
-                        format!(
-                            "'{pointer}': this run measures {} method(s) ({}), so /methods/{i} does not exist",
-                            self.methods.len(),
-                            self.methods.join(", ")
+                        Localized::new(
+                            t::NO_SUCH_METHOD,
+                            &[
+                                ("pointer", &pointer),
+                                ("count", &self.methods.len()),
+                                ("methods", &self.methods.join(", ")),
+                                ("i", i),
+                            ],
                         )
                     })?;
                 match rest {
@@ -233,26 +230,23 @@ impl RunShape {
                 };
                 return one
                     .check_pointer(&format!("/{}", rest.join("/")))
-                    .map_err(|e| format!("{e} (under /summary)"));
+                    .map_err(|e| Localized::around(t::UNDER_SUMMARY, "reason", &e, &[]));
             }
             _ => false,
         };
         if ok {
             Ok(())
         } else {
-            Err(format!(
-                "'{pointer}' is not a number that `{}` produces in its --json output{}",
-                match self.kind {
-                    RunKind::Compare => "compare",
-                    RunKind::Trace => "trace",
-                    RunKind::Kafka => "kafka",
-                },
-                match self.kind {
-                    RunKind::Compare => " (e.g. /methods/0/syscalls/read, /methods/1/procfs/rchar)",
-                    RunKind::Trace => " (e.g. /totals/syscalls/read, /totals/mode_switches)",
-                    RunKind::Kafka =>
-                        " (e.g. /columns/1/sendfile_calls_per_fetch, /columns/0/user_space_bytes; column 0 is read-write, 1 sendfile)",
-                }
+            let (command, example) = match self.kind {
+                RunKind::Compare => ("compare", t::EXAMPLE_COMPARE),
+                RunKind::Trace => ("trace", t::EXAMPLE_TRACE),
+                RunKind::Kafka => ("kafka", t::EXAMPLE_KAFKA),
+            };
+            Err(Localized::around(
+                t::NOT_A_NUMBER,
+                "example",
+                &Localized::new(example, &[]),
+                &[("pointer", &pointer), ("command", &command)],
             ))
         }
     }
@@ -345,7 +339,7 @@ const TRACE_TOTALS: [&str; 4] = [
 mod tests {
     use super::*;
 
-    fn shape(s: &str) -> Result<RunShape, String> {
+    fn shape(s: &str) -> Result<RunShape, Localized> {
         let v: Vec<String> = s.split_whitespace().map(str::to_string).collect();
         RunShape::from_args(&v)
     }

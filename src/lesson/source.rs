@@ -4,10 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::Localized;
+
 pub trait Source {
     /// Read a file by its path relative to the lessons directory
-    /// (`course.toml`, `en/01-x.md`).
-    fn read(&self, rel: &str) -> Result<String, String>;
+    /// (`course.toml`, `en/01-x.md`); the reason in both languages.
+    fn read(&self, rel: &str) -> Result<String, Localized>;
     /// Every lesson file present under the language directories, relative
     /// paths with `/` separators; used to find stray files.
     fn list(&self) -> Vec<String>;
@@ -21,12 +23,12 @@ pub struct EmbeddedSource {
 }
 
 impl Source for EmbeddedSource {
-    fn read(&self, rel: &str) -> Result<String, String> {
+    fn read(&self, rel: &str) -> Result<String, Localized> {
         self.files
             .iter()
             .find(|(p, _)| *p == rel)
             .map(|(_, c)| (*c).to_string())
-            .ok_or_else(|| "not embedded in this build".to_string())
+            .ok_or_else(|| Localized::new(crate::text::lesson_check::NOT_EMBEDDED, &[]))
     }
 
     fn list(&self) -> Vec<String> {
@@ -57,8 +59,9 @@ impl DirSource {
 }
 
 impl Source for DirSource {
-    fn read(&self, rel: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.root.join(rel)).map_err(|e| e.to_string())
+    fn read(&self, rel: &str) -> Result<String, Localized> {
+        // The kernel's words (strerror), as every I/O error zclab shows.
+        std::fs::read_to_string(self.root.join(rel)).map_err(|e| Localized::foreign(e.to_string()))
     }
 
     fn list(&self) -> Vec<String> {

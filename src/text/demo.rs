@@ -108,6 +108,8 @@ texts! {
         en: "nginx did not answer on {addr} within 10 s: {error}",
         zh: "nginx 在 10 秒内没有在 {addr} 上应答：{error}",
     }
+    /// `{error}` above when nginx's logs hold no error line.
+    SEE_ERROR_LOG { en: "see nginx's error log", zh: "详见 nginx 的错误日志" }
     CONNECT { en: "cannot connect to nginx on {addr}", zh: "无法连接 {addr} 上的 nginx" }
     READ_TIMEOUT {
         en: "cannot set the socket's read timeout",

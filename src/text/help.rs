@@ -81,7 +81,69 @@ texts! {
     DEMO_SIZE { en: "Size of the file nginx serves, e.g. 1MiB, 4MiB", zh: "nginx 提供的文件大小，例如 1MiB、4MiB" }
     DEMO_JSON { en: "Print one JSON document on stdout instead of the tables", zh: "在标准输出打印一个 JSON 文档，而不是表格" }
     EXAMPLES { en: "Examples:", zh: "示例：" }
+
+    // What each value of a flag means (the long `--help` lists them). The
+    // English column repeats cli.rs's doc comments on the value enums.
+    /// Above the list of values and what each means.
+    VALUES_HEAD { en: "Possible values:", zh: "各个取值的含义：" }
+    /// One value and its meaning under VALUES_HEAD.
+    VALUE_LINE { en: "- {name}: {meaning}", zh: "- {name}：{meaning}" }
+    VALUE_READ_WRITE {
+        en: "read(2) into a user buffer, then write(2) to the socket",
+        zh: "先用 read(2) 读进用户缓冲区，再用 write(2) 写到 Socket",
+    }
+    VALUE_SENDFILE {
+        en: "sendfile(2) from the file straight to the socket",
+        zh: "用 sendfile(2) 把文件直接送到 Socket",
+    }
+    VALUE_MMAP {
+        en: "mmap(2) the file, write(2) from the mapping to the socket",
+        zh: "用 mmap(2) 映射文件，再从映射区 write(2) 到 Socket",
+    }
+    VALUE_SPLICE {
+        en: "splice(2) file → pipe → socket",
+        zh: "用 splice(2) 经管道转送（文件 → 管道 → Socket）",
+    }
+    VALUE_MSG_ZEROCOPY {
+        en: "read(2) into user buffers, sendmsg(2) with MSG_ZEROCOPY",
+        zh: "先用 read(2) 读进用户缓冲区，再用带 MSG_ZEROCOPY 的 sendmsg(2) 发送",
+    }
+    VALUE_IO_URING {
+        en: "read(2) into user buffers, io_uring's IORING_OP_SEND_ZC",
+        zh: "先用 read(2) 读进用户缓冲区，再用 io_uring 的 IORING_OP_SEND_ZC 发送",
+    }
+    VALUE_ALL { en: "All six methods (compare only)", zh: "全部六种方式（仅限 compare）" }
+    VALUE_NGINX {
+        en: "nginx, with `sendfile on;` and `sendfile off;`",
+        zh: "nginx，分别设为 `sendfile on;` 和 `sendfile off;`",
+    }
+    VALUE_AUTO {
+        en: "Colour when standard output is a terminal, TERM is not dumb and NO_COLOR is unset",
+        zh: "标准输出是终端、TERM 不是 dumb 且未设置 NO_COLOR 时着色",
+    }
+    VALUE_ALWAYS { en: "Always colour, even into a pipe or a file", zh: "总是着色，输出到管道或文件也一样" }
+    VALUE_NEVER { en: "Never colour", zh: "从不着色" }
+    VALUE_EN { en: "English", zh: "英文" }
+    VALUE_ZH { en: "Chinese", zh: "中文" }
 }
+
+/// (value name, what it means), for every value of a value enum in cli.rs
+/// that has a doc comment.
+pub const VALUES: &[(&str, crate::text::Text)] = &[
+    ("read-write", VALUE_READ_WRITE),
+    ("sendfile", VALUE_SENDFILE),
+    ("mmap", VALUE_MMAP),
+    ("splice", VALUE_SPLICE),
+    ("msg-zerocopy", VALUE_MSG_ZEROCOPY),
+    ("io-uring", VALUE_IO_URING),
+    ("all", VALUE_ALL),
+    ("nginx", VALUE_NGINX),
+    ("auto", VALUE_AUTO),
+    ("always", VALUE_ALWAYS),
+    ("never", VALUE_NEVER),
+    ("en", VALUE_EN),
+    ("zh", VALUE_ZH),
+];
 
 /// (subcommand path, argument id or "" for the command itself, text).
 pub const PLACES: &[(&[&str], &str, crate::text::Text)] = &[

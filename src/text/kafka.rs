@@ -185,6 +185,10 @@ texts! {
     }
     ACCEPT_FAILED { en: "accept failed: {reason}", zh: "accept() 失败：{reason}" }
     CONNECTION_ERROR { en: "connection error: {reason}", zh: "连接出错：{reason}" }
+    CLOSED_MID_FRAME {
+        en: "the client closed the connection mid-frame",
+        zh: "客户端在一帧传到一半时关闭了连接",
+    }
     FRAME_TOO_LARGE {
         en: "frame of {size} bytes refused (limit {limit} bytes, like Kafka's socket.request.max.bytes)",
         zh: "拒收 {size} 字节的帧（上限 {limit} 字节，相当于 Kafka 的 socket.request.max.bytes）",

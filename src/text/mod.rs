@@ -38,6 +38,8 @@ pub mod errors;
 pub mod help;
 pub mod kafka;
 pub mod lesson;
+pub mod lesson_check;
+pub mod protocol;
 pub mod roads;
 pub mod run;
 pub mod sample;
@@ -118,7 +120,7 @@ macro_rules! texts {
 
 /// Every entry of the catalogue, part by part.
 pub fn all() -> Vec<(&'static str, Text)> {
-    let parts: [(&str, &[Text]); 16] = [
+    let parts: [(&str, &[Text]); 18] = [
         ("attach", attach::ALL),
         ("cli", cli::ALL),
         ("common", common::ALL),
@@ -129,6 +131,8 @@ pub fn all() -> Vec<(&'static str, Text)> {
         ("help", help::ALL),
         ("kafka", kafka::ALL),
         ("lesson", lesson::ALL),
+        ("lesson_check", lesson_check::ALL),
+        ("protocol", protocol::ALL),
         ("roads", roads::ALL),
         ("run", run::ALL),
         ("sample", sample::ALL),

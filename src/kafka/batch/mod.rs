@@ -33,6 +33,9 @@ mod records;
 
 pub use records::*;
 
+use crate::error::Localized;
+use crate::text::protocol as t;
+
 /// Bytes before the first record.
 pub const HEADER_BYTES: usize = 61;
 /// baseOffset + batchLength: the part of the header `batchLength` leaves out.
@@ -44,7 +47,9 @@ const MAGIC_AT: usize = 16;
 /// The only record-batch format zclab writes and serves.
 pub const MAGIC_V2: i8 = 2;
 
-/// Why bytes are not a valid v2 record batch.
+/// Why bytes are not a valid v2 record batch: typed, with the numbers;
+/// worded where it is shown ([`BatchError::localized`]), in the reader's
+/// language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BatchError {
     /// Fewer bytes than the header or than `batchLength` says.
@@ -56,27 +61,85 @@ pub enum BatchError {
     /// The stored CRC differs from the CRC-32C of the bytes.
     Crc { stored: u32, computed: u32 },
     /// The records inside do not parse.
-    Records(String),
+    Records(RecordsError),
 }
 
-impl std::fmt::Display for BatchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// Why the records inside a batch do not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordsError {
+    VarintPastEnd,
+    VarintTooLong,
+    VarintOverflow(i64),
+    /// A key, value or header field longer than the record.
+    FieldPastRecord {
+        len: usize,
+    },
+    /// Compressed records (the codec's name); zclab reads none.
+    Compressed(&'static str),
+    RecordPastBatch {
+        len: i32,
+    },
+    EmptyRecord,
+    HeaderCount(i32),
+    /// The record's length disagrees with its fields.
+    RecordSize {
+        said: usize,
+        took: usize,
+    },
+    /// Bytes left over after the last record.
+    Trailing {
+        bytes: usize,
+        records: i32,
+    },
+    NegativeDelta(i32),
+}
+
+impl BatchError {
+    /// The reason in both languages, from the catalogue.
+    pub fn localized(&self) -> Localized {
         match self {
             BatchError::Truncated { need, have } => {
-                write!(f, "truncated batch: needs {need} bytes, {have} left")
+                Localized::new(t::BATCH_TRUNCATED, &[("need", need), ("have", have)])
             }
-            BatchError::BadLength(n) => write!(f, "impossible batchLength {n}"),
-            BatchError::Magic(m) => write!(f, "magic {m}, not 2 (an old message format)"),
-            BatchError::Crc { stored, computed } => write!(
-                f,
-                "CRC-32C mismatch: stored {stored:#010x}, computed {computed:#010x}"
+            BatchError::BadLength(n) => Localized::new(t::BATCH_LENGTH, &[("n", n)]),
+            BatchError::Magic(m) => Localized::new(t::BATCH_MAGIC, &[("magic", m)]),
+            BatchError::Crc { stored, computed } => Localized::new(
+                t::BATCH_CRC,
+                &[
+                    ("stored", &format!("{stored:#010x}")),
+                    ("computed", &format!("{computed:#010x}")),
+                ],
             ),
-            BatchError::Records(why) => write!(f, "bad records: {why}"),
+            BatchError::Records(why) => {
+                Localized::around(t::BATCH_RECORDS, "why", &why.localized(), &[])
+            }
         }
     }
 }
 
-impl std::error::Error for BatchError {}
+impl RecordsError {
+    /// The reason in both languages, from the catalogue.
+    pub fn localized(&self) -> Localized {
+        let new = Localized::new;
+        match self {
+            RecordsError::VarintPastEnd => new(t::VARINT_PAST_END, &[]),
+            RecordsError::VarintTooLong => new(t::VARINT_TOO_LONG, &[]),
+            RecordsError::VarintOverflow(v) => new(t::VARINT_OVERFLOW, &[("value", v)]),
+            RecordsError::FieldPastRecord { len } => new(t::FIELD_PAST_RECORD, &[("len", len)]),
+            RecordsError::Compressed(codec) => new(t::COMPRESSED, &[("codec", codec)]),
+            RecordsError::RecordPastBatch { len } => new(t::RECORD_PAST_BATCH, &[("len", len)]),
+            RecordsError::EmptyRecord => new(t::EMPTY_RECORD, &[]),
+            RecordsError::HeaderCount(n) => new(t::HEADER_COUNT, &[("n", n)]),
+            RecordsError::RecordSize { said, took } => {
+                new(t::RECORD_SIZE, &[("said", said), ("took", took)])
+            }
+            RecordsError::Trailing { bytes, records } => {
+                new(t::TRAILING_BYTES, &[("bytes", bytes), ("records", records)])
+            }
+            RecordsError::NegativeDelta(d) => new(t::NEGATIVE_DELTA, &[("delta", d)]),
+        }
+    }
+}
 
 /// The fixed-size header of one batch, field by field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,9 +277,8 @@ pub fn split_batches(bytes: &[u8]) -> Result<Vec<(usize, BatchHeader)>, BatchErr
         }
         check_crc(&bytes[pos..pos + size])?;
         if h.last_offset_delta < 0 {
-            return Err(BatchError::Records(format!(
-                "negative lastOffsetDelta {}",
-                h.last_offset_delta
+            return Err(BatchError::Records(RecordsError::NegativeDelta(
+                h.last_offset_delta,
             )));
         }
         out.push((pos, h));
@@ -300,6 +362,33 @@ pub fn scan_file(file: &File, file_len: u64, verify_crc: bool) -> io::Result<Sca
 mod tests {
     use super::records::tests::rec;
     use super::*;
+
+    /// The reasons are typed; their words come from the catalogue, the
+    /// numbers the same in both languages.
+    #[test]
+    fn batch_errors_are_worded_in_both_languages() {
+        let e = BatchError::Crc {
+            stored: 1,
+            computed: 0xab_cdef,
+        };
+        assert_eq!(
+            e.localized().en,
+            "CRC-32C mismatch: stored 0x00000001, computed 0x00abcdef"
+        );
+        assert_eq!(
+            e.localized().zh,
+            "CRC-32C 不符：批次中存的是 0x00000001，算出来的是 0x00abcdef"
+        );
+        let e = BatchError::Records(RecordsError::Trailing {
+            bytes: 3,
+            records: 2,
+        });
+        assert_eq!(
+            e.localized().en,
+            "bad records: 3 bytes after the last of 2 records"
+        );
+        assert_eq!(e.localized().zh, "记录有误：2 条记录之后还多出 3 字节");
+    }
 
     #[test]
     fn split_refuses_bad_input() {

@@ -1,7 +1,10 @@
 //! Records inside a v2 batch (`DefaultRecord.java`): zig-zag varints,
 //! decoding a batch's records, and encoding new records into a batch.
 
-use super::{BatchError, BatchHeader, CRC_AT, HEADER_BYTES, LOG_OVERHEAD, MAGIC_V2, compute_crc};
+use super::{
+    BatchError, BatchHeader, CRC_AT, HEADER_BYTES, LOG_OVERHEAD, MAGIC_V2, RecordsError,
+    compute_crc,
+};
 
 // ---- varints (zig-zag, as protobuf and Kafka's ByteUtils) ----
 
@@ -30,19 +33,19 @@ pub fn get_varlong(b: &[u8], pos: &mut usize) -> Result<i64, BatchError> {
     for i in 0..10 {
         let byte = *b
             .get(*pos)
-            .ok_or_else(|| BatchError::Records("varint runs past the end".into()))?;
+            .ok_or(BatchError::Records(RecordsError::VarintPastEnd))?;
         *pos += 1;
         z |= ((byte & 0x7f) as u64) << (7 * i);
         if byte & 0x80 == 0 {
             return Ok(((z >> 1) as i64) ^ -((z & 1) as i64));
         }
     }
-    Err(BatchError::Records("varint longer than 10 bytes".into()))
+    Err(BatchError::Records(RecordsError::VarintTooLong))
 }
 
 fn get_varint(b: &[u8], pos: &mut usize) -> Result<i32, BatchError> {
     let v = get_varlong(b, pos)?;
-    i32::try_from(v).map_err(|_| BatchError::Records(format!("varint {v} overflows int32")))
+    i32::try_from(v).map_err(|_| BatchError::Records(RecordsError::VarintOverflow(v)))
 }
 
 /// One record, decoded.
@@ -62,9 +65,7 @@ fn get_bytes(b: &[u8], pos: &mut usize) -> Result<Option<Vec<u8>>, BatchError> {
     }
     let len = len as usize;
     if b.len() - *pos < len {
-        return Err(BatchError::Records(format!(
-            "a field of {len} bytes runs past the record"
-        )));
+        return Err(BatchError::Records(RecordsError::FieldPastRecord { len }));
     }
     let v = b[*pos..*pos + len].to_vec();
     *pos += len;
@@ -75,9 +76,8 @@ fn get_bytes(b: &[u8], pos: &mut usize) -> Result<Option<Vec<u8>>, BatchError> {
 pub fn decode_records(batch: &[u8]) -> Result<Vec<Record>, BatchError> {
     let h = BatchHeader::parse(batch)?;
     if h.compression() != 0 {
-        return Err(BatchError::Records(format!(
-            "records are compressed ({}); zclab reads uncompressed batches only",
-            h.compression_name()
+        return Err(BatchError::Records(RecordsError::Compressed(
+            h.compression_name(),
         )));
     }
     let end = (h.size() as usize).min(batch.len());
@@ -87,15 +87,13 @@ pub fn decode_records(batch: &[u8]) -> Result<Vec<Record>, BatchError> {
     for _ in 0..h.records_count.max(0) {
         let len = get_varint(body, &mut pos)?;
         if len < 0 || body.len() - pos < len as usize {
-            return Err(BatchError::Records(format!(
-                "record length {len} runs past the batch"
-            )));
+            return Err(BatchError::Records(RecordsError::RecordPastBatch { len }));
         }
         let rec = &body[pos..pos + len as usize];
         pos += len as usize;
         let mut p = 1usize; // attributes (unused, must exist)
         if rec.is_empty() {
-            return Err(BatchError::Records("empty record".into()));
+            return Err(BatchError::Records(RecordsError::EmptyRecord));
         }
         let timestamp_delta = get_varlong(rec, &mut p)?;
         let offset_delta = get_varint(rec, &mut p)?;
@@ -103,7 +101,7 @@ pub fn decode_records(batch: &[u8]) -> Result<Vec<Record>, BatchError> {
         let value = get_bytes(rec, &mut p)?;
         let n_headers = get_varint(rec, &mut p)?;
         if n_headers < 0 || n_headers as usize > rec.len() {
-            return Err(BatchError::Records(format!("{n_headers} headers")));
+            return Err(BatchError::Records(RecordsError::HeaderCount(n_headers)));
         }
         let mut headers = Vec::new();
         for _ in 0..n_headers {
@@ -112,10 +110,10 @@ pub fn decode_records(batch: &[u8]) -> Result<Vec<Record>, BatchError> {
             headers.push((k, v));
         }
         if p != rec.len() {
-            return Err(BatchError::Records(format!(
-                "record says {} bytes but its fields take {p}",
-                rec.len()
-            )));
+            return Err(BatchError::Records(RecordsError::RecordSize {
+                said: rec.len(),
+                took: p,
+            }));
         }
         out.push(Record {
             timestamp_delta,
@@ -126,11 +124,10 @@ pub fn decode_records(batch: &[u8]) -> Result<Vec<Record>, BatchError> {
         });
     }
     if pos != body.len() {
-        return Err(BatchError::Records(format!(
-            "{} bytes after the last of {} records",
-            body.len() - pos,
-            h.records_count
-        )));
+        return Err(BatchError::Records(RecordsError::Trailing {
+            bytes: body.len() - pos,
+            records: h.records_count,
+        }));
     }
     Ok(out)
 }

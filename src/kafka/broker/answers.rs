@@ -136,9 +136,11 @@ impl Connection {
                             }
                             Err(e) => {
                                 self.refuse(
-                                    crate::error::Localized::new(
+                                    crate::error::Localized::around(
                                         crate::text::kafka::PRODUCE_FAILED,
-                                        &[("topic", &topic), ("reason", &e)],
+                                        "reason",
+                                        &e.localized(),
+                                        &[("topic", &topic)],
                                     ),
                                     false,
                                 );

@@ -103,7 +103,10 @@ impl Connection {
             Ok(true) => {}
             Ok(false) => return false, // closed between requests, or stopping
             Err(e) => {
-                self.refuse(Localized::new(t::CONNECTION_ERROR, &[("reason", &e)]), true);
+                self.refuse(
+                    Localized::around(t::CONNECTION_ERROR, "reason", &Localized::io(&e), &[]),
+                    true,
+                );
                 return false;
             }
         }
@@ -133,9 +136,11 @@ impl Connection {
                 Ok(false) => return false,
                 Err(e) => {
                     self.refuse(
-                        Localized::new(
+                        Localized::around(
                             t::FRAME_TRUNCATED,
-                            &[("reason", &e), ("at", &at), ("size", &size)],
+                            "reason",
+                            &Localized::io(&e),
+                            &[("at", &at), ("size", &size)],
                         ),
                         true,
                     );
@@ -159,7 +164,7 @@ impl Connection {
                 Ok(0) => {
                     return Err(io::Error::new(
                         io::ErrorKind::UnexpectedEof,
-                        "the client closed the connection mid-frame",
+                        Localized::new(t::CLOSED_MID_FRAME, &[]),
                     ));
                 }
                 Ok(n) => got += n,
@@ -194,7 +199,10 @@ impl Connection {
                 return Ok(true);
             }
             Err(Refusal::Close(why)) => {
-                self.refuse(Localized::new(t::BAD_REQUEST, &[("why", &why)]), true);
+                self.refuse(
+                    Localized::around(t::BAD_REQUEST, "why", &why.localized(), &[]),
+                    true,
+                );
                 return Ok(false);
             }
         };

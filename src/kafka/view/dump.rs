@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use crate::report::layout::Cell;
 
 use crate::ctx::Ctx;
+use crate::kafka::batch::BatchError;
 use crate::kafka::segment::Dump;
 use crate::size::{format_bytes, group_digits};
 use crate::text::kafka as t;
@@ -20,7 +21,7 @@ pub struct DumpView {
     pub records_total: u64,
     pub crc_failures: u64,
     pub first_records: Vec<(i64, i64, String, String)>,
-    pub stopped: Option<(u64, String)>,
+    pub stopped: Option<(u64, BatchError)>,
 }
 
 const DUMP_ROWS: usize = 8;
@@ -119,10 +120,14 @@ pub fn render_dump(v: &DumpView, ctx: &Ctx) -> String {
     }
     let _ = writeln!(out, "{table}");
     if let Some((pos, why)) = &v.stopped {
+        let why = why.localized();
         let _ = writeln!(
             out,
             "{}",
-            ctx.f(t::DUMP_STOPPED, &[("pos", pos), ("why", why)])
+            ctx.f(
+                t::DUMP_STOPPED,
+                &[("pos", pos), ("why", &why.get(ctx.lang))]
+            )
         );
     }
     if !v.first_records.is_empty() {

@@ -15,7 +15,8 @@
 //! checked against the bytes left, so a hostile frame costs an error, not
 //! memory.
 
-use std::fmt;
+use crate::error::Localized;
+use crate::text::protocol as t;
 
 mod requests;
 
@@ -67,17 +68,61 @@ pub fn supported(key: i16) -> Option<(i16, i16)> {
         .map(|(_, lo, hi)| (*lo, *hi))
 }
 
-/// Why a request could not be decoded.
+/// Why a request (or a response) could not be decoded: the field, and the
+/// numbers. It has no English of its own: [`DecodeError::localized`] words
+/// it from the catalogue where it is shown, in the reader's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError(pub String);
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+pub enum DecodeError {
+    /// `field` needs `need` bytes at byte `at`; only `left` remain.
+    Short {
+        field: &'static str,
+        need: usize,
+        at: usize,
+        left: usize,
+    },
+    /// A string field that is not UTF-8.
+    NotUtf8 { field: &'static str },
+    /// A null where the schema requires a string.
+    NullString { field: &'static str },
+    /// An array count that cannot fit in the bytes left.
+    TooMany {
+        field: &'static str,
+        count: usize,
+        left: usize,
+    },
 }
 
-impl std::error::Error for DecodeError {}
+impl DecodeError {
+    /// The reason in both languages, from the catalogue.
+    pub fn localized(&self) -> Localized {
+        match *self {
+            DecodeError::Short {
+                field,
+                need,
+                at,
+                left,
+            } => Localized::new(
+                t::DECODE_SHORT,
+                &[
+                    ("field", &field),
+                    ("need", &need),
+                    ("at", &at),
+                    ("left", &left),
+                ],
+            ),
+            DecodeError::NotUtf8 { field } => {
+                Localized::new(t::DECODE_NOT_UTF8, &[("field", &field)])
+            }
+            DecodeError::NullString { field } => {
+                Localized::new(t::DECODE_NULL, &[("field", &field)])
+            }
+            DecodeError::TooMany { field, count, left } => Localized::new(
+                t::DECODE_TOO_MANY,
+                &[("field", &field), ("count", &count), ("left", &left)],
+            ),
+        }
+    }
+}
 
 type R<T> = Result<T, DecodeError>;
 
@@ -96,42 +141,43 @@ impl<'a> Reader<'a> {
         self.buf.len() - self.pos
     }
 
-    fn take(&mut self, n: usize, what: &str) -> R<&'a [u8]> {
+    fn take(&mut self, n: usize, what: &'static str) -> R<&'a [u8]> {
         if self.remaining() < n {
-            return Err(DecodeError(format!(
-                "{what}: needs {n} bytes at byte {}, {} left",
-                self.pos,
-                self.remaining()
-            )));
+            return Err(DecodeError::Short {
+                field: what,
+                need: n,
+                at: self.pos,
+                left: self.remaining(),
+            });
         }
         let s = &self.buf[self.pos..self.pos + n];
         self.pos += n;
         Ok(s)
     }
 
-    pub fn i8(&mut self, what: &str) -> R<i8> {
+    pub fn i8(&mut self, what: &'static str) -> R<i8> {
         Ok(self.take(1, what)?[0] as i8)
     }
-    pub fn i16(&mut self, what: &str) -> R<i16> {
+    pub fn i16(&mut self, what: &'static str) -> R<i16> {
         let b = self.take(2, what)?;
         Ok(i16::from_be_bytes([b[0], b[1]]))
     }
-    pub fn i32(&mut self, what: &str) -> R<i32> {
+    pub fn i32(&mut self, what: &'static str) -> R<i32> {
         let b = self.take(4, what)?;
         Ok(i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
-    pub fn i64(&mut self, what: &str) -> R<i64> {
+    pub fn i64(&mut self, what: &'static str) -> R<i64> {
         let b = self.take(8, what)?;
         let mut a = [0u8; 8];
         a.copy_from_slice(b);
         Ok(i64::from_be_bytes(a))
     }
-    pub fn bool(&mut self, what: &str) -> R<bool> {
+    pub fn bool(&mut self, what: &'static str) -> R<bool> {
         Ok(self.i8(what)? != 0)
     }
 
     /// `string`/nullable `string`: int16 length (-1 null), UTF-8 bytes.
-    pub fn nullable_string(&mut self, what: &str) -> R<Option<String>> {
+    pub fn nullable_string(&mut self, what: &'static str) -> R<Option<String>> {
         let len = self.i16(what)?;
         if len < 0 {
             return Ok(None);
@@ -139,16 +185,16 @@ impl<'a> Reader<'a> {
         let b = self.take(len as usize, what)?;
         String::from_utf8(b.to_vec())
             .map(Some)
-            .map_err(|_| DecodeError(format!("{what}: not UTF-8")))
+            .map_err(|_| DecodeError::NotUtf8 { field: what })
     }
 
-    pub fn string(&mut self, what: &str) -> R<String> {
+    pub fn string(&mut self, what: &'static str) -> R<String> {
         self.nullable_string(what)?
-            .ok_or_else(|| DecodeError(format!("{what}: null where a string is required")))
+            .ok_or(DecodeError::NullString { field: what })
     }
 
     /// `records`/`bytes`: int32 length (-1 null), raw bytes.
-    pub fn nullable_bytes(&mut self, what: &str) -> R<Option<&'a [u8]>> {
+    pub fn nullable_bytes(&mut self, what: &'static str) -> R<Option<&'a [u8]>> {
         let len = self.i32(what)?;
         if len < 0 {
             return Ok(None);
@@ -158,17 +204,18 @@ impl<'a> Reader<'a> {
 
     /// An array's int32 count (-1 null), checked against the bytes left:
     /// each element takes at least `min_item` bytes.
-    pub fn array_len(&mut self, what: &str, min_item: usize) -> R<Option<usize>> {
+    pub fn array_len(&mut self, what: &'static str, min_item: usize) -> R<Option<usize>> {
         let n = self.i32(what)?;
         if n < 0 {
             return Ok(None);
         }
         let n = n as usize;
         if n.saturating_mul(min_item.max(1)) > self.remaining() {
-            return Err(DecodeError(format!(
-                "{what}: {n} elements cannot fit in {} bytes",
-                self.remaining()
-            )));
+            return Err(DecodeError::TooMany {
+                field: what,
+                count: n,
+                left: self.remaining(),
+            });
         }
         Ok(Some(n))
     }

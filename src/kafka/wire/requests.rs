@@ -2,6 +2,9 @@
 //! field as the JSON schema gives it for the version asked; `decode` turns
 //! a frame into a request or says how to refuse it.
 
+use crate::error::Localized;
+use crate::text::protocol as t;
+
 use super::{
     API_VERSIONS, DecodeError, FETCH, INIT_PRODUCER_ID, LIST_OFFSETS, METADATA, PRODUCE, R, Reader,
     api_name, supported,
@@ -21,13 +24,13 @@ pub struct RequestHeader {
 /// never flexible, so no tagged fields need skipping.
 pub fn request_header<'a>(frame: &'a [u8]) -> R<(RequestHeader, Reader<'a>)> {
     let mut r = Reader::new(frame);
-    let api_key = r.i16("request api key")?;
-    let api_version = r.i16("request api version")?;
-    let correlation_id = r.i32("correlation id")?;
+    let api_key = r.i16("request_api_key")?;
+    let api_version = r.i16("request_api_version")?;
+    let correlation_id = r.i32("correlation_id")?;
     // Header v0 (controlled shutdown v0 only) has no client id; every API
     // zclab serves uses v1+.
     let client_id = if r.remaining() >= 2 {
-        r.nullable_string("client id").unwrap_or(None)
+        r.nullable_string("client_id").unwrap_or(None)
     } else {
         None
     };
@@ -60,7 +63,7 @@ pub struct MetadataRequest {
 }
 
 pub fn metadata_request(r: &mut Reader<'_>, v: i16) -> R<MetadataRequest> {
-    let n = r.array_len("metadata topics", 2)?;
+    let n = r.array_len("metadata_topics", 2)?;
     let topics = match n {
         None => None,
         // v0: an empty array meant "all topics".
@@ -68,7 +71,7 @@ pub fn metadata_request(r: &mut Reader<'_>, v: i16) -> R<MetadataRequest> {
         Some(n) => {
             let mut t = Vec::with_capacity(n);
             for _ in 0..n {
-                t.push(r.string("metadata topic name")?);
+                t.push(r.string("metadata_topic_name")?);
             }
             Some(t)
         }
@@ -111,15 +114,15 @@ pub fn produce_request<'a>(r: &mut Reader<'a>, _v: i16) -> R<ProduceRequest<'a>>
     let _transactional_id = r.nullable_string("transactional_id")?;
     let acks = r.i16("acks")?;
     let timeout_ms = r.i32("timeout_ms")?;
-    let n = r.array_len("produce topics", 6)?.unwrap_or(0);
+    let n = r.array_len("produce_topics", 6)?.unwrap_or(0);
     let mut topics = Vec::with_capacity(n);
     for _ in 0..n {
-        let name = r.string("produce topic name")?;
-        let np = r.array_len("produce partitions", 8)?.unwrap_or(0);
+        let name = r.string("produce_topic_name")?;
+        let np = r.array_len("produce_partitions", 8)?.unwrap_or(0);
         let mut partitions = Vec::with_capacity(np);
         for _ in 0..np {
-            let index = r.i32("produce partition index")?;
-            let records = r.nullable_bytes("produce records")?;
+            let index = r.i32("produce_partition_index")?;
+            let records = r.nullable_bytes("produce_records")?;
             partitions.push(ProducePartition { index, records });
         }
         topics.push(ProduceTopic { name, partitions });
@@ -170,14 +173,14 @@ pub fn fetch_request(r: &mut Reader<'_>, v: i16) -> R<FetchRequest> {
     } else {
         (0, -1)
     };
-    let n = r.array_len("fetch topics", 6)?.unwrap_or(0);
+    let n = r.array_len("fetch_topics", 6)?.unwrap_or(0);
     let mut topics = Vec::with_capacity(n);
     for _ in 0..n {
-        let topic = r.string("fetch topic")?;
-        let np = r.array_len("fetch partitions", 16)?.unwrap_or(0);
+        let topic = r.string("fetch_topic")?;
+        let np = r.array_len("fetch_partitions", 16)?.unwrap_or(0);
         let mut partitions = Vec::with_capacity(np);
         for _ in 0..np {
-            let partition = r.i32("fetch partition")?;
+            let partition = r.i32("fetch_partition")?;
             if v >= 9 {
                 r.i32("current_leader_epoch")?;
             }
@@ -195,12 +198,12 @@ pub fn fetch_request(r: &mut Reader<'_>, v: i16) -> R<FetchRequest> {
         topics.push(FetchTopic { topic, partitions });
     }
     if v >= 7 {
-        let nf = r.array_len("forgotten topics", 6)?.unwrap_or(0);
+        let nf = r.array_len("forgotten_topics", 6)?.unwrap_or(0);
         for _ in 0..nf {
-            r.string("forgotten topic")?;
-            let np = r.array_len("forgotten partitions", 4)?.unwrap_or(0);
+            r.string("forgotten_topic")?;
+            let np = r.array_len("forgotten_partitions", 4)?.unwrap_or(0);
             for _ in 0..np {
-                r.i32("forgotten partition")?;
+                r.i32("forgotten_partition")?;
             }
         }
     }
@@ -236,14 +239,14 @@ pub fn list_offsets_request(r: &mut Reader<'_>, v: i16) -> R<Vec<ListOffsetsTopi
     if v >= 2 {
         r.i8("isolation_level")?;
     }
-    let n = r.array_len("list offsets topics", 6)?.unwrap_or(0);
+    let n = r.array_len("list_offsets_topics", 6)?.unwrap_or(0);
     let mut topics = Vec::with_capacity(n);
     for _ in 0..n {
-        let name = r.string("list offsets topic")?;
-        let np = r.array_len("list offsets partitions", 12)?.unwrap_or(0);
+        let name = r.string("list_offsets_topic")?;
+        let np = r.array_len("list_offsets_partitions", 12)?.unwrap_or(0);
         let mut partitions = Vec::with_capacity(np);
         for _ in 0..np {
-            let partition = r.i32("list offsets partition")?;
+            let partition = r.i32("list_offsets_partition")?;
             if v >= 4 {
                 r.i32("current_leader_epoch")?;
             }
@@ -277,18 +280,57 @@ pub enum Refusal {
     ApiVersionsFallback { correlation_id: i32 },
     /// Anything else Kafka cannot parse: log it and close the connection,
     /// as Kafka's `SocketServer` does.
-    Close(String),
+    Close(Refused),
+}
+
+/// Why a frame is refused, as typed values; worded where the broker logs
+/// it ([`Refused::localized`]), in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The header or the body did not decode.
+    Decode(DecodeError),
+    /// An API key zclab does not know.
+    UnknownApi { key: i16, version: i16 },
+    /// A known API at a version outside the range zclab serves.
+    Version {
+        api: &'static str,
+        version: i16,
+        lo: i16,
+        hi: i16,
+    },
+}
+
+impl Refused {
+    /// The reason in both languages, from the catalogue.
+    pub fn localized(&self) -> Localized {
+        match self {
+            Refused::Decode(e) => e.localized(),
+            Refused::UnknownApi { key, version } => {
+                Localized::new(t::UNKNOWN_API, &[("key", key), ("version", version)])
+            }
+            Refused::Version {
+                api,
+                version,
+                lo,
+                hi,
+            } => Localized::new(
+                t::VERSION_NOT_SERVED,
+                &[("api", api), ("version", version), ("lo", lo), ("hi", hi)],
+            ),
+        }
+    }
 }
 
 /// Decodes one frame (without its length prefix) into a request, or says
 /// how to refuse it. Never panics, whatever the bytes.
 pub fn decode(frame: &[u8]) -> Result<(RequestHeader, Request<'_>), Refusal> {
-    let (h, mut r) = request_header(frame).map_err(|e| Refusal::Close(e.0))?;
+    let (h, mut r) = request_header(frame).map_err(close)?;
+    let unknown = Refusal::Close(Refused::UnknownApi {
+        key: h.api_key,
+        version: h.api_version,
+    });
     let Some((lo, hi)) = supported(h.api_key) else {
-        return Err(Refusal::Close(format!(
-            "unknown API key {} (version {})",
-            h.api_key, h.api_version
-        )));
+        return Err(unknown);
     };
     if h.api_version < lo || h.api_version > hi {
         if h.api_key == API_VERSIONS {
@@ -296,11 +338,12 @@ pub fn decode(frame: &[u8]) -> Result<(RequestHeader, Request<'_>), Refusal> {
                 correlation_id: h.correlation_id,
             });
         }
-        return Err(Refusal::Close(format!(
-            "{} version {} is not served (zclab serves {lo}-{hi})",
-            api_name(h.api_key),
-            h.api_version
-        )));
+        return Err(Refusal::Close(Refused::Version {
+            api: api_name(h.api_key),
+            version: h.api_version,
+            lo,
+            hi,
+        }));
     }
     let v = h.api_version;
     let req = match h.api_key {
@@ -314,13 +357,13 @@ pub fn decode(frame: &[u8]) -> Result<(RequestHeader, Request<'_>), Refusal> {
             r.i32("transaction_timeout_ms").map_err(close)?;
             Request::InitProducerId
         }
-        _ => return Err(Refusal::Close(format!("unknown API key {}", h.api_key))),
+        _ => return Err(unknown),
     };
     Ok((h, req))
 }
 
 fn close(e: DecodeError) -> Refusal {
-    Refusal::Close(e.0)
+    Refusal::Close(Refused::Decode(e))
 }
 
 #[cfg(test)]
@@ -358,6 +401,55 @@ mod tests {
         assert_eq!(f.topics[0].topic, "demo");
         assert_eq!(f.topics[0].partitions[0].fetch_offset, 42);
         assert_eq!(f.topics[0].partitions[0].partition_max_bytes, 1_048_576);
+    }
+
+    /// A refusal is typed: the numbers travel, the words come from the
+    /// catalogue in the reader's language.
+    #[test]
+    fn refusals_are_worded_in_both_languages_with_their_numbers() {
+        let Err(Refusal::Close(why)) = decode(&header(99, 4, 1).buf) else {
+            panic!("not refused")
+        };
+        assert_eq!(
+            why,
+            Refused::UnknownApi {
+                key: 99,
+                version: 4
+            }
+        );
+        assert_eq!(why.localized().en, "unknown API key 99 (version 4)");
+        assert_eq!(why.localized().zh, "未知的 API key 99（版本 4）");
+        let Err(Refusal::Close(why)) = decode(&header(FETCH, 3, 1).buf) else {
+            panic!("not refused")
+        };
+        assert_eq!(
+            why.localized().en,
+            "Fetch version 3 is not served (zclab serves 4-11)"
+        );
+        assert_eq!(
+            why.localized().zh,
+            "不支持 Fetch 的版本 3（zclab 支持 4-11）"
+        );
+        let Err(Refusal::Close(why)) = decode(&[0, 1, 0]) else {
+            panic!("not refused")
+        };
+        assert_eq!(
+            why,
+            Refused::Decode(DecodeError::Short {
+                field: "request_api_version",
+                need: 2,
+                at: 2,
+                left: 1
+            })
+        );
+        assert_eq!(
+            why.localized().en,
+            "request_api_version: needs 2 bytes at byte 2, 1 left"
+        );
+        assert_eq!(
+            why.localized().zh,
+            "request_api_version：第 2 字节处需要 2 字节，只剩 1 字节"
+        );
     }
 
     #[test]

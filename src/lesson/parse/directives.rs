@@ -4,6 +4,7 @@
 
 use super::{Choice, Predict, Quiz, Run, Step, Tolerance};
 use crate::lesson::diag::Diagnostic;
+use crate::text::lesson_check as t;
 
 /// A directive body is a list of entries: an entry starts on a line with no
 /// indentation and continues over the indented lines below it.
@@ -58,19 +59,11 @@ pub(super) fn parse_directive(
 fn parse_run(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, Vec<Diagnostic>> {
     let lines: Vec<&(usize, &str)> = body.iter().filter(|(_, l)| !l.trim().is_empty()).collect();
     let [(n, l)] = lines.as_slice() else {
-        return Err(vec![Diagnostic::new(
-            file,
-            start,
-            "a ```run block holds exactly one command line, e.g. `trace --method sendfile --buf 4096`",
-        )]);
+        return Err(vec![Diagnostic::new(file, start, t::RUN_ONE_LINE, &[])]);
     };
     let args: Vec<String> = l.split_whitespace().map(str::to_string).collect();
     if args.first().map(String::as_str) == Some("zclab") {
-        return Err(vec![Diagnostic::new(
-            file,
-            *n,
-            "write the command without the program name: `trace …`, not `zclab trace …`",
-        )]);
+        return Err(vec![Diagnostic::new(file, *n, t::RUN_NO_PROGRAM, &[])]);
     }
     Ok(Step::Run(Run { line: *n, args }))
 }
@@ -95,23 +88,25 @@ fn parse_predict(
     let mut found: Vec<(&str, usize, String)> = Vec::new();
     for e in entries(body) {
         let Some((k, v)) = key_value(&e.head) else {
-            errs.push(Diagnostic::new(
-                file,
-                e.line,
-                "expected `key: value` (question, figure, hint, explain, tolerance); continue a value on lines indented by spaces",
-            ));
+            errs.push(Diagnostic::new(file, e.line, t::PREDICT_KEY_VALUE, &[]));
             continue;
         };
         let Some(key) = KEYS.iter().find(|x| **x == k) else {
             errs.push(Diagnostic::new(
                 file,
                 e.line,
-                format!("unknown predict key '{k}'"),
+                t::UNKNOWN_KEY,
+                &[("key", &k)],
             ));
             continue;
         };
         if found.iter().any(|(f, _, _)| f == key) {
-            errs.push(Diagnostic::new(file, e.line, format!("'{k}' given twice")));
+            errs.push(Diagnostic::new(
+                file,
+                e.line,
+                t::GIVEN_TWICE,
+                &[("key", &k)],
+            ));
             continue;
         }
         found.push((key, e.line, join(v, &e.more)));
@@ -120,7 +115,7 @@ fn parse_predict(
         match found.iter().find(|(f, _, _)| *f == k) {
             Some((_, _, v)) if !v.is_empty() => v.clone(),
             Some((_, n, _)) => {
-                errs.push(Diagnostic::new(file, *n, format!("'{k}' is empty")));
+                errs.push(Diagnostic::new(file, *n, t::EMPTY_VALUE, &[("key", &k)]));
                 String::new()
             }
             None if k == "tolerance" => String::new(),
@@ -128,7 +123,8 @@ fn parse_predict(
                 errs.push(Diagnostic::new(
                     file,
                     start,
-                    format!("predict needs '{k}:'"),
+                    t::PREDICT_NEEDS,
+                    &[("key", &k)],
                 ));
                 String::new()
             }
@@ -153,9 +149,8 @@ fn parse_predict(
                 errs.push(Diagnostic::new(
                     file,
                     tol_line,
-                    format!(
-                        "tolerance '{tol_text}' must be a non-negative number, optionally with %"
-                    ),
+                    t::BAD_TOLERANCE,
+                    &[("value", &tol_text)],
                 ));
                 None
             }
@@ -170,7 +165,8 @@ fn parse_predict(
         errs.push(Diagnostic::new(
             file,
             n,
-            format!("figure '{figure}' must be a JSON pointer such as /totals/syscalls/read"),
+            t::BAD_FIGURE,
+            &[("figure", &figure)],
         ));
     }
     if errs.is_empty() {
@@ -234,14 +230,10 @@ fn parse_quiz(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, 
                 None => String::new(),
             };
             if text.is_empty() {
-                errs.push(Diagnostic::new(file, e.line, "empty choice"));
+                errs.push(Diagnostic::new(file, e.line, t::EMPTY_CHOICE, &[]));
             }
             if feedback.is_empty() {
-                errs.push(Diagnostic::new(
-                    file,
-                    e.line,
-                    "every choice needs feedback: add an indented `feedback: …` line under it",
-                ));
+                errs.push(Diagnostic::new(file, e.line, t::NO_FEEDBACK, &[]));
             }
             choices.push((
                 e.line,
@@ -255,33 +247,29 @@ fn parse_quiz(file: &str, start: usize, body: &[(usize, &str)]) -> Result<Step, 
         }
         match key_value(&e.head) {
             Some(("question", v)) if question.is_none() => question = Some(join(v, &e.more)),
-            Some(("question", _)) => {
-                errs.push(Diagnostic::new(file, e.line, "'question' given twice"))
-            }
-            _ => errs.push(Diagnostic::new(
+            Some((key @ "question", _)) => errs.push(Diagnostic::new(
                 file,
                 e.line,
-                "expected `question: …` or a choice `- [ ] …` / `- [x] …`",
+                t::GIVEN_TWICE,
+                &[("key", &key)],
             )),
+            _ => errs.push(Diagnostic::new(file, e.line, t::QUIZ_LINE, &[])),
         }
     }
     let question = question.filter(|q| !q.is_empty()).unwrap_or_else(|| {
-        errs.push(Diagnostic::new(file, start, "quiz needs 'question:'"));
+        errs.push(Diagnostic::new(file, start, t::QUIZ_NEEDS_QUESTION, &[]));
         String::new()
     });
     if choices.len() < 2 {
-        errs.push(Diagnostic::new(
-            file,
-            start,
-            "a quiz needs at least two choices",
-        ));
+        errs.push(Diagnostic::new(file, start, t::QUIZ_TWO_CHOICES, &[]));
     }
     let right = choices.iter().filter(|(_, c)| c.right).count();
     if right != 1 {
         errs.push(Diagnostic::new(
             file,
             start,
-            format!("a quiz needs exactly one right choice marked [x], found {right}"),
+            t::QUIZ_ONE_RIGHT,
+            &[("found", &right)],
         ));
     }
     if errs.is_empty() {

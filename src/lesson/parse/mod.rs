@@ -9,6 +9,7 @@
 mod directives;
 
 use super::diag::Diagnostic;
+use crate::text::lesson_check as t;
 use directives::parse_directive;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,11 +139,7 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Step>, Vec<Diagnostic>> {
             let info = rest.trim_start_matches('`').trim();
             if line.starts_with("```") && DIRECTIVES.contains(&info) {
                 if rest.starts_with('`') {
-                    errs.push(Diagnostic::new(
-                        file,
-                        n,
-                        "directive blocks use exactly three backticks",
-                    ));
+                    errs.push(Diagnostic::new(file, n, t::THREE_BACKTICKS, &[]));
                 }
                 flush_text(&mut text, &mut steps);
                 let kind = DIRECTIVES
@@ -171,15 +168,16 @@ pub fn parse(file: &str, src: &str) -> Result<Vec<Step>, Vec<Diagnostic>> {
         errs.push(Diagnostic::new(
             file,
             start,
-            format!("```{kind} block is never closed"),
+            t::BLOCK_NOT_CLOSED,
+            &[("kind", &kind)],
         ));
     }
     if let Some((_, start)) = code_fence {
-        errs.push(Diagnostic::new(file, start, "code block is never closed"));
+        errs.push(Diagnostic::new(file, start, t::CODE_NOT_CLOSED, &[]));
     }
     flush_text(&mut text, &mut steps);
     if steps.is_empty() && errs.is_empty() {
-        errs.push(Diagnostic::new(file, 1, "the lesson has no steps"));
+        errs.push(Diagnostic::new(file, 1, t::NO_STEPS, &[]));
     }
     if errs.is_empty() {
         Ok(steps)
