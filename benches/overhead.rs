@@ -113,35 +113,26 @@ struct Bench {
 /// CPU ms the whole process spent on it, the consumer's read() calls, and
 /// the sender's and the consumer's CPU ms.
 fn run_variant(b: &Bench, v: usize, method: Method, buf: usize) -> Result<Sample> {
-    let Bench {
-        input,
-        path,
-        expected,
-        size,
-        work,
-        aa,
-    } = b;
-    let (size, expected, work) = (*size, *expected, *work);
     let pin = v >= 2;
     let segs0 = tcp_out_segs();
     let cpu0 = process_cpu_ms()?;
-    let (secs, reads, threads) = if matches!(v, 0 | 2) && !*aa {
+    let (secs, reads, threads) = if matches!(v, 0 | 2) && !b.aa {
         let sent = AtomicU64::new(0);
         let opts = harness::RunOptions {
             pin,
             ..harness::RunOptions::new(buf, &sent)
         };
-        let out = harness::run_once(method, input, expected, &opts, &mut Quiet, &mut || {})?;
+        let out = harness::run_once(method, &b.input, b.expected, &opts, &mut Quiet, &mut || {})?;
         if !out.verified {
             bail!("instrumented run not verified");
         }
         let threads = (out.sender_cpu_ns(), out.receiver_cpu_ns());
         (out.elapsed.as_secs_f64(), out.receiver_reads, threads)
     } else {
-        let r = bare::bare_run(method, path, size, buf, pin, work)?;
+        let r = bare::bare_run(method, &b.path, b.size, buf, pin, b.work)?;
         (r.secs, r.reads, (r.sender_ns, r.consumer_ns))
     };
-    let mib = size as f64 / (1024.0 * 1024.0);
+    let mib = b.size as f64 / (1024.0 * 1024.0);
     Ok(Sample {
         segs: tcp_out_segs().saturating_sub(segs0) as f64,
         mibs: mib / secs,
